@@ -1,0 +1,27 @@
+//! fjord-core: the shared vocabulary every other fjord crate speaks.
+//!
+//! Nothing here does I/O or HTTP. It names things (dataset and organisation ids), says
+//! where things are (CRS with its axis order, bounding boxes, tile matrix sets), what
+//! features look like (schema and attribute values), and moves coordinates between
+//! CRSs through one small PROJ wrapper.
+
+pub mod bbox;
+pub mod crs;
+pub mod error;
+pub mod id;
+pub mod schema;
+pub mod tms;
+pub mod transform;
+
+pub use bbox::BBox;
+pub use crs::{AxisOrder, Crs};
+pub use error::Error;
+pub use id::Slug;
+pub use schema::{Field, FieldType, GeometryKind, Schema, Value};
+pub use tms::{TileMatrix, TileMatrixSet};
+
+/// The CRS everything is stored in: EUREF89 / UTM zone 33N, Norway's national standard.
+pub const STORAGE_CRS: Crs = Crs::Epsg(25833);
+
+/// The CRS catalogue bounding boxes are given in: EUREF89 geographic (ETRS89).
+pub const CATALOGUE_CRS: Crs = Crs::Epsg(4258);

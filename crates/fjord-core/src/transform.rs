@@ -1,0 +1,108 @@
+//! Coordinate transformation through PROJ.
+//!
+//! One `proj::Proj` per (source, target) pair per thread, cached: `Proj` objects are not
+//! `Sync`, and building one costs far more than transforming a buffer with it. Every
+//! transformer is "normalized for visualization", so coordinates are x = east/longitude,
+//! y = north/latitude on both sides, whatever the authority's axis order.
+
+use crate::bbox::BBox;
+use crate::crs::Crs;
+use crate::error::{Error, Result};
+use proj::Proj;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+thread_local! {
+    static TRANSFORMERS: RefCell<HashMap<(Crs, Crs), Rc<Proj>>> = RefCell::new(HashMap::new());
+}
+
+fn transformer(from: Crs, to: Crs) -> Result<Rc<Proj>> {
+    TRANSFORMERS.with(|cache| {
+        if let Some(p) = cache.borrow().get(&(from, to)) {
+            return Ok(Rc::clone(p));
+        }
+        from.check()?;
+        to.check()?;
+        let p = Proj::new_known_crs(&from.proj_def(), &to.proj_def(), None).map_err(|e| Error::Transform {
+            from: from.to_string(),
+            to: to.to_string(),
+            reason: e.to_string(),
+        })?;
+        let p = Rc::new(p);
+        cache.borrow_mut().insert((from, to), Rc::clone(&p));
+        Ok(p)
+    })
+}
+
+/// Transform a buffer of (x, y) pairs in place from `from` to `to`.
+///
+/// Fails if PROJ cannot transform every point (for example a point outside the
+/// projection's domain); non-finite output counts as a failure.
+pub fn transform_in_place(from: Crs, to: Crs, coords: &mut [(f64, f64)]) -> Result<()> {
+    if from == to || coords.is_empty() || same_axes(from, to) {
+        return Ok(());
+    }
+    let p = transformer(from, to)?;
+    let fail = |reason: String| Error::Transform { from: from.to_string(), to: to.to_string(), reason };
+    p.convert_array(coords).map_err(|e| fail(e.to_string()))?;
+    if coords.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
+        return Err(fail("a point lies outside the target CRS's domain".into()));
+    }
+    Ok(())
+}
+
+/// CRS84 and EPSG:4326 are the same datum; in fjord's lon/lat internal order they are
+/// the same numbers.
+fn same_axes(a: Crs, b: Crs) -> bool {
+    matches!((a, b), (Crs::Crs84, Crs::Epsg(4326)) | (Crs::Epsg(4326), Crs::Crs84))
+}
+
+/// Transform a bbox, densifying each edge so the result holds the curved image of the box.
+pub fn transform_bbox(from: Crs, to: Crs, bbox: &BBox) -> Result<BBox> {
+    if from == to || same_axes(from, to) {
+        return Ok(*bbox);
+    }
+    const STEPS: usize = 20;
+    let mut pts = Vec::with_capacity(4 * STEPS);
+    for i in 0..STEPS {
+        let t = i as f64 / STEPS as f64;
+        let x = bbox.minx + t * bbox.width();
+        let y = bbox.miny + t * bbox.height();
+        pts.extend([(x, bbox.miny), (bbox.maxx, y), (bbox.maxx - t * bbox.width(), bbox.maxy), (bbox.minx, bbox.maxy - t * bbox.height())]);
+    }
+    transform_in_place(from, to, &mut pts)?;
+    BBox::from_points(pts).ok_or_else(|| Error::InvalidBbox("empty".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oslo_to_utm33_and_back() {
+        let mut pts = [(10.7522, 59.9139)];
+        transform_in_place(Crs::Epsg(4258), Crs::Epsg(25833), &mut pts).unwrap();
+        let (x, y) = pts[0];
+        assert!((x - 262_000.0).abs() < 2_000.0 && (y - 6_650_000.0).abs() < 5_000.0, "{x} {y}");
+        transform_in_place(Crs::Epsg(25833), Crs::Epsg(4326), &mut pts).unwrap();
+        assert!((pts[0].0 - 10.7522).abs() < 1e-6 && (pts[0].1 - 59.9139).abs() < 1e-6);
+    }
+
+    #[test]
+    fn bbox_transform_contains_corners() {
+        let b = BBox::new(5.0, 58.0, 31.0, 71.0).unwrap();
+        let u = transform_bbox(Crs::Crs84, Crs::Epsg(25833), &b).unwrap();
+        let mut corners = [(5.0, 58.0), (31.0, 71.0), (5.0, 71.0), (31.0, 58.0)];
+        transform_in_place(Crs::Crs84, Crs::Epsg(25833), &mut corners).unwrap();
+        for (x, y) in corners {
+            assert!(u.minx <= x && x <= u.maxx && u.miny <= y && y <= u.maxy);
+        }
+    }
+
+    #[test]
+    fn unknown_crs_is_an_error_not_a_panic() {
+        let mut pts = [(1.0, 1.0)];
+        assert!(transform_in_place(Crs::Epsg(999_999), Crs::Epsg(25833), &mut pts).is_err());
+    }
+}

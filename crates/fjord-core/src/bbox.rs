@@ -72,6 +72,16 @@ impl BBox {
         self.minx <= o.maxx && o.minx <= self.maxx && self.miny <= o.maxy && o.miny <= self.maxy
     }
 
+    /// The common part of both boxes, `None` if they do not intersect.
+    pub fn intersection(&self, o: &BBox) -> Option<BBox> {
+        self.intersects(o).then(|| BBox {
+            minx: self.minx.max(o.minx),
+            miny: self.miny.max(o.miny),
+            maxx: self.maxx.min(o.maxx),
+            maxy: self.maxy.min(o.maxy),
+        })
+    }
+
     /// Width (x extent).
     pub fn width(&self) -> f64 {
         self.maxx - self.minx
@@ -122,6 +132,8 @@ mod tests {
         let c = BBox::new(11.0, 0.0, 20.0, 5.0).unwrap();
         assert!(a.intersects(&b));
         assert!(!a.intersects(&c));
+        assert_eq!(a.intersection(&b).unwrap().to_array(), [10.0, 10.0, 10.0, 10.0]);
+        assert!(a.intersection(&c).is_none());
         assert_eq!(a.union(&c).to_array(), [0.0, 0.0, 20.0, 10.0]);
         assert_eq!(BBox::from_points([(1.0, 5.0), (-1.0, 2.0)]).unwrap().to_array(), [-1.0, 2.0, 1.0, 5.0]);
     }

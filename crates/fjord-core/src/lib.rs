@@ -9,6 +9,7 @@ pub mod bbox;
 pub mod crs;
 pub mod error;
 pub mod id;
+pub mod lineage;
 pub mod schema;
 pub mod tms;
 pub mod transform;
@@ -17,6 +18,7 @@ pub use bbox::BBox;
 pub use crs::{AxisOrder, Crs};
 pub use error::Error;
 pub use id::Slug;
+pub use lineage::Lineage;
 pub use schema::{Field, FieldType, GeometryKind, Schema, Value};
 pub use tms::{TileMatrix, TileMatrixSet};
 

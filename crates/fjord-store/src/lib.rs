@@ -24,5 +24,5 @@ pub use error::{Error, Result};
 pub use fgb_layer::FgbLayer;
 pub use source::{Feature, FeatureSource, Page, Query};
 pub use store::Store;
-pub use version::{Lineage, VersionInfo};
+pub use version::VersionInfo;
 pub use writer::VersionWriter;

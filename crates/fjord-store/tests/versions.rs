@@ -1,7 +1,7 @@
 //! Publishing, querying, rolling back and deleting versions in a real store folder.
 
-use fjord_core::{BBox, Field, FieldType, GeometryKind, Schema, Slug, TileMatrixSet, Value};
-use fjord_store::{FeatureSource, Lineage, Query, Store};
+use fjord_core::{BBox, Field, FieldType, GeometryKind, Lineage, Schema, Slug, TileMatrixSet, Value};
+use fjord_store::{FeatureSource, Query, Store};
 use geo_types::{point, polygon, Geometry};
 
 fn schema(kind: GeometryKind) -> Schema {

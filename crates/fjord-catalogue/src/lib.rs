@@ -1,0 +1,20 @@
+//! fjord-catalogue: the one metadata catalogue every service and portal reads.
+//!
+//! A [`Record`] carries the ISO 19115 core fields of a dataset (and, as portals arrive,
+//! of other record kinds). The human fields come from a sidecar ([`HumanFields`]); the
+//! measurable ones (extent, count, schema, lineage) are derived from the data by whoever
+//! publishes it. [`Catalogue`] persists records in SQLite and searches them with FTS5
+//! (bm25 ranking, Norwegian letters folded so "hoyde" and "høyde" both find
+//! "Høydedata", every word matched as a prefix) with facet counts per theme,
+//! organisation and kind.
+
+mod db;
+mod error;
+mod fold;
+mod record;
+mod search;
+
+pub use db::Catalogue;
+pub use error::{Error, Result};
+pub use record::{Access, GeoBox, HumanFields, Organisation, Record};
+pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult};

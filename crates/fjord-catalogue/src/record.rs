@@ -1,0 +1,141 @@
+//! Catalogue records: the ISO 19115 core fields of a dataset.
+
+use fjord_core::{Lineage, Schema};
+use serde::{Deserialize, Serialize};
+
+/// Who may read a dataset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    /// anyone
+    #[default]
+    Open,
+    /// anyone logged in
+    Login,
+    /// members of any partner organisation (Norway Digital)
+    Partners,
+    /// members of the listed organisations only
+    Organisations(Vec<String>),
+}
+
+/// A geographic bounding box in EPSG:4258 (ETRS89), named by direction so no reader has
+/// to guess the axis order.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GeoBox {
+    /// western longitude
+    pub west: f64,
+    /// southern latitude
+    pub south: f64,
+    /// eastern longitude
+    pub east: f64,
+    /// northern latitude
+    pub north: f64,
+}
+
+/// The owner organisation of a record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// organisation id (slug)
+    pub id: String,
+    /// display name
+    pub name: String,
+}
+
+/// The human metadata fields a partner writes in a sidecar (TOML or JSON) next to the
+/// data. Everything measurable is derived from the data instead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct HumanFields {
+    /// a fixed record uuid; when absent one is derived from the dataset id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// title
+    #[serde(default)]
+    pub title: String,
+    /// abstract
+    #[serde(default, rename = "abstract")]
+    pub abstract_text: String,
+    /// display name of the owner organisation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_name: Option<String>,
+    /// free keywords (Norwegian and English)
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// GeoNorge theme (DOK theme), e.g. "Basis geodata"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    /// ISO 19115 MD_TopicCategoryCode, e.g. "boundaries"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_category: Option<String>,
+    /// license name or URL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// access constraint
+    #[serde(default)]
+    pub access: Access,
+    /// how the data was made, in the owner's words
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage_note: Option<String>,
+    /// seed bookkeeping, ignored by the catalogue: dataset id
+    #[serde(default, skip_serializing)]
+    pub dataset: Option<String>,
+    /// seed bookkeeping, ignored by the catalogue: owner organisation id
+    #[serde(default, skip_serializing)]
+    pub org: Option<String>,
+    /// seed bookkeeping, ignored by the catalogue: source file beside the sidecar
+    #[serde(default, skip_serializing)]
+    pub source: Option<String>,
+    /// seed bookkeeping, ignored by the catalogue: layer to read
+    #[serde(default, skip_serializing)]
+    pub layer: Option<String>,
+}
+
+/// One catalogue record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// stable identifier
+    pub uuid: String,
+    /// record kind: `dataset` here; portals add their own kinds
+    pub kind: String,
+    /// the store dataset id, for kind `dataset`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+    /// title
+    pub title: String,
+    /// abstract
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    /// owner organisation
+    pub organisation: Organisation,
+    /// keywords
+    pub keywords: Vec<String>,
+    /// GeoNorge theme
+    pub theme: Option<String>,
+    /// ISO topic category
+    pub topic_category: Option<String>,
+    /// license
+    pub license: Option<String>,
+    /// access constraint
+    pub access: Access,
+    /// extent in EPSG:4258
+    pub bbox: Option<GeoBox>,
+    /// CRSs the services offer the data in
+    pub crs: Vec<String>,
+    /// formats the data can be had in
+    pub formats: Vec<String>,
+    /// number of features
+    pub feature_count: Option<u64>,
+    /// attribute schema
+    pub schema: Option<Schema>,
+    /// provenance of the current version
+    pub lineage: Option<Lineage>,
+    /// the owner's note on how the data was made
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage_note: Option<String>,
+    /// RFC 3339 time the record was first made
+    pub created: String,
+    /// RFC 3339 time of the last change
+    pub updated: String,
+    /// the dataset version being served
+    pub version: Option<u32>,
+}

@@ -1,0 +1,268 @@
+//! Ranked full-text search with filters and facet counts.
+
+use crate::db::{decode, Catalogue};
+use crate::error::{Error, Result};
+use crate::fold::match_expression;
+use crate::record::{GeoBox, Record};
+use rusqlite::types::Value as Sql;
+use serde::Serialize;
+
+/// The most hits one page may hold.
+pub const MAX_LIMIT: usize = 1000;
+
+/// A catalogue search. Empty `q` lists everything (by title).
+#[derive(Clone, Debug, Default)]
+pub struct SearchQuery {
+    /// free text, Norwegian or English; every word must match (as a prefix)
+    pub q: Option<String>,
+    /// only this theme
+    pub theme: Option<String>,
+    /// only this owner organisation id
+    pub org: Option<String>,
+    /// only this record kind
+    pub kind: Option<String>,
+    /// only records whose extent intersects this box (EPSG:4258)
+    pub bbox: Option<GeoBox>,
+    /// page size, 1..=1000
+    pub limit: usize,
+    /// hits to skip
+    pub offset: usize,
+}
+
+/// One hit: the record and its relevance (higher is better; 0 without a text query).
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    /// relevance, the negated bm25 score
+    pub score: f64,
+    /// the record
+    pub record: Record,
+}
+
+/// How many hits carry one facet value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FacetCount {
+    /// the value
+    pub value: String,
+    /// hits with it
+    pub count: u64,
+}
+
+/// Facet counts. Each facet is counted with every filter applied except its own, so a
+/// client can show the alternatives to the value it picked.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Facets {
+    /// per theme
+    pub theme: Vec<FacetCount>,
+    /// per owner organisation id
+    pub org: Vec<FacetCount>,
+    /// per record kind
+    pub kind: Vec<FacetCount>,
+}
+
+/// A page of hits with the total and the facets.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchResult {
+    /// all hits matching, over all pages
+    pub total: u64,
+    /// the page size asked
+    pub limit: usize,
+    /// the hits skipped
+    pub offset: usize,
+    /// this page
+    pub hits: Vec<Hit>,
+    /// facet counts
+    pub facets: Facets,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Facet {
+    Theme,
+    Org,
+    Kind,
+}
+
+impl Facet {
+    fn column(self) -> &'static str {
+        match self {
+            Facet::Theme => "r.theme",
+            Facet::Org => "r.org",
+            Facet::Kind => "r.kind",
+        }
+    }
+}
+
+/// FROM and WHERE of a search, with its parameters, leaving out one facet's filter.
+fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (String, Vec<Sql>) {
+    let mut sql = String::from(" FROM records r");
+    let mut conds = Vec::new();
+    let mut params = Vec::new();
+    if let Some(m) = text {
+        sql.push_str(" JOIN records_fts ON records_fts.rowid = r.id");
+        conds.push("records_fts MATCH ?".to_string());
+        params.push(Sql::Text(m.to_string()));
+    }
+    for (facet, value) in [(Facet::Theme, &q.theme), (Facet::Org, &q.org), (Facet::Kind, &q.kind)] {
+        if let Some(v) = value.as_ref().filter(|_| except != Some(facet)) {
+            conds.push(format!("{} = ?", facet.column()));
+            params.push(Sql::Text(v.clone()));
+        }
+    }
+    if let Some(b) = q.bbox {
+        conds.push("r.west <= ? AND r.east >= ? AND r.south <= ? AND r.north >= ?".to_string());
+        params.extend([b.east, b.west, b.north, b.south].map(Sql::Real));
+    }
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    (sql, params)
+}
+
+impl Catalogue {
+    /// Search the catalogue.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResult> {
+        if q.limit == 0 || q.limit > MAX_LIMIT {
+            return Err(Error::BadQuery(format!("limit must be between 1 and {MAX_LIMIT}")));
+        }
+        let text = q.q.as_deref().and_then(match_expression);
+        let conn = self.conn();
+
+        let (fw, params) = from_where(q, text.as_deref(), None);
+        let total: u64 =
+            conn.query_row(&format!("SELECT count(*){fw}"), rusqlite::params_from_iter(&params), |r| r.get(0))?;
+
+        let (score, order) = if text.is_some() {
+            ("-bm25(records_fts, 10.0, 2.0, 5.0, 1.0, 1.0)", "score DESC, r.title")
+        } else {
+            ("0.0", "r.title")
+        };
+        let mut page_params = params.clone();
+        page_params.extend([Sql::Integer(q.limit as i64), Sql::Integer(q.offset.min(i64::MAX as usize) as i64)]);
+        let mut stmt = conn.prepare(&format!("SELECT r.uuid, r.json, {score} AS score{fw} ORDER BY {order} LIMIT ? OFFSET ?"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(&page_params), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?))
+        })?;
+        let mut hits = Vec::new();
+        for row in rows {
+            let (uuid, json, score) = row?;
+            hits.push(Hit { score, record: decode(&uuid, &json)? });
+        }
+
+        let mut facets = Facets::default();
+        for (facet, slot) in [(Facet::Theme, &mut facets.theme), (Facet::Org, &mut facets.org), (Facet::Kind, &mut facets.kind)] {
+            let (fw, params) = from_where(q, text.as_deref(), Some(facet));
+            let col = facet.column();
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {col}, count(*) AS n{fw}{} {col} IS NOT NULL GROUP BY {col} ORDER BY n DESC, {col}",
+                if fw.contains(" WHERE ") { " AND" } else { " WHERE" }
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&params), |r| {
+                Ok(FacetCount { value: r.get(0)?, count: r.get(1)? })
+            })?;
+            *slot = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        }
+        Ok(SearchResult { total, limit: q.limit, offset: q.offset, hits, facets })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Access, Organisation};
+
+    fn record(uuid: &str, title: &str, org: &str, theme: &str, keywords: &[&str], bbox: (f64, f64, f64, f64)) -> Record {
+        Record {
+            uuid: uuid.into(),
+            kind: "dataset".into(),
+            dataset: Some(uuid.into()),
+            title: title.into(),
+            abstract_text: format!("Om {title}"),
+            organisation: Organisation { id: org.into(), name: org.to_uppercase() },
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            theme: Some(theme.into()),
+            topic_category: None,
+            license: None,
+            access: Access::Open,
+            bbox: Some(GeoBox { west: bbox.0, south: bbox.1, east: bbox.2, north: bbox.3 }),
+            crs: vec![],
+            formats: vec![],
+            feature_count: None,
+            schema: None,
+            lineage: None,
+            lineage_note: None,
+            created: "2026-01-01T00:00:00Z".into(),
+            updated: "2026-01-01T00:00:00Z".into(),
+            version: Some(1),
+        }
+    }
+
+    fn catalogue() -> (tempfile::TempDir, Catalogue) {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        c.upsert(&record("dtm", "Høydedata DTM 10", "kartverket", "Høydedata", &["elevation", "terreng"], (4.0, 57.0, 31.0, 71.0))).unwrap();
+        c.upsert(&record("fylker", "Fylker", "kartverket", "Basis geodata", &["county", "fylke"], (4.0, 57.0, 31.0, 71.0))).unwrap();
+        c.upsert(&record("flom", "Flomsoner", "nve", "Samfunnssikkerhet", &["flood", "flom"], (5.0, 58.0, 12.0, 62.0))).unwrap();
+        c.upsert(&record("tromso", "Høyde i Tromsø", "tromso", "Høydedata", &["elevation"], (18.0, 69.0, 20.0, 70.0))).unwrap();
+        (dir, c)
+    }
+
+    fn q(text: &str) -> SearchQuery {
+        SearchQuery { q: Some(text.into()), limit: 10, ..SearchQuery::default() }
+    }
+
+    #[test]
+    fn norwegian_prefix_and_english_keywords() {
+        let (_d, c) = catalogue();
+        for text in ["høyde", "Høydedata", "hoyde", "HØYDE"] {
+            let r = c.search(&q(text)).unwrap();
+            let mut got: Vec<_> = r.hits.iter().map(|h| h.record.uuid.as_str()).collect();
+            got.sort();
+            assert_eq!(got, vec!["dtm", "tromso"], "{text}");
+        }
+        // the whole word in the title outranks the same word only in the theme
+        assert_eq!(c.search(&q("høydedata")).unwrap().hits[0].record.uuid, "dtm");
+        assert_eq!(c.search(&q("elevation")).unwrap().total, 2);
+        assert_eq!(c.search(&q("county")).unwrap().hits[0].record.uuid, "fylker");
+        assert_eq!(c.search(&q("nothing-like-this")).unwrap().total, 0);
+        // FTS syntax in the query is just text
+        assert_eq!(c.search(&q("\"høyde\" OR NEAR(")).unwrap().total, 0);
+    }
+
+    #[test]
+    fn filters_bbox_and_facets() {
+        let (_d, c) = catalogue();
+        let all = c.search(&SearchQuery { limit: 10, ..SearchQuery::default() }).unwrap();
+        assert_eq!(all.total, 4);
+        assert_eq!(all.facets.org[0], FacetCount { value: "kartverket".into(), count: 2 });
+        assert_eq!(all.facets.kind, vec![FacetCount { value: "dataset".into(), count: 4 }]);
+
+        let kv = c.search(&SearchQuery { org: Some("kartverket".into()), limit: 10, ..SearchQuery::default() }).unwrap();
+        assert_eq!(kv.total, 2);
+        assert_eq!(kv.facets.org.len(), 3, "the org facet ignores its own filter");
+        assert_eq!(kv.facets.theme.len(), 2);
+
+        let north = GeoBox { west: 17.0, south: 68.0, east: 21.0, north: 71.0 };
+        let r = c.search(&SearchQuery { bbox: Some(north), limit: 10, ..SearchQuery::default() }).unwrap();
+        let mut got: Vec<_> = r.hits.iter().map(|h| h.record.uuid.as_str()).collect();
+        got.sort();
+        assert_eq!(got, vec!["dtm", "fylker", "tromso"]);
+
+        let page = c.search(&SearchQuery { limit: 1, offset: 3, ..SearchQuery::default() }).unwrap();
+        assert_eq!((page.total, page.hits.len()), (4, 1));
+        assert!(c.search(&SearchQuery { limit: 0, ..SearchQuery::default() }).is_err());
+    }
+
+    #[test]
+    fn upsert_replaces_and_delete_removes() {
+        let (_d, c) = catalogue();
+        let mut r = c.get("flom").unwrap().unwrap();
+        r.title = "Flomsonekart".into();
+        c.upsert(&r).unwrap();
+        assert_eq!(c.search(&q("flomsonekart")).unwrap().total, 1);
+        assert_eq!(c.by_dataset("flom").unwrap().unwrap().title, "Flomsonekart");
+        assert!(c.delete("flom").unwrap());
+        assert!(!c.delete("flom").unwrap());
+        assert_eq!(c.search(&q("flom")).unwrap().total, 0);
+        assert_eq!(c.datasets().unwrap(), vec!["dtm", "fylker", "tromso"]);
+    }
+}

@@ -14,25 +14,30 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 thread_local! {
-    static TRANSFORMERS: RefCell<HashMap<(Crs, Crs), Rc<Proj>>> = RefCell::new(HashMap::new());
+    static TRANSFORMERS: RefCell<HashMap<(String, Crs), Rc<Proj>>> = RefCell::new(HashMap::new());
 }
 
-fn transformer(from: Crs, to: Crs) -> Result<Rc<Proj>> {
+/// The cached transformer from a PROJ definition (EPSG code, WKT or PROJJSON) to `to`.
+fn transformer(from_def: &str, to: Crs) -> Result<Rc<Proj>> {
     TRANSFORMERS.with(|cache| {
-        if let Some(p) = cache.borrow().get(&(from, to)) {
+        if let Some(p) = cache.borrow().get(&(from_def.to_string(), to)) {
             return Ok(Rc::clone(p));
         }
-        from.check()?;
         to.check()?;
-        let p = Proj::new_known_crs(&from.proj_def(), &to.proj_def(), None).map_err(|e| Error::Transform {
-            from: from.to_string(),
+        let p = Proj::new_known_crs(from_def, &to.proj_def(), None).map_err(|e| Error::Transform {
+            from: short(from_def),
             to: to.to_string(),
             reason: e.to_string(),
         })?;
         let p = Rc::new(p);
-        cache.borrow_mut().insert((from, to), Rc::clone(&p));
+        cache.borrow_mut().insert((from_def.to_string(), to), Rc::clone(&p));
         Ok(p)
     })
+}
+
+/// A definition cut to a length that fits in an error message.
+fn short(def: &str) -> String {
+    def.chars().take(60).collect()
 }
 
 /// Transform a buffer of (x, y) pairs in place from `from` to `to`.
@@ -43,8 +48,18 @@ pub fn transform_in_place(from: Crs, to: Crs, coords: &mut [(f64, f64)]) -> Resu
     if from == to || coords.is_empty() || same_axes(from, to) {
         return Ok(());
     }
-    let p = transformer(from, to)?;
-    let fail = |reason: String| Error::Transform { from: from.to_string(), to: to.to_string(), reason };
+    from.check()?;
+    transform_from_definition(&from.proj_def(), to, coords)
+}
+
+/// Like [`transform_in_place`], from a CRS given as any definition PROJ reads (WKT from
+/// a shapefile's .prj, PROJJSON, `EPSG:n`), for sources whose CRS has no EPSG code.
+pub fn transform_from_definition(from_def: &str, to: Crs, coords: &mut [(f64, f64)]) -> Result<()> {
+    if coords.is_empty() {
+        return Ok(());
+    }
+    let p = transformer(from_def, to)?;
+    let fail = |reason: String| Error::Transform { from: short(from_def), to: to.to_string(), reason };
     p.convert_array(coords).map_err(|e| fail(e.to_string()))?;
     if coords.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
         return Err(fail("a point lies outside the target CRS's domain".into()));

@@ -12,6 +12,9 @@ pub struct VersionInfo {
     pub feature_count: u64,
     /// extent in the storage CRS, `None` for an empty layer
     pub extent: Option<BBox>,
+    /// extent in EPSG:4258 (lon/lat order), from every feature's box, `None` when empty
+    #[serde(default)]
+    pub geographic_extent: Option<BBox>,
     /// attributes and geometry kind
     pub schema: Schema,
     /// provenance

@@ -5,7 +5,7 @@ use crate::fgb_layer::FID_COLUMN;
 use crate::fgb_props::column_type;
 use crate::store::{sync_dir, Store};
 use crate::version::VersionInfo;
-use fjord_core::{BBox, GeometryKind, Lineage, Schema, Slug, Value, STORAGE_CRS};
+use fjord_core::{BBox, GeometryKind, Lineage, Schema, Slug, Value, CATALOGUE_CRS, STORAGE_CRS};
 use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
 use geo::BoundingRect;
 use geo_types::Geometry;
@@ -45,6 +45,8 @@ pub struct VersionWriter<'s> {
     schema: Schema,
     count: u64,
     extent: Option<BBox>,
+    /// every feature's box, for the geographic extent at publish
+    boxes: Vec<(f64, f64, f64, f64)>,
 }
 
 impl<'s> VersionWriter<'s> {
@@ -62,7 +64,7 @@ impl<'s> VersionWriter<'s> {
         for f in &schema.fields {
             fgb.add_column(&f.name, column_type(f.ty), |_, _| {});
         }
-        Ok(VersionWriter { store, dataset, staging, fgb: Some(fgb), schema, count: 0, extent: None })
+        Ok(VersionWriter { store, dataset, staging, fgb: Some(fgb), schema, count: 0, extent: None, boxes: Vec::new() })
     }
 
     /// Add one feature: geometry in the storage CRS, values aligned with the schema.
@@ -96,6 +98,7 @@ impl<'s> VersionWriter<'s> {
         if let Some(r) = geometry.bounding_rect() {
             let b = BBox { minx: r.min().x, miny: r.min().y, maxx: r.max().x, maxy: r.max().y };
             self.extent = Some(self.extent.map_or(b, |e| e.union(&b)));
+            self.boxes.push((b.minx, b.miny, b.maxx, b.maxy));
         }
         self.count += 1;
         Ok(())
@@ -125,6 +128,7 @@ impl<'s> VersionWriter<'s> {
             version: 0,
             feature_count: self.count,
             extent: self.extent,
+            geographic_extent: geographic_extent(&self.boxes)?,
             schema: self.schema.clone(),
             lineage,
             metadata,
@@ -140,6 +144,29 @@ impl Drop for VersionWriter<'_> {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// The EPSG:4258 extent of a set of storage-CRS boxes: each box's corners (one point for
+/// a point's box) transformed in large batches, then united. Tighter than transforming
+/// the overall extent, whose corners in UTM lie far outside the data in lon/lat.
+fn geographic_extent(boxes: &[(f64, f64, f64, f64)]) -> Result<Option<BBox>> {
+    let mut extent: Option<BBox> = None;
+    let mut pts = Vec::with_capacity(4 * 16_384);
+    for chunk in boxes.chunks(16_384) {
+        pts.clear();
+        for &(x0, y0, x1, y1) in chunk {
+            if x0 == x1 && y0 == y1 {
+                pts.push((x0, y0));
+            } else {
+                pts.extend([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]);
+            }
+        }
+        fjord_core::transform::transform_in_place(STORAGE_CRS, CATALOGUE_CRS, &mut pts)?;
+        if let Some(b) = BBox::from_points(pts.iter().copied()) {
+            extent = Some(extent.map_or(b, |e| e.union(&b)));
+        }
+    }
+    Ok(extent)
 }
 
 /// Write a file and fsync it and its folder.

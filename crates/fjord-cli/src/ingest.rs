@@ -1,0 +1,119 @@
+//! `fjord ingest` and `fjord seed`.
+
+use crate::progress::Bar;
+use anyhow::Context;
+use clap::Args;
+use fjord_core::{Crs, Slug};
+use fjord_ingest::{IngestRequest, Outcome, SourceOptions};
+use fjord_server::Config;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `fjord ingest`.
+#[derive(Args)]
+pub struct IngestArgs {
+    /// the source: any vector file GDAL reads (GeoJSON, Shapefile or zipped Shapefile,
+    /// GeoPackage, GML, FlatGeobuf, CSV with WKT, SOSI, ...)
+    path: PathBuf,
+    /// dataset id (a-z, 0-9, '-', '_')
+    #[arg(long)]
+    dataset: String,
+    /// owner organisation id
+    #[arg(long)]
+    org: String,
+    /// sidecar with the human metadata (TOML, or JSON by extension)
+    #[arg(long)]
+    meta: Option<PathBuf>,
+    /// the source CRS (e.g. EPSG:4326), for sources without one or to override it
+    #[arg(long)]
+    crs: Option<String>,
+    /// the layer to read when the source has several
+    #[arg(long)]
+    layer: Option<String>,
+}
+
+fn who() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "cli".into())
+}
+
+fn print_outcome(dataset: &Slug, o: &Outcome) {
+    let r = &o.report;
+    println!(
+        "published {dataset} version {}: {} features written ({} read, {} repaired, {} rejected)",
+        o.info.version, r.written, r.read, r.repaired, r.rejected
+    );
+    for (kind, n) in &r.repairs_by_kind {
+        println!("  repaired {n} × {kind}");
+    }
+    for rej in r.rejected_features.iter().take(20) {
+        println!("  rejected source feature {}: {}", rej.source_id, rej.reason);
+    }
+    if r.rejected > 20 {
+        println!("  … {} more; full report: fjord datasets report {dataset}", r.rejected - 20);
+    }
+}
+
+fn run_ingest(config: &Config, req: IngestRequest) -> anyhow::Result<()> {
+    let (store, catalogue) = fjord_server::open_data(config)?;
+    let dataset = req.dataset.clone();
+    let outcome = fjord_ingest::ingest(&store, &catalogue, &req, &Bar::new())?;
+    print_outcome(&dataset, &outcome);
+    Ok(())
+}
+
+/// `fjord ingest PATH --dataset ID --org ORG [--meta FILE] [--crs EPSG:n] [--layer NAME]`
+pub fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
+    let meta = a.meta.as_deref().map(fjord_ingest::read_sidecar).transpose()?;
+    let req = IngestRequest {
+        source: SourceOptions {
+            path: a.path,
+            layer: a.layer,
+            crs: a.crs.as_deref().map(Crs::parse).transpose()?,
+            max_bytes: config.limits.max_source_bytes,
+        },
+        dataset: Slug::new(&a.dataset).context("--dataset")?,
+        org: Slug::new(&a.org).context("--org")?,
+        meta,
+        by: who(),
+    };
+    run_ingest(config, req)
+}
+
+/// `fjord seed DIR`: every `DIR/*/meta.toml` naming `dataset`, `org` and `source`.
+pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
+    let mut sidecars: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| dir.display().to_string())?
+        .flatten()
+        .map(|e| e.path().join("meta.toml"))
+        .filter(|p| p.is_file())
+        .collect();
+    sidecars.sort();
+    let (store, _) = fjord_server::open_data(config)?;
+    let loaded = store.datasets()?;
+    drop(store);
+    for sidecar in sidecars {
+        let meta = fjord_ingest::read_sidecar(&sidecar)?;
+        let field = |v: &Option<String>, name: &str| {
+            v.clone().with_context(|| format!("{}: '{name}' is required for seeding", sidecar.display()))
+        };
+        let dataset = Slug::new(&field(&meta.dataset, "dataset")?)?;
+        if !force && loaded.contains(&dataset) {
+            println!("{dataset}: already loaded, skipped");
+            continue;
+        }
+        let folder = sidecar.parent().unwrap_or(dir);
+        let req = IngestRequest {
+            source: SourceOptions {
+                path: folder.join(field(&meta.source, "source")?),
+                layer: meta.layer.clone(),
+                crs: None,
+                max_bytes: config.limits.max_source_bytes,
+            },
+            dataset,
+            org: Slug::new(&field(&meta.org, "org")?)?,
+            meta: Some(meta),
+            by: "seed".into(),
+        };
+        run_ingest(config, req)?;
+    }
+    Ok(())
+}

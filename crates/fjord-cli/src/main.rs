@@ -1,0 +1,101 @@
+//! The `fjord` binary: serve, ingest, seed and manage datasets over one data folder.
+
+mod datasets;
+mod ingest;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use fjord_server::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// fjord: a national spatial data infrastructure server.
+#[derive(Parser)]
+#[command(name = "fjord", version, about)]
+struct Cli {
+    /// configuration file (TOML); every key can also be set as FJORD_<SECTION>_<KEY>
+    #[arg(long, global = true, env = "FJORD_CONFIG")]
+    config: Option<PathBuf>,
+    /// the data folder (overrides data.dir)
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve HTTP (the catalogue API, health and metrics)
+    Serve {
+        /// address to listen on (overrides server.listen); port 0 picks a free port
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Ingest a vector source as a new version of a dataset
+    Ingest(ingest::IngestArgs),
+    /// Ingest every dataset folder (with a meta.toml) under DIR that is not loaded yet
+    Seed {
+        /// folder of dataset folders, each with meta.toml naming dataset, org and source
+        dir: PathBuf,
+        /// ingest again even if the dataset exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// List, inspect, roll back and delete datasets
+    #[command(subcommand)]
+    Datasets(datasets::DatasetsCommand),
+}
+
+fn init_logging(config: &Config, default_level: &str) {
+    use tracing_subscriber::EnvFilter;
+    let level = std::env::var("RUST_LOG").unwrap_or_else(|_| default_level.to_string());
+    let filter = EnvFilter::try_new(&level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
+    if config.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
+    if let Some(dir) = cli.data_dir {
+        config.data.dir = dir;
+    }
+    fjord_ingest::quiet_gdal();
+    match cli.command {
+        Command::Serve { listen } => {
+            if let Some(l) = listen {
+                config.server.listen = l;
+            }
+            init_logging(&config, &config.log.level.clone());
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(fjord_server::serve(config))?;
+            Ok(())
+        }
+        Command::Ingest(args) => {
+            init_logging(&config, "warn");
+            ingest::ingest(&config, args)
+        }
+        Command::Seed { dir, force } => {
+            init_logging(&config, "warn");
+            ingest::seed(&config, &dir, force)
+        }
+        Command::Datasets(cmd) => {
+            init_logging(&config, "warn");
+            datasets::run(&config, cmd)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! One source geometry through the checks: GDAL → geo-types, finite, reprojected to the
+//! storage CRS, repaired or rejected, and shaped to the layer's stored kind.
+
+use crate::source::SourceCrs;
+use crate::validate::{check_finite, repair_and_validate, Repair};
+use fjord_core::{transform, GeometryKind, STORAGE_CRS};
+use geo::{CoordsIter, MapCoordsInPlace};
+use geo_types::{Geometry, MultiLineString, MultiPolygon};
+
+/// Whether any ring of a (multi)polygon ends elsewhere than it starts. geo-types closes
+/// rings silently, so this is asked of GDAL's geometry before conversion.
+fn has_unclosed_ring(g: &gdal::vector::Geometry) -> bool {
+    use gdal::vector::OGRwkbGeometryType as T;
+    match gdal::vector::geometry_type_flatten(g.geometry_type()) {
+        T::wkbPolygon => (0..g.geometry_count()).any(|i| {
+            let ring = g.get_geometry(i);
+            let n = ring.point_count();
+            n > 0 && {
+                let (a, b) = (ring.get_point(0), ring.get_point(n as i32 - 1));
+                (a.0, a.1) != (b.0, b.1)
+            }
+        }),
+        T::wkbMultiPolygon | T::wkbGeometryCollection => {
+            (0..g.geometry_count()).any(|i| has_unclosed_ring(&g.get_geometry(i)))
+        }
+        _ => false,
+    }
+}
+
+/// GDAL geometry to geo-types, 2D, without ever panicking.
+fn to_geo(g: &gdal::vector::Geometry) -> Result<Geometry<f64>, String> {
+    if g.is_empty() {
+        return Err("empty geometry".into());
+    }
+    let flat;
+    let g = if gdal::vector::geometry_type_has_z(g.geometry_type()) || gdal::vector::geometry_type_has_m(g.geometry_type()) {
+        let mut c = g.clone();
+        c.flatten_to_2d();
+        flat = c;
+        &flat
+    } else {
+        g
+    };
+    let name = g.geometry_name();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.to_geo())) {
+        Ok(Ok(geo)) => Ok(geo),
+        _ => Err(format!("unsupported geometry type {name}")),
+    }
+}
+
+/// Reproject in place; `buf` is a reusable coordinate buffer.
+fn reproject(g: &mut Geometry<f64>, crs: &SourceCrs, buf: &mut Vec<(f64, f64)>) -> Result<(), String> {
+    let from = match crs {
+        SourceCrs::Known(c) if *c == STORAGE_CRS => return Ok(()),
+        SourceCrs::Known(c) => c.proj_def(),
+        SourceCrs::Wkt(w) => w.clone(),
+    };
+    buf.clear();
+    buf.extend(g.coords_iter().map(|c| (c.x, c.y)));
+    transform::transform_from_definition(&from, STORAGE_CRS, buf).map_err(|e| e.to_string())?;
+    // map_coords_in_place wants a Copy closure, so the position is a shared Cell
+    let (next, out) = (std::cell::Cell::new(0usize), buf.as_slice());
+    let (next, out) = (&next, out);
+    g.map_coords_in_place(move |c| {
+        let i = next.get();
+        next.set(i + 1);
+        out.get(i).map_or(c, |&(x, y)| geo_types::Coord { x, y })
+    });
+    Ok(())
+}
+
+/// Shape a geometry to the stored kind: promote a single line or polygon to multi,
+/// demote a one-part multi-point to a point; reject what does not fit.
+fn conform(g: Geometry<f64>, kind: GeometryKind) -> Result<Geometry<f64>, String> {
+    Ok(match (kind, g) {
+        (GeometryKind::Mixed, g) => g,
+        (GeometryKind::MultiPolygon, Geometry::Polygon(p)) => Geometry::MultiPolygon(MultiPolygon(vec![p])),
+        (GeometryKind::MultiLineString, Geometry::LineString(l)) => Geometry::MultiLineString(MultiLineString(vec![l])),
+        (GeometryKind::MultiPoint, Geometry::Point(p)) => Geometry::MultiPoint(vec![p].into()),
+        (GeometryKind::Point, Geometry::MultiPoint(m)) if m.0.len() == 1 => Geometry::Point(m.0[0]),
+        (GeometryKind::MultiPolygon, g @ Geometry::MultiPolygon(_))
+        | (GeometryKind::MultiLineString, g @ Geometry::MultiLineString(_))
+        | (GeometryKind::MultiPoint, g @ Geometry::MultiPoint(_))
+        | (GeometryKind::Point, g @ Geometry::Point(_)) => g,
+        (kind, g) => return Err(format!("{} in a {kind:?} layer", geometry_name(&g))),
+    })
+}
+
+fn geometry_name(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+/// The whole path of one geometry. Returns it in the storage CRS with the repairs made,
+/// or the reason it is rejected.
+pub(crate) fn prepare(
+    g: &gdal::vector::Geometry,
+    crs: &SourceCrs,
+    kind: GeometryKind,
+    buf: &mut Vec<(f64, f64)>,
+) -> Result<(Geometry<f64>, Vec<Repair>), String> {
+    let unclosed = has_unclosed_ring(g);
+    let mut geo = to_geo(g)?;
+    check_finite(&geo)?;
+    reproject(&mut geo, crs, buf)?;
+    let (geo, mut repairs) = repair_and_validate(geo)?;
+    if unclosed {
+        repairs.insert(0, Repair::ClosedRing);
+    }
+    Ok((conform(geo, kind)?, repairs))
+}

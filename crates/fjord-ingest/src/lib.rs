@@ -1,0 +1,33 @@
+//! fjord-ingest: partner data in, a new published version out.
+//!
+//! `source file → GDAL open (size, archive, driver, layer, CRS checks) → per feature:
+//! finite check, reprojection with PROJ to EPSG:25833, safe repair or rejection →
+//! staging version → fsync → atomic publish → catalogue record`. Every refusal of the
+//! input is an [`Error`] with a one-line message naming the problem; nothing is published
+//! then. Per-feature problems go into the [`Report`] instead of stopping the ingest.
+//!
+//! GDAL lives only here (and later in export code), never on the request path.
+
+mod error;
+mod fields;
+mod geometry;
+mod meta;
+mod pipeline;
+mod report;
+mod source;
+pub mod sync;
+mod validate;
+
+pub use error::{Error, Result};
+pub use meta::read_sidecar;
+pub use pipeline::{ingest, now_rfc3339, IngestRequest, Outcome, Progress, Quiet};
+pub use report::{Rejection, Repaired, Report};
+pub use source::{SourceCrs, SourceOptions};
+pub use validate::Repair;
+
+/// Send GDAL's own error messages to the log instead of stderr.
+pub fn quiet_gdal() {
+    gdal::config::set_error_handler(|class, code, msg| {
+        tracing::debug!(?class, code, "gdal: {msg}");
+    });
+}

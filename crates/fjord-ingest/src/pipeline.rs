@@ -1,0 +1,188 @@
+//! The ingest pipeline: source → checks → storage CRS → new version → catalogue record.
+
+use crate::error::{Error, Result};
+use crate::fields::{schema_fields, stored_kind, value};
+use crate::geometry::prepare;
+use crate::report::Report;
+use crate::source::{self, SourceOptions};
+use crate::sync;
+use fjord_catalogue::{Catalogue, HumanFields};
+use fjord_core::{Lineage, Schema, Slug};
+use fjord_store::{Store, VersionInfo};
+use gdal::vector::LayerAccess;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::Path;
+
+/// One ingest: what to read and what to publish it as.
+#[derive(Clone, Debug)]
+pub struct IngestRequest {
+    /// the source and how to read it
+    pub source: SourceOptions,
+    /// the dataset to publish a new version of
+    pub dataset: Slug,
+    /// the owner organisation
+    pub org: Slug,
+    /// human metadata; `None` keeps the current version's (or a minimal default)
+    pub meta: Option<HumanFields>,
+    /// who runs it (user, client or OS user)
+    pub by: String,
+}
+
+/// What an ingest published, and its report.
+#[derive(Debug)]
+pub struct Outcome {
+    /// the new current version
+    pub info: VersionInfo,
+    /// counts, repairs and rejections
+    pub report: Report,
+}
+
+/// Told how far an ingest has come.
+pub trait Progress {
+    /// reading starts; `total` features if the driver knows
+    fn start(&self, total: Option<u64>);
+    /// `read` features read so far
+    fn at(&self, read: u64);
+    /// done
+    fn finish(&self);
+}
+
+/// A progress sink that ignores everything.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: Option<u64>) {}
+    fn at(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let unreadable = |e: std::io::Error| Error::Unreadable(path.to_path_buf(), e.to_string());
+    let mut f = std::fs::File::open(path).map_err(unreadable)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(unreadable)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Now as RFC 3339 UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // civil-from-days (Howard Hinnant's algorithm): no date crate for one conversion
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// Ingest one source as a new version of a dataset and update its catalogue record.
+/// On any error nothing is published and the previous version keeps serving.
+pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progress: &dyn Progress) -> Result<Outcome> {
+    let src = source::open(&req.source)?;
+    let path = req.source.path.as_path();
+    let sha256 = sha256_file(path)?;
+    let mut layer = src.dataset.layer(src.layer_index)?;
+    let total = layer.try_feature_count();
+    if total == Some(0) {
+        return Err(Error::EmptyLayer { path: path.to_path_buf(), layer: src.layer_name.clone() });
+    }
+    let defn = gdal::vector::Defn::from_layer(&layer);
+    let (fields, sources) = schema_fields(&defn);
+    let kind = stored_kind(defn.geometry_type());
+    let schema = Schema { geometry: kind, fields };
+
+    let meta = match &req.meta {
+        Some(m) => m.clone(),
+        None => match store.current(&req.dataset) {
+            Ok(info) => serde_json::from_value(info.metadata).unwrap_or_default(),
+            Err(_) => HumanFields { title: req.dataset.to_string(), ..HumanFields::default() },
+        },
+    };
+
+    let mut writer = store.begin(&req.dataset, schema)?;
+    let mut report = Report::default();
+    let mut seen = HashSet::new();
+    let mut next_free = 0u64;
+    let mut buf = Vec::new();
+    progress.start(total);
+    for feature in layer.features() {
+        report.read += 1;
+        if report.read % 4096 == 0 {
+            progress.at(report.read);
+        }
+        let source_id = feature.fid().unwrap_or(report.read);
+        let Some(g) = feature.geometry() else {
+            report.reject(source_id, "no geometry");
+            continue;
+        };
+        let (geometry, repairs) = match prepare(g, &src.crs, kind, &mut buf) {
+            Ok(ok) => ok,
+            Err(reason) => {
+                report.reject(source_id, reason);
+                continue;
+            }
+        };
+        let fid = if seen.insert(source_id) {
+            source_id
+        } else {
+            while !seen.insert(next_free) {
+                next_free += 1;
+            }
+            next_free
+        };
+        let values: Vec<_> = sources.iter().map(|f| value(&feature, f)).collect();
+        writer.add(fid, &geometry, &values)?;
+        report.written += 1;
+        report.repaired(source_id, repairs);
+    }
+    progress.at(report.read);
+    progress.finish();
+    if report.read == 0 {
+        return Err(Error::EmptyLayer { path: path.to_path_buf(), layer: src.layer_name.clone() });
+    }
+    if report.written == 0 {
+        return Err(Error::NothingValid(report.read));
+    }
+    let json = serde_json::to_vec_pretty(&report).unwrap_or_default();
+    writer.attach("report.json", &json)?;
+    let lineage = Lineage {
+        source: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        sha256,
+        bytes: src.bytes,
+        driver: src.driver.clone(),
+        layer: src.layer_name.clone(),
+        source_crs: src.crs.label(),
+        org: req.org.to_string(),
+        by: req.by.clone(),
+        at: now_rfc3339(),
+    };
+    let metadata = serde_json::to_value(&meta).unwrap_or_default();
+    let info = writer.publish(lineage, metadata)?;
+    sync::sync_dataset(store, catalogue, &req.dataset)?;
+    Ok(Outcome { info, report })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_is_well_formed() {
+        let s = super::now_rfc3339();
+        assert_eq!(s.len(), 20);
+        assert!(s.starts_with("20") && s.ends_with('Z') && &s[10..11] == "T");
+    }
+}

@@ -1,0 +1,164 @@
+//! Opening a partner's source with GDAL: size and archive checks, driver, layer and CRS.
+
+use crate::error::{Error, Result};
+use fjord_core::Crs;
+use gdal::vector::LayerAccess;
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// What to open.
+#[derive(Clone, Debug)]
+pub struct SourceOptions {
+    /// the file (a `.zip` is read through GDAL's /vsizip/)
+    pub path: PathBuf,
+    /// the layer to read when the source has several
+    pub layer: Option<String>,
+    /// the source CRS, overriding (or standing in for) the one in the file
+    pub crs: Option<Crs>,
+    /// refuse files larger than this many bytes
+    pub max_bytes: u64,
+}
+
+/// The CRS of a source: an EPSG code where one is known, else PROJ's reading of its WKT.
+#[derive(Clone, Debug)]
+pub enum SourceCrs {
+    /// a CRS fjord names
+    Known(Crs),
+    /// a CRS without an EPSG code, as WKT
+    Wkt(String),
+}
+
+impl SourceCrs {
+    /// How the lineage records it.
+    pub fn label(&self) -> String {
+        match self {
+            SourceCrs::Known(c) => c.to_string(),
+            SourceCrs::Wkt(w) => format!("WKT {}", w.chars().take(80).collect::<String>()),
+        }
+    }
+}
+
+/// An opened source, ready to read.
+pub struct Source {
+    /// the GDAL dataset
+    pub dataset: Dataset,
+    /// which layer to read
+    pub layer_index: usize,
+    /// its name
+    pub layer_name: String,
+    /// the GDAL driver's short name
+    pub driver: String,
+    /// the CRS of the coordinates
+    pub crs: SourceCrs,
+    /// the file's size
+    pub bytes: u64,
+}
+
+fn is_zip(path: &Path) -> Result<bool> {
+    let mut magic = [0u8; 4];
+    let mut f = std::fs::File::open(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
+    Ok(f.read(&mut magic).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))? == 4 && magic == *b"PK\x03\x04")
+}
+
+/// Refuse an archive any of whose entries names a parent folder or an absolute path.
+fn check_archive(path: &Path, vsi: &str) -> Result<()> {
+    let entries = gdal::vsi::read_dir(vsi, true).map_err(|_| Error::UnknownFormat(path.to_path_buf()))?;
+    for entry in entries {
+        let bad = entry.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+        if bad {
+            return Err(Error::UnsafeArchive { path: path.to_path_buf(), entry: entry.display().to_string() });
+        }
+    }
+    Ok(())
+}
+
+fn source_crs(layer: &gdal::vector::Layer<'_>, path: &Path) -> Result<SourceCrs> {
+    let Some(mut srs) = layer.spatial_ref() else { return Err(Error::NoCrs(path.to_path_buf())) };
+    let known = |srs: &gdal::spatial_ref::SpatialRef| -> Option<Crs> {
+        match srs.auth_name()?.as_str() {
+            "EPSG" => srs.auth_code().ok().and_then(|c| u32::try_from(c).ok()).map(Crs::Epsg),
+            "OGC" => srs.authority().ok().filter(|a| a.ends_with("CRS84")).map(|_| Crs::Crs84),
+            _ => None,
+        }
+    };
+    if let Some(c) = known(&srs) {
+        return Ok(SourceCrs::Known(c));
+    }
+    if srs.auto_identify_epsg().is_ok() {
+        if let Some(c) = known(&srs) {
+            return Ok(SourceCrs::Known(c));
+        }
+    }
+    Ok(SourceCrs::Wkt(srs.to_wkt()?))
+}
+
+/// Open and check a source: readable, not empty, under the size limit, a safe archive,
+/// a vector format GDAL reads, one layer chosen, a CRS known.
+pub fn open(opts: &SourceOptions) -> Result<Source> {
+    let path = opts.path.as_path();
+    let meta = std::fs::metadata(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
+    if !meta.is_file() {
+        return Err(Error::Unreadable(path.to_path_buf(), "not a file".into()));
+    }
+    if meta.len() == 0 {
+        return Err(Error::EmptyFile(path.to_path_buf()));
+    }
+    if meta.len() > opts.max_bytes {
+        return Err(Error::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: opts.max_bytes });
+    }
+    let abs = std::fs::canonicalize(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
+    let gdal_path = if is_zip(&abs)? {
+        let vsi = format!("/vsizip/{}", abs.display());
+        check_archive(path, &vsi)?;
+        vsi
+    } else {
+        abs.display().to_string()
+    };
+    let dataset = Dataset::open_ex(
+        &gdal_path,
+        DatasetOptions { open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY, ..Default::default() },
+    )
+    .map_err(|_| Error::UnknownFormat(path.to_path_buf()))?;
+    let driver = dataset.driver().short_name();
+    let names: Vec<String> = dataset.layers().map(|l| l.name()).collect();
+    if names.is_empty() {
+        return Err(Error::UnknownFormat(path.to_path_buf()));
+    }
+    let layer_index = match &opts.layer {
+        Some(want) => names
+            .iter()
+            .position(|n| n == want)
+            .ok_or_else(|| Error::Layer(format!("{}: no layer '{want}'; it has: {}", path.display(), names.join(", "))))?,
+        None if names.len() == 1 => 0,
+        None => {
+            let non_empty: Vec<usize> =
+                dataset.layers().enumerate().filter(|(_, l)| l.feature_count() > 0).map(|(i, _)| i).collect();
+            match non_empty.as_slice() {
+                [one] => *one,
+                _ => {
+                    return Err(Error::Layer(format!(
+                        "{}: {} layers ({}); pick one with --layer",
+                        path.display(),
+                        names.len(),
+                        names.join(", ")
+                    )))
+                }
+            }
+        }
+    };
+    let layer = dataset.layer(layer_index)?;
+    let crs = match opts.crs {
+        Some(c) => {
+            c.check()?;
+            SourceCrs::Known(c)
+        }
+        None => source_crs(&layer, path)?,
+    };
+    if let SourceCrs::Known(c) = crs {
+        c.check()?;
+    }
+    let layer_name = layer.name();
+    drop(layer);
+    Ok(Source { dataset, layer_index, layer_name, driver, crs, bytes: meta.len() })
+}

@@ -1,0 +1,113 @@
+//! Keeping the catalogue in step with the store.
+//!
+//! The store's `CURRENT` switch is the commit point of a publish; the catalogue record is
+//! derived from the served version's `version.json` and can always be rebuilt from it.
+//! [`reconcile`] runs when the CLI or server opens the data folder, so a crash between
+//! the switch and the record update is healed before anyone reads the catalogue.
+
+use crate::error::Result;
+use fjord_catalogue::{Catalogue, GeoBox, HumanFields, Organisation, Record};
+use fjord_core::{transform, Crs, Slug, CATALOGUE_CRS, STORAGE_CRS};
+use fjord_store::{Store, VersionInfo};
+
+/// The CRSs every dataset is served in (the services reproject on the fly).
+pub const SERVICE_CRS: [Crs; 7] =
+    [Crs::Epsg(25832), Crs::Epsg(25833), Crs::Epsg(25835), Crs::Epsg(4258), Crs::Epsg(4326), Crs::Epsg(3857), Crs::Crs84];
+
+/// The formats the data can be had in today: the store's own FlatGeobuf.
+pub const FORMATS: [&str; 1] = ["FlatGeobuf"];
+
+/// Namespace for record uuids derived from dataset ids (a fixed random uuid).
+const RECORD_NAMESPACE: uuid::Uuid = uuid::uuid!("6b0c6f3e-3f5e-4d8e-9a43-7d7c1f0e9b21");
+
+/// The record uuid of a dataset: the sidecar's, or one derived from the dataset id, so
+/// the same dataset keeps its uuid across versions and catalogue rebuilds.
+pub fn record_uuid(dataset: &Slug, meta: &HumanFields) -> String {
+    meta.uuid.clone().unwrap_or_else(|| uuid::Uuid::new_v5(&RECORD_NAMESPACE, dataset.as_str().as_bytes()).to_string())
+}
+
+/// Build the catalogue record of a dataset's served version.
+pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -> Record {
+    let meta: HumanFields = serde_json::from_value(info.metadata.clone()).unwrap_or_default();
+    let geographic = info.geographic_extent.or_else(|| {
+        info.extent.and_then(|e| transform::transform_bbox(STORAGE_CRS, CATALOGUE_CRS, &e).ok())
+    });
+    let bbox = geographic.map(|b| GeoBox {
+        west: b.minx,
+        south: b.miny,
+        east: b.maxx,
+        north: b.maxy,
+    });
+    let org = info.lineage.org.clone();
+    Record {
+        uuid: record_uuid(dataset, &meta),
+        kind: "dataset".into(),
+        dataset: Some(dataset.to_string()),
+        title: if meta.title.is_empty() { dataset.to_string() } else { meta.title.clone() },
+        abstract_text: meta.abstract_text.clone(),
+        organisation: Organisation { name: meta.organisation_name.clone().unwrap_or_else(|| org.clone()), id: org },
+        keywords: meta.keywords.clone(),
+        theme: meta.theme.clone(),
+        topic_category: meta.topic_category.clone(),
+        license: meta.license.clone(),
+        access: meta.access.clone(),
+        bbox,
+        crs: SERVICE_CRS.iter().map(|c| c.to_string()).collect(),
+        formats: FORMATS.iter().map(|f| f.to_string()).collect(),
+        feature_count: Some(info.feature_count),
+        schema: Some(info.schema.clone()),
+        lineage: Some(info.lineage.clone()),
+        lineage_note: meta.lineage_note.clone(),
+        created: created.unwrap_or_else(|| info.lineage.at.clone()),
+        updated: info.lineage.at.clone(),
+        version: Some(info.version),
+    }
+}
+
+/// Make the catalogue record of one dataset match the store (or remove it when the
+/// dataset is gone).
+pub fn sync_dataset(store: &Store, catalogue: &Catalogue, dataset: &Slug) -> Result<()> {
+    let existing = catalogue.by_dataset(dataset.as_str())?;
+    match store.current_version(dataset)? {
+        None => {
+            if let Some(r) = existing {
+                catalogue.delete(&r.uuid)?;
+            }
+        }
+        Some(v) => {
+            let info = store.info(dataset, v)?;
+            let record = record_for(dataset, &info, existing.as_ref().map(|r| r.created.clone()));
+            if let Some(old) = existing.filter(|r| r.uuid != record.uuid) {
+                catalogue.delete(&old.uuid)?;
+            }
+            catalogue.upsert(&record)?;
+        }
+    }
+    Ok(())
+}
+
+/// Bring every dataset record in step with the store; returns how many were fixed.
+pub fn reconcile(store: &Store, catalogue: &Catalogue) -> Result<usize> {
+    let mut fixed = 0;
+    let in_store = store.datasets()?;
+    for id in &in_store {
+        let served = store.current_version(id)?;
+        let recorded = catalogue.by_dataset(id.as_str())?.and_then(|r| r.version);
+        if served != recorded {
+            sync_dataset(store, catalogue, id)?;
+            fixed += 1;
+        }
+    }
+    for id in catalogue.datasets()? {
+        if let Ok(slug) = Slug::new(&id) {
+            if !in_store.contains(&slug) {
+                sync_dataset(store, catalogue, &slug)?;
+                fixed += 1;
+            }
+        }
+    }
+    if fixed > 0 {
+        tracing::warn!(fixed, "catalogue reconciled with the store");
+    }
+    Ok(fixed)
+}

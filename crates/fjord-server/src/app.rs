@@ -1,0 +1,62 @@
+//! The router and its middleware.
+
+use crate::config::Config;
+use crate::metrics::{self, Metrics};
+use crate::problem::Problem;
+use crate::{catalogue_api, home, ops};
+use axum::routing::get;
+use axum::Router;
+use fjord_catalogue::Catalogue;
+use fjord_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::CorsLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// the catalogue
+    pub catalogue: Arc<Catalogue>,
+    /// the spatial store
+    pub store: Arc<Store>,
+    /// the configuration in force
+    pub config: Arc<Config>,
+    /// request metrics
+    pub metrics: Arc<Metrics>,
+}
+
+async fn not_found() -> Problem {
+    Problem::not_found("no such resource")
+}
+
+/// Build the application: routes, then tracing, metrics, timeout, panic guard and CORS.
+pub fn router(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
+    let timeout = Duration::from_secs(state.config.server.request_timeout_secs.max(1));
+    let cors = state.config.server.cors;
+    let app = Router::new()
+        .route("/", get(home::page))
+        .route("/health", get(ops::health))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/catalogue/search", get(catalogue_api::search))
+        .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(CatchPanicLayer::new());
+    if cors {
+        app.layer(CorsLayer::permissive())
+    } else {
+        app
+    }
+}

@@ -1,0 +1,125 @@
+//! `/api/catalogue`: search and single records, as JSON.
+
+use crate::app::AppState;
+use crate::problem::Problem;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use fjord_catalogue::{GeoBox, SearchQuery, SearchResult};
+use fjord_core::BBox;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+fn number<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str, default: T) -> Result<T, String> {
+    match params.get(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| format!("{name} must be a non-negative integer, got '{v}'")),
+    }
+}
+
+fn text(params: &HashMap<String, String>, name: &str) -> Option<String> {
+    params.get(name).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Turn the query string into a checked search, or say what is wrong with it.
+pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Result<SearchQuery, String> {
+    let limit: usize = number(params, "limit", 10)?;
+    if limit == 0 || limit > max_limit {
+        return Err(format!("limit must be between 1 and {max_limit}"));
+    }
+    let offset: usize = number(params, "offset", 0)?;
+    let bbox = match text(params, "bbox") {
+        None => None,
+        Some(s) => {
+            let b = BBox::parse(&s).map_err(|e| format!("bbox: {e} (expected west,south,east,north in EPSG:4258)"))?;
+            if b.minx < -180.0 || b.maxx > 180.0 || b.miny < -90.0 || b.maxy > 90.0 {
+                return Err("bbox: longitudes must lie in -180..180 and latitudes in -90..90 (EPSG:4258)".into());
+            }
+            Some(GeoBox { west: b.minx, south: b.miny, east: b.maxx, north: b.maxy })
+        }
+    };
+    if let Some(q) = params.get("q").filter(|q| q.len() > 1000) {
+        return Err(format!("q is {} bytes; at most 1000", q.len()));
+    }
+    Ok(SearchQuery {
+        q: text(params, "q"),
+        theme: text(params, "theme"),
+        org: text(params, "org"),
+        kind: text(params, "kind"),
+        bbox,
+        limit,
+        offset,
+    })
+}
+
+/// Run a search off the async runtime (SQLite blocks).
+pub async fn run_search(state: &AppState, q: SearchQuery) -> Result<SearchResult, Problem> {
+    let catalogue = state.catalogue.clone();
+    tokio::task::spawn_blocking(move || catalogue.search(&q)).await.map_err(Problem::internal)?.map_err(Problem::from)
+}
+
+/// `GET /api/catalogue/search?q=&theme=&org=&kind=&bbox=&limit=&offset=`
+pub async fn search(State(state): State<AppState>, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
+    let q = parse_search(&params, state.config.limits.max_search_limit).map_err(Problem::bad_request)?;
+    let result = run_search(&state, q.clone()).await?;
+    let page_link = |offset: usize, rel: &str| {
+        let mut p: Vec<(String, String)> = params.iter().filter(|(k, _)| *k != "offset").map(|(k, v)| (k.clone(), v.clone())).collect();
+        p.sort();
+        p.push(("offset".into(), offset.to_string()));
+        let qs: Vec<String> = p.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        json!({ "rel": rel, "type": "application/json", "href": format!("/api/catalogue/search?{}", qs.join("&")) })
+    };
+    let mut links = Vec::new();
+    if q.offset + result.hits.len() < result.total as usize {
+        links.push(page_link(q.offset + q.limit, "next"));
+    }
+    if q.offset > 0 {
+        links.push(page_link(q.offset.saturating_sub(q.limit), "prev"));
+    }
+    let mut body = serde_json::to_value(&result).map_err(Problem::internal)?;
+    body["links"] = Value::Array(links);
+    Ok(Json(body))
+}
+
+/// Percent-encode a query component (RFC 3986 unreserved characters pass).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `GET /api/catalogue/records/{uuid}`
+pub async fn record(State(state): State<AppState>, Path(uuid): Path<String>) -> Result<Json<Value>, Problem> {
+    let catalogue = state.catalogue.clone();
+    let id = uuid.clone();
+    let record = tokio::task::spawn_blocking(move || catalogue.get(&id)).await.map_err(Problem::internal)??;
+    match record {
+        Some(r) => Ok(Json(serde_json::to_value(r).map_err(Problem::internal)?)),
+        None => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn bad_parameters_say_what_is_wrong() {
+        assert!(parse_search(&p(&[("bbox", "1,2,3")]), 100).unwrap_err().contains("bbox"));
+        assert!(parse_search(&p(&[("limit", "-5")]), 100).unwrap_err().contains("limit"));
+        assert!(parse_search(&p(&[("limit", "0")]), 100).is_err());
+        assert!(parse_search(&p(&[("limit", "101")]), 100).is_err());
+        assert!(parse_search(&p(&[("offset", "x")]), 100).is_err());
+        assert!(parse_search(&p(&[("bbox", "0,0,200,10")]), 100).is_err());
+        let ok = parse_search(&p(&[("q", " høyde "), ("bbox", "4,57,31,72"), ("limit", "5")]), 100).unwrap();
+        assert_eq!(ok.q.as_deref(), Some("høyde"));
+        assert_eq!(ok.limit, 5);
+        assert_eq!(encode("høy de"), "h%C3%B8y%20de");
+    }
+}

@@ -1,0 +1,171 @@
+//! Configuration: defaults a public server would use, a TOML file, and `FJORD_*`
+//! environment variables over both.
+//!
+//! Every key can come from the environment as `FJORD_<SECTION>_<KEY>`, upper-case:
+//! `FJORD_SERVER_LISTEN=0.0.0.0:8080`, `FJORD_DATA_DIR=/srv/fjord`,
+//! `FJORD_LIMITS_MAX_SOURCE_BYTES=1000000`, `FJORD_LOG_FORMAT=json`.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// HTTP server
+    pub server: ServerConfig,
+    /// where data lives
+    pub data: DataConfig,
+    /// request and input limits
+    pub limits: Limits,
+    /// logging
+    pub log: LogConfig,
+}
+
+/// HTTP server settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// address to listen on (port 0 picks a free one)
+    pub listen: String,
+    /// seconds before a request is cut off with 408
+    pub request_timeout_secs: u64,
+    /// allow cross-origin reads from any web page (CORS `*`)
+    pub cors: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { listen: "127.0.0.1:8080".into(), request_timeout_secs: 30, cors: true }
+    }
+}
+
+/// The data folder.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataConfig {
+    /// the folder holding the store and the catalogue
+    pub dir: PathBuf,
+    /// versions of each dataset kept for rollback
+    pub keep_versions: usize,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        DataConfig { dir: PathBuf::from("./data"), keep_versions: 5 }
+    }
+}
+
+/// Limits on requests and inputs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// largest page of catalogue hits
+    pub max_search_limit: usize,
+    /// largest source file an ingest accepts, in bytes
+    pub max_source_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_search_limit: 100, max_source_bytes: 4 << 30 }
+    }
+}
+
+/// Logging.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`
+    pub format: String,
+    /// a tracing filter, e.g. `info` or `fjord_server=debug,info`
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: "text".into(), level: "info".into() }
+    }
+}
+
+/// A configuration that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// the file is missing or unreadable
+    #[error("{0}: {1}")]
+    Read(PathBuf, String),
+    /// the file or an environment variable has a bad value or an unknown key
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults, then the file (if given), then `FJORD_*` variables from `env`.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let base = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.to_path_buf(), e.to_string()))?;
+                toml::from_str::<Config>(&text).map_err(|e| ConfigError::Invalid(format!("{}: {}", p.display(), e.message())))?
+            }
+            None => Config::default(),
+        };
+        let mut table = toml::Value::try_from(&base).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        if let toml::Value::Table(sections) = &mut table {
+            for (section, keys) in sections.iter_mut() {
+                let toml::Value::Table(keys) = keys else { continue };
+                for (key, value) in keys.iter_mut() {
+                    let var = format!("FJORD_{}_{}", section.to_uppercase(), key.to_uppercase());
+                    if let Some(raw) = env(&var) {
+                        *value = env_value(value, &raw).ok_or_else(|| ConfigError::Invalid(format!("{var}={raw}: not a valid value")))?;
+                    }
+                }
+            }
+        }
+        table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))
+    }
+}
+
+/// Parse an environment value as the type the key already has.
+fn env_value(current: &toml::Value, raw: &str) -> Option<toml::Value> {
+    Some(match current {
+        toml::Value::Integer(_) => toml::Value::Integer(raw.trim().parse().ok()?),
+        toml::Value::Float(_) => toml::Value::Float(raw.trim().parse().ok()?),
+        toml::Value::Boolean(_) => toml::Value::Boolean(match raw.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            _ => return None,
+        }),
+        _ => toml::Value::String(raw.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_environment() {
+        let dir = std::env::temp_dir().join(format!("fjord-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("fjord.toml");
+        std::fs::write(&f, "[server]\nlisten = \"0.0.0.0:9000\"\n[data]\nkeep_versions = 2\n").unwrap();
+        let env = |k: &str| match k {
+            "FJORD_DATA_KEEP_VERSIONS" => Some("7".to_string()),
+            "FJORD_SERVER_CORS" => Some("off".to_string()),
+            "FJORD_DATA_DIR" => Some("/srv/fjord".to_string()),
+            _ => None,
+        };
+        let c = Config::load(Some(&f), env).unwrap();
+        assert_eq!(c.server.listen, "0.0.0.0:9000");
+        assert_eq!(c.data.keep_versions, 7);
+        assert!(!c.server.cors);
+        assert_eq!(c.data.dir, PathBuf::from("/srv/fjord"));
+        assert_eq!(c.limits, Limits::default());
+
+        let bad = |k: &str| (k == "FJORD_DATA_KEEP_VERSIONS").then(|| "many".to_string());
+        assert!(Config::load(None, bad).unwrap_err().to_string().contains("FJORD_DATA_KEEP_VERSIONS"));
+        std::fs::write(&f, "[server]\nlisen = 1\n").unwrap();
+        assert!(Config::load(Some(&f), |_| None).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

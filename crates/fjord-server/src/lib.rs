@@ -1,0 +1,80 @@
+//! fjord-server: the HTTP face of fjord.
+//!
+//! Wiring only: configuration, the axum router and its middleware (tracing, metrics,
+//! timeouts, panic guard, CORS), the mapping of every crate's errors to HTTP answers,
+//! and start-up (open the data folder, reconcile the catalogue with the store, listen,
+//! shut down gracefully). Domain logic lives in the crates below.
+
+mod app;
+mod catalogue_api;
+pub mod config;
+mod home;
+mod metrics;
+mod ops;
+mod problem;
+
+pub use app::{router, AppState};
+pub use config::Config;
+pub use problem::Problem;
+
+use fjord_catalogue::Catalogue;
+use fjord_store::Store;
+use std::sync::Arc;
+
+/// Why the server (or a CLI command) could not open its data or start listening.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// the data folder cannot be created or read
+    #[error("{0}: {1}")]
+    DataDir(std::path::PathBuf, std::io::Error),
+    /// the store failed to open
+    #[error(transparent)]
+    Store(#[from] fjord_store::Error),
+    /// the catalogue failed to open
+    #[error(transparent)]
+    Catalogue(#[from] fjord_catalogue::Error),
+    /// reconciling catalogue and store failed
+    #[error(transparent)]
+    Ingest(#[from] fjord_ingest::Error),
+    /// the address cannot be bound, or serving failed
+    #[error("cannot serve on {0}: {1}")]
+    Listen(String, std::io::Error),
+}
+
+/// The store and the catalogue of one data folder, reconciled.
+pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartError> {
+    let dir = &config.data.dir;
+    std::fs::create_dir_all(dir).map_err(|e| StartError::DataDir(dir.clone(), e))?;
+    let store = Store::open(dir.join("store"), config.data.keep_versions)?;
+    let catalogue = Catalogue::open(&dir.join("catalogue.sqlite"))?;
+    fjord_ingest::sync::reconcile(&store, &catalogue)?;
+    Ok((Arc::new(store), Arc::new(catalogue)))
+}
+
+/// Serve until SIGINT or SIGTERM. Logs the bound address (port 0 picks a free one) as
+/// `listening on http://ADDR`.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let (store, catalogue) = open_data(&config)?;
+    let listen = config.server.listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| StartError::Listen(listen.clone(), e))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen(listen.clone(), e))?;
+    let state = AppState { catalogue, store, config: Arc::new(config), metrics: Arc::default() };
+    tracing::info!(%addr, "listening on http://{addr}");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await.map_err(|e| StartError::Listen(listen, e))
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -49,10 +49,15 @@ impl Catalogue {
 
     /// Insert or replace a record (by uuid), in one transaction with its index entry.
     pub fn upsert(&self, r: &Record) -> Result<()> {
-        let json = serde_json::to_string(r).map_err(|e| Error::Corrupt { uuid: r.uuid.clone(), reason: e.to_string() })?;
+        let json = serde_json::to_string(r).map_err(|e| Error::Corrupt {
+            uuid: r.uuid.clone(),
+            reason: e.to_string(),
+        })?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let old: Option<i64> = tx.query_row("SELECT id FROM records WHERE uuid = ?1", [&r.uuid], |row| row.get(0)).optional()?;
+        let old: Option<i64> = tx
+            .query_row("SELECT id FROM records WHERE uuid = ?1", [&r.uuid], |row| row.get(0))
+            .optional()?;
         if let Some(id) = old {
             tx.execute("DELETE FROM records_fts WHERE rowid = ?1", [id])?;
             tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
@@ -96,7 +101,9 @@ impl Catalogue {
     pub fn delete(&self, uuid: &str) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let old: Option<i64> = tx.query_row("SELECT id FROM records WHERE uuid = ?1", [uuid], |row| row.get(0)).optional()?;
+        let old: Option<i64> = tx
+            .query_row("SELECT id FROM records WHERE uuid = ?1", [uuid], |row| row.get(0))
+            .optional()?;
         if let Some(id) = old {
             tx.execute("DELETE FROM records_fts WHERE rowid = ?1", [id])?;
             tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
@@ -107,8 +114,10 @@ impl Catalogue {
 
     /// One record by uuid.
     pub fn get(&self, uuid: &str) -> Result<Option<Record>> {
-        let json: Option<String> =
-            self.conn().query_row("SELECT json FROM records WHERE uuid = ?1", [uuid], |row| row.get(0)).optional()?;
+        let json: Option<String> = self
+            .conn()
+            .query_row("SELECT json FROM records WHERE uuid = ?1", [uuid], |row| row.get(0))
+            .optional()?;
         json.map(|j| decode(uuid, &j)).transpose()
     }
 
@@ -116,7 +125,9 @@ impl Catalogue {
     pub fn by_dataset(&self, dataset: &str) -> Result<Option<Record>> {
         let row: Option<(String, String)> = self
             .conn()
-            .query_row("SELECT uuid, json FROM records WHERE dataset = ?1", [dataset], |row| Ok((row.get(0)?, row.get(1)?)))
+            .query_row("SELECT uuid, json FROM records WHERE dataset = ?1", [dataset], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
             .optional()?;
         row.map(|(u, j)| decode(&u, &j)).transpose()
     }
@@ -139,5 +150,8 @@ impl Catalogue {
 }
 
 pub(crate) fn decode(uuid: &str, json: &str) -> Result<Record> {
-    serde_json::from_str(json).map_err(|e| Error::Corrupt { uuid: uuid.to_string(), reason: e.to_string() })
+    serde_json::from_str(json).map_err(|e| Error::Corrupt {
+        uuid: uuid.to_string(),
+        reason: e.to_string(),
+    })
 }

@@ -49,23 +49,38 @@ pub fn run(config: &Config, cmd: DatasetsCommand) -> anyhow::Result<()> {
             for id in store.datasets()? {
                 let info = store.current(&id)?;
                 let title = catalogue.by_dataset(id.as_str())?.map(|r| r.title).unwrap_or_default();
-                println!("{:<24} {:>7} {:>10}  {title}", id.as_str(), info.version, info.feature_count);
+                println!(
+                    "{:<24} {:>7} {:>10}  {title}",
+                    id.as_str(),
+                    info.version,
+                    info.feature_count
+                );
             }
         }
         DatasetsCommand::Show { id } => {
             let id = Slug::new(&id)?;
-            let record = catalogue.by_dataset(id.as_str())?.ok_or_else(|| fjord_store::Error::DatasetNotFound(id.to_string()))?;
+            let record = catalogue
+                .by_dataset(id.as_str())?
+                .ok_or_else(|| fjord_store::Error::DatasetNotFound(id.to_string()))?;
             println!("{}", serde_json::to_string_pretty(&record)?);
         }
         DatasetsCommand::Versions { id } => {
             let id = Slug::new(&id)?;
             let current = store.current_version(&id)?;
-            println!("{:>7} {:>10}  {:<20}  {:<12} source", "version", "features", "ingested", "by");
+            println!(
+                "{:>7} {:>10}  {:<20}  {:<12} source",
+                "version", "features", "ingested", "by"
+            );
             for v in store.versions(&id)? {
                 let mark = if Some(v.version) == current { "*" } else { " " };
                 println!(
                     "{mark}{:>6} {:>10}  {:<20}  {:<12} {} ({})",
-                    v.version, v.feature_count, v.lineage.at, v.lineage.by, v.lineage.source, v.lineage.sha256.get(..12).unwrap_or("")
+                    v.version,
+                    v.feature_count,
+                    v.lineage.at,
+                    v.lineage.by,
+                    v.lineage.source,
+                    v.lineage.sha256.get(..12).unwrap_or("")
                 );
             }
         }
@@ -75,14 +90,19 @@ pub fn run(config: &Config, cmd: DatasetsCommand) -> anyhow::Result<()> {
                 Some(v) => v,
                 None => store.current(&id)?.version,
             };
-            let report = store.report(&id, v)?.ok_or_else(|| anyhow::anyhow!("version {v} of {id} has no report"))?;
+            let report = store
+                .report(&id, v)?
+                .ok_or_else(|| anyhow::anyhow!("version {v} of {id} has no report"))?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         DatasetsCommand::Rollback { id, version } => {
             let id = Slug::new(&id)?;
             let info = store.rollback(&id, version)?;
             fjord_ingest::sync::sync_dataset(&store, &catalogue, &id)?;
-            println!("{id} now serves version {} ({} features)", info.version, info.feature_count);
+            println!(
+                "{id} now serves version {} ({} features)",
+                info.version, info.feature_count
+            );
         }
         DatasetsCommand::Delete { id } => {
             let id = Slug::new(&id)?;

@@ -20,7 +20,7 @@ pub use error::Error;
 pub use id::Slug;
 pub use lineage::Lineage;
 pub use schema::{Field, FieldType, GeometryKind, Schema, Value};
-pub use tms::{TileMatrix, TileMatrixSet};
+pub use tms::{TileMatrix, TileMatrixSet, TileRange};
 
 /// The CRS everything is stored in: EUREF89 / UTM zone 33N, Norway's national standard.
 pub const STORAGE_CRS: Crs = Crs::Epsg(25833);

@@ -33,6 +33,15 @@ pub struct TileMatrix {
     pub matrix_height: u32,
 }
 
+/// An inclusive range of tiles at one level: rows and columns, first and last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TileRange {
+    /// first and last row
+    pub rows: (u32, u32),
+    /// first and last column
+    pub cols: (u32, u32),
+}
+
 /// A tile matrix set: a CRS, a top-left origin, a tile size and its zoom levels.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TileMatrixSet {
@@ -62,13 +71,25 @@ impl TileMatrixSet {
                 }
             })
             .collect();
-        TileMatrixSet { id, crs, origin, tile_size: 256, matrices }
+        TileMatrixSet {
+            id,
+            crs,
+            origin,
+            tile_size: 256,
+            matrices,
+        }
     }
 
     /// OGC `WebMercatorQuad` (EPSG:3857), levels 0-24.
     pub fn web_mercator_quad() -> TileMatrixSet {
         const HALF: f64 = 20_037_508.342_789_244;
-        Self::quad("WebMercatorQuad", Crs::Epsg(3857), (-HALF, HALF), 2.0 * HALF / 256.0, 24)
+        Self::quad(
+            "WebMercatorQuad",
+            Crs::Epsg(3857),
+            (-HALF, HALF),
+            2.0 * HALF / 256.0,
+            24,
+        )
     }
 
     /// Kartverket's `utm33n` (EPSG:25833), levels 0-17.
@@ -88,7 +109,9 @@ impl TileMatrixSet {
 
     /// The level, checked.
     pub fn matrix(&self, z: u32) -> Result<&TileMatrix> {
-        self.matrices.get(z as usize).ok_or_else(|| Error::TileOutOfRange(format!("{}/{z}", self.id)))
+        self.matrices
+            .get(z as usize)
+            .ok_or_else(|| Error::TileOutOfRange(format!("{}/{z}", self.id)))
     }
 
     /// Ground size of one tile at level `z`.
@@ -108,9 +131,9 @@ impl TileMatrixSet {
         BBox::new(minx, maxy - span, minx + span, maxy)
     }
 
-    /// The inclusive (row, col) ranges of the tiles at level `z` that `bbox` touches,
-    /// clamped to the matrix; `None` if it lies wholly outside.
-    pub fn tiles_covering(&self, z: u32, bbox: &BBox) -> Result<Option<((u32, u32), (u32, u32))>> {
+    /// The tiles at level `z` that `bbox` touches, clamped to the matrix; `None` if it
+    /// lies wholly outside.
+    pub fn tiles_covering(&self, z: u32, bbox: &BBox) -> Result<Option<TileRange>> {
         let m = self.matrix(z)?;
         let span = self.tile_span(m);
         let col = |x: f64| ((x - self.origin.0) / span).floor();
@@ -121,7 +144,10 @@ impl TileMatrixSet {
             return Ok(None);
         }
         let clamp = |v: f64, n: f64| v.clamp(0.0, n - 1.0) as u32;
-        Ok(Some(((clamp(r0, h), clamp(r1, h)), (clamp(c0, w), clamp(c1, w)))))
+        Ok(Some(TileRange {
+            rows: (clamp(r0, h), clamp(r1, h)),
+            cols: (clamp(c0, w), clamp(c1, w)),
+        }))
     }
 }
 
@@ -153,7 +179,13 @@ mod tests {
         let t = TileMatrixSet::utm33n();
         let b = t.tile_bbox(10, 300, 500).unwrap();
         let inner = BBox::new(b.minx + 1.0, b.miny + 1.0, b.maxx - 1.0, b.maxy - 1.0).unwrap();
-        assert_eq!(t.tiles_covering(10, &inner).unwrap(), Some(((300, 300), (500, 500))));
+        assert_eq!(
+            t.tiles_covering(10, &inner).unwrap(),
+            Some(TileRange {
+                rows: (300, 300),
+                cols: (500, 500)
+            })
+        );
         assert!(t.tile_bbox(10, 1024, 0).is_err());
         assert!(t.tile_bbox(18, 0, 0).is_err());
         let far = BBox::new(-9e9, -9e9, -8e9, -8e9).unwrap();

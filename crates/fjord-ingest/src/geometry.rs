@@ -33,7 +33,9 @@ fn to_geo(g: &gdal::vector::Geometry) -> Result<Geometry<f64>, String> {
         return Err("empty geometry".into());
     }
     let flat;
-    let g = if gdal::vector::geometry_type_has_z(g.geometry_type()) || gdal::vector::geometry_type_has_m(g.geometry_type()) {
+    let g = if gdal::vector::geometry_type_has_z(g.geometry_type())
+        || gdal::vector::geometry_type_has_m(g.geometry_type())
+    {
         let mut c = g.clone();
         c.flatten_to_2d();
         flat = c;

@@ -11,8 +11,15 @@ use fjord_core::{transform, Crs, Slug, CATALOGUE_CRS, STORAGE_CRS};
 use fjord_store::{Store, VersionInfo};
 
 /// The CRSs every dataset is served in (the services reproject on the fly).
-pub const SERVICE_CRS: [Crs; 7] =
-    [Crs::Epsg(25832), Crs::Epsg(25833), Crs::Epsg(25835), Crs::Epsg(4258), Crs::Epsg(4326), Crs::Epsg(3857), Crs::Crs84];
+pub const SERVICE_CRS: [Crs; 7] = [
+    Crs::Epsg(25832),
+    Crs::Epsg(25833),
+    Crs::Epsg(25835),
+    Crs::Epsg(4258),
+    Crs::Epsg(4326),
+    Crs::Epsg(3857),
+    Crs::Crs84,
+];
 
 /// The formats the data can be had in today: the store's own FlatGeobuf.
 pub const FORMATS: [&str; 1] = ["FlatGeobuf"];
@@ -23,14 +30,17 @@ const RECORD_NAMESPACE: uuid::Uuid = uuid::uuid!("6b0c6f3e-3f5e-4d8e-9a43-7d7c1f
 /// The record uuid of a dataset: the sidecar's, or one derived from the dataset id, so
 /// the same dataset keeps its uuid across versions and catalogue rebuilds.
 pub fn record_uuid(dataset: &Slug, meta: &HumanFields) -> String {
-    meta.uuid.clone().unwrap_or_else(|| uuid::Uuid::new_v5(&RECORD_NAMESPACE, dataset.as_str().as_bytes()).to_string())
+    meta.uuid
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v5(&RECORD_NAMESPACE, dataset.as_str().as_bytes()).to_string())
 }
 
 /// Build the catalogue record of a dataset's served version.
 pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -> Record {
     let meta: HumanFields = serde_json::from_value(info.metadata.clone()).unwrap_or_default();
     let geographic = info.geographic_extent.or_else(|| {
-        info.extent.and_then(|e| transform::transform_bbox(STORAGE_CRS, CATALOGUE_CRS, &e).ok())
+        info.extent
+            .and_then(|e| transform::transform_bbox(STORAGE_CRS, CATALOGUE_CRS, &e).ok())
     });
     let bbox = geographic.map(|b| GeoBox {
         west: b.minx,
@@ -43,9 +53,16 @@ pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -
         uuid: record_uuid(dataset, &meta),
         kind: "dataset".into(),
         dataset: Some(dataset.to_string()),
-        title: if meta.title.is_empty() { dataset.to_string() } else { meta.title.clone() },
+        title: if meta.title.is_empty() {
+            dataset.to_string()
+        } else {
+            meta.title.clone()
+        },
         abstract_text: meta.abstract_text.clone(),
-        organisation: Organisation { name: meta.organisation_name.clone().unwrap_or_else(|| org.clone()), id: org },
+        organisation: Organisation {
+            name: meta.organisation_name.clone().unwrap_or_else(|| org.clone()),
+            id: org,
+        },
         keywords: meta.keywords.clone(),
         theme: meta.theme.clone(),
         topic_category: meta.topic_category.clone(),

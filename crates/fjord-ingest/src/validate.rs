@@ -73,9 +73,9 @@ pub fn repair_and_validate(mut g: Geometry<f64>) -> Result<(Geometry<f64>, Vec<R
     }
     let reoriented = match &g {
         Geometry::Polygon(p) if needs_orienting(p) => Some(Geometry::Polygon(p.orient(Direction::Default))),
-        Geometry::MultiPolygon(m) if m.0.iter().any(needs_orienting) => {
-            Some(Geometry::MultiPolygon(MultiPolygon(m.0.iter().map(|p| p.orient(Direction::Default)).collect())))
-        }
+        Geometry::MultiPolygon(m) if m.0.iter().any(needs_orienting) => Some(Geometry::MultiPolygon(MultiPolygon(
+            m.0.iter().map(|p| p.orient(Direction::Default)).collect(),
+        ))),
         _ => None,
     };
     if let Some(r) = reoriented {
@@ -98,7 +98,8 @@ mod tests {
 
     #[test]
     fn clockwise_shell_and_repeated_points_are_repaired() {
-        let p = Geometry::Polygon(polygon![(x: 0., y: 0.), (x: 0., y: 4.), (x: 0., y: 4.), (x: 4., y: 4.), (x: 4., y: 0.)]);
+        let p =
+            Geometry::Polygon(polygon![(x: 0., y: 0.), (x: 0., y: 4.), (x: 0., y: 4.), (x: 4., y: 4.), (x: 4., y: 0.)]);
         let (g, repairs) = repair_and_validate(p).unwrap();
         assert_eq!(repairs, vec![Repair::RemovedRepeatedPoints, Repair::Reoriented]);
         let Geometry::Polygon(q) = g else { panic!() };

@@ -36,7 +36,11 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { listen: "127.0.0.1:8080".into(), request_timeout_secs: 30, cors: true }
+        ServerConfig {
+            listen: "127.0.0.1:8080".into(),
+            request_timeout_secs: 30,
+            cors: true,
+        }
     }
 }
 
@@ -52,7 +56,10 @@ pub struct DataConfig {
 
 impl Default for DataConfig {
     fn default() -> Self {
-        DataConfig { dir: PathBuf::from("./data"), keep_versions: 5 }
+        DataConfig {
+            dir: PathBuf::from("./data"),
+            keep_versions: 5,
+        }
     }
 }
 
@@ -68,7 +75,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_search_limit: 100, max_source_bytes: 4 << 30 }
+        Limits {
+            max_search_limit: 100,
+            max_source_bytes: 4 << 30,
+        }
     }
 }
 
@@ -84,7 +94,10 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { format: "text".into(), level: "info".into() }
+        LogConfig {
+            format: "text".into(),
+            level: "info".into(),
+        }
     }
 }
 
@@ -105,23 +118,29 @@ impl Config {
         let base = match file {
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.to_path_buf(), e.to_string()))?;
-                toml::from_str::<Config>(&text).map_err(|e| ConfigError::Invalid(format!("{}: {}", p.display(), e.message())))?
+                toml::from_str::<Config>(&text)
+                    .map_err(|e| ConfigError::Invalid(format!("{}: {}", p.display(), e.message())))?
             }
             None => Config::default(),
         };
         let mut table = toml::Value::try_from(&base).map_err(|e| ConfigError::Invalid(e.to_string()))?;
         if let toml::Value::Table(sections) = &mut table {
             for (section, keys) in sections.iter_mut() {
-                let toml::Value::Table(keys) = keys else { continue };
+                let toml::Value::Table(keys) = keys else {
+                    continue;
+                };
                 for (key, value) in keys.iter_mut() {
                     let var = format!("FJORD_{}_{}", section.to_uppercase(), key.to_uppercase());
                     if let Some(raw) = env(&var) {
-                        *value = env_value(value, &raw).ok_or_else(|| ConfigError::Invalid(format!("{var}={raw}: not a valid value")))?;
+                        *value = env_value(value, &raw)
+                            .ok_or_else(|| ConfigError::Invalid(format!("{var}={raw}: not a valid value")))?;
                     }
                 }
             }
         }
-        table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))
+        table
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))
     }
 }
 
@@ -163,7 +182,10 @@ mod tests {
         assert_eq!(c.limits, Limits::default());
 
         let bad = |k: &str| (k == "FJORD_DATA_KEEP_VERSIONS").then(|| "many".to_string());
-        assert!(Config::load(None, bad).unwrap_err().to_string().contains("FJORD_DATA_KEEP_VERSIONS"));
+        assert!(Config::load(None, bad)
+            .unwrap_err()
+            .to_string()
+            .contains("FJORD_DATA_KEEP_VERSIONS"));
         std::fs::write(&f, "[server]\nlisen = 1\n").unwrap();
         assert!(Config::load(Some(&f), |_| None).is_err());
         std::fs::remove_dir_all(&dir).unwrap();

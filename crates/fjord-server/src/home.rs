@@ -11,11 +11,18 @@ use std::fmt::Write;
 
 /// Escape text for HTML element content and attribute values.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// `GET /?q=`
-pub async fn page(State(state): State<AppState>, Query(params): Query<HashMap<String, String>>) -> Result<Html<String>, Problem> {
+pub async fn page(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Html<String>, Problem> {
     let mut params = params;
     params.entry("limit".into()).or_insert_with(|| "50".into());
     let q = parse_search(&params, state.config.limits.max_search_limit.max(50)).map_err(Problem::bad_request)?;

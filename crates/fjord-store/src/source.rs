@@ -57,7 +57,9 @@ pub trait FeatureSource: Send + Sync {
     /// of WebMercatorQuad never asks PROJ for UTM coordinates half a world away.
     fn tile(&self, tms: &TileMatrixSet, z: u32, row: u32, col: u32) -> Result<Vec<Feature>> {
         let tile = tms.tile_bbox(z, row, col)?;
-        let Some(extent) = self.extent() else { return Ok(Vec::new()) };
+        let Some(extent) = self.extent() else {
+            return Ok(Vec::new());
+        };
         let bbox = if tms.crs == STORAGE_CRS {
             tile
         } else {
@@ -68,6 +70,11 @@ pub trait FeatureSource: Send + Sync {
                 None => return Ok(Vec::new()),
             }
         };
-        Ok(self.items(&Query { bbox: Some(bbox), ..Query::default() })?.features)
+        Ok(self
+            .items(&Query {
+                bbox: Some(bbox),
+                ..Query::default()
+            })?
+            .features)
     }
 }

@@ -1,0 +1,52 @@
+# fjord's verbs. `just run` and `just test` are all a newcomer needs.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+data := env_var_or_default("FJORD_DATA_DIR", "./data")
+
+# List the recipes
+default:
+    @just --list
+
+# Install the Debian packages fjord builds against, only those missing (idempotent)
+deps:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    # libclang-dev: proj-sys generates its PROJ bindings with bindgen at build time
+    need=()
+    for p in libgdal-dev libproj-dev gdal-bin libclang-dev pkg-config; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
+    done
+    if [ ${#need[@]} -gt 0 ]; then
+        echo "installing Debian packages: ${need[*]}"
+        sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+    fi
+
+# Build the release binary
+build: deps
+    cargo build --release --bin fjord
+
+# Load the sample datasets into the data folder (once; a second run reuses them)
+seed: build
+    ./target/release/fjord --data-dir {{data}} seed datasets
+
+# Build, load the samples and serve on http://127.0.0.1:8080
+run: seed
+    ./target/release/fjord --data-dir {{data}} serve
+
+# Run every test (unit, end-to-end), then formatting and lint checks
+test: deps
+    cargo build --bin fjord
+    cargo test --workspace
+    just lint
+
+# Formatting and clippy, warnings as errors
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Benchmarks: criterion micro-benchmarks and ingest throughput against ogr2ogr
+bench: deps
+    cargo bench -p fjord-store --bench rtree_bbox
+    benches/ingest_vs_ogr2ogr.sh

@@ -1,0 +1,108 @@
+//! Helpers for end-to-end tests: run the real `fjord` binary on a temporary data folder,
+//! start `fjord serve` on an ephemeral loopback port, and talk HTTP to it.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// A test fixture file.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// A `fjord` command on `data`.
+pub fn fjord(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fjord"));
+    c.arg("--data-dir")
+        .arg(data)
+        .env_remove("FJORD_CONFIG")
+        .env("NO_COLOR", "1");
+    c
+}
+
+/// Run `fjord ARGS` on `data` to completion.
+pub fn run(data: &Path, args: &[&str]) -> Output {
+    fjord(data).args(args).output().expect("fjord runs")
+}
+
+/// Run and require success; returns stdout.
+pub fn ok(data: &Path, args: &[&str]) -> String {
+    let out = run(data, args);
+    assert!(
+        out.status.success(),
+        "fjord {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A running `fjord serve`, killed on drop.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+impl Server {
+    /// Start on an ephemeral port and wait for its "listening on" line.
+    pub fn start(data: &Path) -> Server {
+        let mut child = fjord(data)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("fjord serve starts");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines.next().expect("server exited before listening").unwrap();
+            if let Some(at) = line.find("listening on http://") {
+                let addr: String = line[at + 20..].chars().take_while(|c| !c.is_whitespace()).collect();
+                break format!("http://{addr}");
+            }
+        };
+        // keep draining the log so the server never blocks on a full pipe
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    /// GET a path: (status, content type, body).
+    pub fn get(&self, path: &str) -> (u16, String, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut res = agent.get(&format!("{}{path}", self.base)).call().expect("HTTP answer");
+        let status = res.status().as_u16();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = res.body_mut().read_to_string().unwrap_or_default();
+        (status, ct, body)
+    }
+
+    /// GET and parse JSON, requiring `status`.
+    pub fn json(&self, path: &str, status: u16) -> serde_json::Value {
+        let (s, ct, body) = self.get(path);
+        assert_eq!(s, status, "GET {path}: {body}");
+        assert!(ct.contains("json"), "GET {path}: content type {ct}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

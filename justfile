@@ -11,9 +11,10 @@ default:
 deps:
     #!/usr/bin/env bash
     set -euo pipefail
-    # libclang-dev: proj-sys generates its PROJ bindings with bindgen at build time
+    # libclang-dev: proj-sys generates its PROJ bindings with bindgen at build time.
+    # libsqlite3-dev: the catalogue links the system SQLite, the same one GDAL loads.
     need=()
-    for p in libgdal-dev libproj-dev gdal-bin libclang-dev pkg-config; do
+    for p in libgdal-dev libproj-dev libsqlite3-dev gdal-bin libclang-dev pkg-config; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
     done
     if [ ${#need[@]} -gt 0 ]; then

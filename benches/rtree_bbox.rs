@@ -21,10 +21,7 @@ const Y0: f64 = 6_500_000.0;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -34,16 +31,7 @@ fn build(dir: &std::path::Path) -> Store {
     let id = Slug::new("synthetic").unwrap();
     let schema = Schema {
         geometry: GeometryKind::Polygon,
-        fields: vec![
-            Field {
-                name: "name".into(),
-                ty: FieldType::String,
-            },
-            Field {
-                name: "n".into(),
-                ty: FieldType::Integer,
-            },
-        ],
+        fields: vec![Field::new("name", FieldType::String), Field::new("n", FieldType::Integer)],
     };
     let mut w = store.begin(&id, schema).unwrap();
     let mut rng = Lcg(42);
@@ -53,8 +41,7 @@ fn build(dir: &std::path::Path) -> Store {
         let g = Geometry::Polygon(
             polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s), (x: x, y: y)],
         );
-        w.add(i, &g, &[Value::Text(format!("feature {i}")), Value::Int(i as i64)])
-            .unwrap();
+        w.add(i, &g, &[Value::Text(format!("feature {i}")), Value::Int(i as i64)]).unwrap();
     }
     let lineage = Lineage {
         source: "synthetic".into(),
@@ -82,17 +69,9 @@ fn bench(c: &mut Criterion) {
         let bbox = BBox::new(centre.0 - half, centre.1 - half, centre.0 + half, centre.1 + half).unwrap();
         let hits = layer.candidates(&bbox).len();
         eprintln!("{name}: {hits} features intersect");
-        group.bench_with_input(BenchmarkId::new("index", name), &bbox, |b, bbox| {
-            b.iter(|| layer.candidates(bbox))
-        });
-        let q = Query {
-            bbox: Some(bbox),
-            limit: Some(100),
-            ..Query::default()
-        };
-        group.bench_with_input(BenchmarkId::new("items_limit100", name), &q, |b, q| {
-            b.iter(|| layer.items(q).unwrap())
-        });
+        group.bench_with_input(BenchmarkId::new("index", name), &bbox, |b, bbox| b.iter(|| layer.candidates(bbox)));
+        let q = Query { bbox: Some(bbox), limit: Some(100), ..Query::default() };
+        group.bench_with_input(BenchmarkId::new("items_limit100", name), &q, |b, q| b.iter(|| layer.items(q).unwrap()));
     }
     group.finish();
 }

@@ -22,38 +22,23 @@ fn seeded_catalogue_answers_over_http() {
     // Norwegian prefix search with folding: "høyde" finds "Høydedata – fjelltopper"
     for q in ["h%C3%B8yde", "hoyde", "H%C3%B8ydedata"] {
         let r = server.json(&format!("/api/catalogue/search?q={q}"), 200);
-        let titles: Vec<&str> = r["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["record"]["title"].as_str().unwrap())
-            .collect();
+        let titles: Vec<&str> =
+            r["hits"].as_array().unwrap().iter().map(|h| h["record"]["title"].as_str().unwrap()).collect();
         assert!(titles.iter().any(|t| t.starts_with("Høydedata")), "{q}: {titles:?}");
     }
     // English keywords, ranking and facets
     let r = server.json("/api/catalogue/search?q=county", 200);
     assert_eq!(r["hits"][0]["record"]["dataset"], "fylker", "{r}");
     let all = server.json("/api/catalogue/search?limit=100", 200);
-    assert_eq!(
-        all["total"].as_u64().unwrap() as usize,
-        all["hits"].as_array().unwrap().len()
-    );
+    assert_eq!(all["total"].as_u64().unwrap() as usize, all["hits"].as_array().unwrap().len());
     let orgs = all["facets"]["org"].as_array().unwrap();
-    assert!(
-        orgs.iter()
-            .any(|f| f["value"] == "kartverket" && f["count"].as_u64().unwrap() >= 2),
-        "{orgs:?}"
-    );
+    assert!(orgs.iter().any(|f| f["value"] == "kartverket" && f["count"].as_u64().unwrap() >= 2), "{orgs:?}");
     assert!(!all["facets"]["theme"].as_array().unwrap().is_empty());
     assert_eq!(all["facets"]["kind"][0]["value"], "dataset");
 
     // filters: theme, org, bbox (EPSG:4258) and paging links
     let theme = server.json("/api/catalogue/search?theme=Basis%20geodata&limit=100", 200);
-    assert!(theme["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|h| h["record"]["theme"] == "Basis geodata"));
+    assert!(theme["hits"].as_array().unwrap().iter().all(|h| h["record"]["theme"] == "Basis geodata"));
     let svalbard = server.json("/api/catalogue/search?bbox=-30,-50,-20,-40", 200);
     assert_eq!(svalbard["total"], 0);
     let page = server.json("/api/catalogue/search?limit=1", 200);
@@ -68,23 +53,13 @@ fn seeded_catalogue_answers_over_http() {
     assert_eq!(rec["access"], "open");
     assert_eq!(rec["version"], 1);
     assert_eq!(rec["schema"]["geometry"], "MultiPolygon");
-    assert!(rec["schema"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["name"] == "fylkesnummer"));
+    assert!(rec["schema"]["fields"].as_array().unwrap().iter().any(|f| f["name"] == "fylkesnummer"));
     assert_eq!(rec["lineage"]["driver"], "GeoJSON");
     assert_eq!(rec["lineage"]["sha256"].as_str().unwrap().len(), 64);
     assert!(rec["crs"].as_array().unwrap().iter().any(|c| c == "EPSG:25833"));
     let b = &rec["bbox"];
-    assert!(
-        b["west"].as_f64().unwrap() > 3.0 && b["east"].as_f64().unwrap() < 32.0,
-        "{b}"
-    );
-    assert!(
-        b["south"].as_f64().unwrap() > 57.0 && b["north"].as_f64().unwrap() < 72.0,
-        "{b}"
-    );
+    assert!(b["west"].as_f64().unwrap() > 3.0 && b["east"].as_f64().unwrap() < 32.0, "{b}");
+    assert!(b["south"].as_f64().unwrap() > 57.0 && b["north"].as_f64().unwrap() < 72.0, "{b}");
 
     // bad input: a JSON problem, never a 500
     for bad in [

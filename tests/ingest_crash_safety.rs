@@ -25,10 +25,7 @@ fn show(data: &Path) -> Value {
 }
 
 fn current_in_store(data: &Path) -> String {
-    std::fs::read_to_string(data.join("store/pts/CURRENT"))
-        .unwrap()
-        .trim()
-        .to_string()
+    std::fs::read_to_string(data.join("store/pts/CURRENT")).unwrap().trim().to_string()
 }
 
 #[test]
@@ -40,31 +37,14 @@ fn kill_during_ingest_keeps_the_previous_version() {
     points(&small, 10);
     points(&big, 150_000);
     let ingest = |src: &Path| {
-        fjord(&data)
-            .args([
-                "ingest",
-                src.to_str().unwrap(),
-                "--dataset",
-                "pts",
-                "--org",
-                "kartverket",
-            ])
-            .spawn()
-            .unwrap()
+        fjord(&data).args(["ingest", src.to_str().unwrap(), "--dataset", "pts", "--org", "kartverket"]).spawn().unwrap()
     };
     assert!(ingest(&small).wait().unwrap().success());
 
     // how long a whole ingest of the big file takes here
     let t = Instant::now();
     let full = fjord(&dir.path().join("probe"))
-        .args([
-            "ingest",
-            big.to_str().unwrap(),
-            "--dataset",
-            "pts",
-            "--org",
-            "kartverket",
-        ])
+        .args(["ingest", big.to_str().unwrap(), "--dataset", "pts", "--org", "kartverket"])
         .status()
         .unwrap();
     assert!(full.success());
@@ -95,16 +75,9 @@ fn kill_during_ingest_keeps_the_previous_version() {
 
         let rec = show(&data);
         let served = current_in_store(&data);
-        assert_eq!(
-            rec["version"].to_string(),
-            served,
-            "catalogue and store disagree after a kill at {delay:?}"
-        );
+        assert_eq!(rec["version"].to_string(), served, "catalogue and store disagree after a kill at {delay:?}");
         let expected = if served == "1" { 10 } else { 150_000 };
-        assert_eq!(
-            rec["feature_count"], expected,
-            "version {served} is not whole after a kill at {delay:?}"
-        );
+        assert_eq!(rec["feature_count"], expected, "version {served} is not whole after a kill at {delay:?}");
     }
 
     // the server serves exactly what the catalogue says, and no staging folder is left
@@ -125,9 +98,6 @@ fn kill_during_ingest_keeps_the_previous_version() {
 
 fn staging_exists(data: &Path) -> bool {
     std::fs::read_dir(data.join("store/pts"))
-        .map(|d| {
-            d.flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with(".staging"))
-        })
+        .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with(".staging")))
         .unwrap_or(false)
 }

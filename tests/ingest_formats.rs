@@ -44,24 +44,14 @@ fn every_format_gdal_reads_is_ingested_and_reprojected() {
         let id = format!("p{i}");
         let out = ingest(dir.path(), file, &id, extra);
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{file}: {stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{file}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
         let rec = show(dir.path(), &id);
         let n = rec["feature_count"].as_u64().unwrap();
         assert!(n >= 3, "{file}: {n} features");
         // wherever the source CRS was, the geographic extent is in Norway
         let b = &rec["bbox"];
-        assert!(
-            b["west"].as_f64().unwrap() > 4.0 && b["east"].as_f64().unwrap() < 32.0,
-            "{file}: {b}"
-        );
-        assert!(
-            b["south"].as_f64().unwrap() > 57.0 && b["north"].as_f64().unwrap() < 72.0,
-            "{file}: {b}"
-        );
+        assert!(b["west"].as_f64().unwrap() > 4.0 && b["east"].as_f64().unwrap() < 32.0, "{file}: {b}");
+        assert!(b["south"].as_f64().unwrap() > 57.0 && b["north"].as_f64().unwrap() < 72.0, "{file}: {b}");
         assert_eq!(rec["version"], 1, "{file}");
     }
 }
@@ -74,10 +64,7 @@ fn versions_roll_back_and_delete() {
     assert!(ingest(data, "points.fgb", "pts", &[]).status.success());
     assert_eq!(show(data, "pts")["version"], 2);
     let versions = ok(data, &["datasets", "versions", "pts"]);
-    assert!(
-        versions.contains("points.geojson") && versions.contains("*     2"),
-        "{versions}"
-    );
+    assert!(versions.contains("points.geojson") && versions.contains("*     2"), "{versions}");
     ok(data, &["datasets", "rollback", "pts", "1"]);
     let rec = show(data, "pts");
     assert_eq!(rec["version"], 1);
@@ -97,15 +84,8 @@ fn refused(data: &Path, args: Vec<String>, env: &[(&str, &str)], expect: &str) {
     assert!(!out.status.success(), "{args:?} succeeded");
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "{args:?}: expected one line, got {stderr}");
-    assert!(
-        lines[0].starts_with("error: ") && lines[0].contains(expect),
-        "{args:?}: {stderr}"
-    );
-    assert_eq!(
-        ok(data, &["datasets", "list"]),
-        before,
-        "{args:?} changed what is published"
-    );
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(expect), "{args:?}: {stderr}");
+    assert_eq!(ok(data, &["datasets", "list"]), before, "{args:?} changed what is published");
 }
 
 #[test]
@@ -119,23 +99,13 @@ fn bad_input_is_refused_with_one_clear_line() {
     refused(data, a("missing.geojson", &[]), &[], "cannot read");
     refused(data, a("noprj_shp.zip", &[]), &[], "no CRS");
     refused(data, a("points.csv", &[]), &[], "no CRS");
-    refused(
-        data,
-        a("points.geojson", &["--crs", "EPSG:999999"]),
-        &[],
-        "unknown CRS EPSG:999999",
-    );
+    refused(data, a("points.geojson", &["--crs", "EPSG:999999"]), &[], "unknown CRS EPSG:999999");
     refused(data, a("points.geojson", &["--crs", "WGS84"]), &[], "invalid CRS");
     refused(data, a("empty.geojson", &[]), &[], "is empty");
     refused(data, a("traversal.zip", &[]), &[], "outside the archive");
     refused(data, a("points.gpkg", &[]), &[], "--layer");
     refused(data, a("points.gpkg", &["--layer", "nope"]), &[], "no layer 'nope'");
-    refused(
-        data,
-        a("points.geojson", &[]),
-        &[("FJORD_LIMITS_MAX_SOURCE_BYTES", "10")],
-        "over the limit",
-    );
+    refused(data, a("points.geojson", &[]), &[("FJORD_LIMITS_MAX_SOURCE_BYTES", "10")], "over the limit");
     refused(data, ingest_args("points.geojson", "../evil", &[]), &[], "invalid id");
     assert_eq!(show(data, "pts")["version"], 1);
 }
@@ -160,11 +130,8 @@ fn broken_geometries_are_repaired_or_rejected_into_the_report() {
     let kinds = &report["repairs_by_kind"];
     assert!(kinds["reoriented"].as_u64().unwrap() >= 1, "{kinds}");
     assert!(kinds["removed_repeated_points"].as_u64().unwrap() >= 1, "{kinds}");
-    let (read, written, rejected) = (
-        report["read"].as_u64().unwrap(),
-        report["written"].as_u64().unwrap(),
-        report["rejected"].as_u64().unwrap(),
-    );
+    let (read, written, rejected) =
+        (report["read"].as_u64().unwrap(), report["written"].as_u64().unwrap(), report["rejected"].as_u64().unwrap());
     assert_eq!(read, written + rejected);
     assert_eq!(show(data, "poly")["feature_count"].as_u64().unwrap(), written);
 

@@ -8,10 +8,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
 /// A test fixture file.
@@ -22,10 +19,7 @@ pub fn fixture(name: &str) -> PathBuf {
 /// A `fjord` command on `data`.
 pub fn fjord(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_fjord"));
-    c.arg("--data-dir")
-        .arg(data)
-        .env_remove("FJORD_CONFIG")
-        .env("NO_COLOR", "1");
+    c.arg("--data-dir").arg(data).env_remove("FJORD_CONFIG").env("NO_COLOR", "1");
     c
 }
 
@@ -81,12 +75,7 @@ impl Server {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
         let mut res = agent.get(&format!("{}{path}", self.base)).call().expect("HTTP answer");
         let status = res.status().as_u16();
-        let ct = res
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let body = res.body_mut().read_to_string().unwrap_or_default();
         (status, ct, body)
     }

@@ -49,15 +49,12 @@ impl Catalogue {
 
     /// Insert or replace a record (by uuid), in one transaction with its index entry.
     pub fn upsert(&self, r: &Record) -> Result<()> {
-        let json = serde_json::to_string(r).map_err(|e| Error::Corrupt {
-            uuid: r.uuid.clone(),
-            reason: e.to_string(),
-        })?;
+        let json =
+            serde_json::to_string(r).map_err(|e| Error::Corrupt { uuid: r.uuid.clone(), reason: e.to_string() })?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let old: Option<i64> = tx
-            .query_row("SELECT id FROM records WHERE uuid = ?1", [&r.uuid], |row| row.get(0))
-            .optional()?;
+        let old: Option<i64> =
+            tx.query_row("SELECT id FROM records WHERE uuid = ?1", [&r.uuid], |row| row.get(0)).optional()?;
         if let Some(id) = old {
             tx.execute("DELETE FROM records_fts WHERE rowid = ?1", [id])?;
             tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
@@ -101,9 +98,8 @@ impl Catalogue {
     pub fn delete(&self, uuid: &str) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let old: Option<i64> = tx
-            .query_row("SELECT id FROM records WHERE uuid = ?1", [uuid], |row| row.get(0))
-            .optional()?;
+        let old: Option<i64> =
+            tx.query_row("SELECT id FROM records WHERE uuid = ?1", [uuid], |row| row.get(0)).optional()?;
         if let Some(id) = old {
             tx.execute("DELETE FROM records_fts WHERE rowid = ?1", [id])?;
             tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
@@ -114,10 +110,8 @@ impl Catalogue {
 
     /// One record by uuid.
     pub fn get(&self, uuid: &str) -> Result<Option<Record>> {
-        let json: Option<String> = self
-            .conn()
-            .query_row("SELECT json FROM records WHERE uuid = ?1", [uuid], |row| row.get(0))
-            .optional()?;
+        let json: Option<String> =
+            self.conn().query_row("SELECT json FROM records WHERE uuid = ?1", [uuid], |row| row.get(0)).optional()?;
         json.map(|j| decode(uuid, &j)).transpose()
     }
 
@@ -150,8 +144,5 @@ impl Catalogue {
 }
 
 pub(crate) fn decode(uuid: &str, json: &str) -> Result<Record> {
-    serde_json::from_str(json).map_err(|e| Error::Corrupt {
-        uuid: uuid.to_string(),
-        reason: e.to_string(),
-    })
+    serde_json::from_str(json).map_err(|e| Error::Corrupt { uuid: uuid.to_string(), reason: e.to_string() })
 }

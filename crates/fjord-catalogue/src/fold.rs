@@ -43,10 +43,7 @@ mod tests {
     #[test]
     fn builds_safe_prefix_queries() {
         assert_eq!(match_expression("høyde").unwrap(), "\"hoyde\"*");
-        assert_eq!(
-            match_expression("  \"NEAR(a b)\" OR x* ").unwrap(),
-            "\"near\"* \"a\"* \"b\"* \"or\"* \"x\"*"
-        );
+        assert_eq!(match_expression("  \"NEAR(a b)\" OR x* ").unwrap(), "\"near\"* \"a\"* \"b\"* \"or\"* \"x\"*");
         assert!(match_expression(" ,.;\"* ").is_none());
     }
 }

@@ -128,11 +128,8 @@ impl Catalogue {
         let conn = self.conn();
 
         let (fw, params) = from_where(q, text.as_deref(), None);
-        let total: u64 = conn.query_row(
-            &format!("SELECT count(*){fw}"),
-            rusqlite::params_from_iter(&params),
-            |r| r.get(0),
-        )?;
+        let total: u64 =
+            conn.query_row(&format!("SELECT count(*){fw}"), rusqlite::params_from_iter(&params), |r| r.get(0))?;
 
         let (score, order) = if text.is_some() {
             ("-bm25(records_fts, 10.0, 2.0, 5.0, 1.0, 1.0)", "score DESC, r.title")
@@ -140,31 +137,22 @@ impl Catalogue {
             ("0.0", "r.title")
         };
         let mut page_params = params.clone();
-        page_params.extend([
-            Sql::Integer(q.limit as i64),
-            Sql::Integer(q.offset.min(i64::MAX as usize) as i64),
-        ]);
-        let mut stmt = conn.prepare(&format!(
-            "SELECT r.uuid, r.json, {score} AS score{fw} ORDER BY {order} LIMIT ? OFFSET ?"
-        ))?;
+        page_params.extend([Sql::Integer(q.limit as i64), Sql::Integer(q.offset.min(i64::MAX as usize) as i64)]);
+        let mut stmt =
+            conn.prepare(&format!("SELECT r.uuid, r.json, {score} AS score{fw} ORDER BY {order} LIMIT ? OFFSET ?"))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(&page_params), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?))
         })?;
         let mut hits = Vec::new();
         for row in rows {
             let (uuid, json, score) = row?;
-            hits.push(Hit {
-                score,
-                record: decode(&uuid, &json)?,
-            });
+            hits.push(Hit { score, record: decode(&uuid, &json)? });
         }
 
         let mut facets = Facets::default();
-        for (facet, slot) in [
-            (Facet::Theme, &mut facets.theme),
-            (Facet::Org, &mut facets.org),
-            (Facet::Kind, &mut facets.kind),
-        ] {
+        for (facet, slot) in
+            [(Facet::Theme, &mut facets.theme), (Facet::Org, &mut facets.org), (Facet::Kind, &mut facets.kind)]
+        {
             let (fw, params) = from_where(q, text.as_deref(), Some(facet));
             let col = facet.column();
             let mut stmt = conn.prepare(&format!(
@@ -172,20 +160,11 @@ impl Catalogue {
                 if fw.contains(" WHERE ") { " AND" } else { " WHERE" }
             ))?;
             let rows = stmt.query_map(rusqlite::params_from_iter(&params), |r| {
-                Ok(FacetCount {
-                    value: r.get(0)?,
-                    count: r.get(1)?,
-                })
+                Ok(FacetCount { value: r.get(0)?, count: r.get(1)? })
             })?;
             *slot = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         }
-        Ok(SearchResult {
-            total,
-            limit: q.limit,
-            offset: q.offset,
-            hits,
-            facets,
-        })
+        Ok(SearchResult { total, limit: q.limit, offset: q.offset, hits, facets })
     }
 }
 
@@ -208,21 +187,13 @@ mod tests {
             dataset: Some(uuid.into()),
             title: title.into(),
             abstract_text: format!("Om {title}"),
-            organisation: Organisation {
-                id: org.into(),
-                name: org.to_uppercase(),
-            },
+            organisation: Organisation { id: org.into(), name: org.to_uppercase() },
             keywords: keywords.iter().map(|k| k.to_string()).collect(),
             theme: Some(theme.into()),
             topic_category: None,
             license: None,
             access: Access::Open,
-            bbox: Some(GeoBox {
-                west: bbox.0,
-                south: bbox.1,
-                east: bbox.2,
-                north: bbox.3,
-            }),
+            bbox: Some(GeoBox { west: bbox.0, south: bbox.1, east: bbox.2, north: bbox.3 }),
             crs: vec![],
             formats: vec![],
             feature_count: None,
@@ -256,33 +227,15 @@ mod tests {
             (4.0, 57.0, 31.0, 71.0),
         ))
         .unwrap();
-        c.upsert(&record(
-            "flom",
-            "Flomsoner",
-            "nve",
-            "Samfunnssikkerhet",
-            &["flood", "flom"],
-            (5.0, 58.0, 12.0, 62.0),
-        ))
-        .unwrap();
-        c.upsert(&record(
-            "tromso",
-            "Høyde i Tromsø",
-            "tromso",
-            "Høydedata",
-            &["elevation"],
-            (18.0, 69.0, 20.0, 70.0),
-        ))
-        .unwrap();
+        c.upsert(&record("flom", "Flomsoner", "nve", "Samfunnssikkerhet", &["flood", "flom"], (5.0, 58.0, 12.0, 62.0)))
+            .unwrap();
+        c.upsert(&record("tromso", "Høyde i Tromsø", "tromso", "Høydedata", &["elevation"], (18.0, 69.0, 20.0, 70.0)))
+            .unwrap();
         (dir, c)
     }
 
     fn q(text: &str) -> SearchQuery {
-        SearchQuery {
-            q: Some(text.into()),
-            limit: 10,
-            ..SearchQuery::default()
-        }
+        SearchQuery { q: Some(text.into()), limit: 10, ..SearchQuery::default() }
     }
 
     #[test]
@@ -306,70 +259,26 @@ mod tests {
     #[test]
     fn filters_bbox_and_facets() {
         let (_d, c) = catalogue();
-        let all = c
-            .search(&SearchQuery {
-                limit: 10,
-                ..SearchQuery::default()
-            })
-            .unwrap();
+        let all = c.search(&SearchQuery { limit: 10, ..SearchQuery::default() }).unwrap();
         assert_eq!(all.total, 4);
-        assert_eq!(
-            all.facets.org[0],
-            FacetCount {
-                value: "kartverket".into(),
-                count: 2
-            }
-        );
-        assert_eq!(
-            all.facets.kind,
-            vec![FacetCount {
-                value: "dataset".into(),
-                count: 4
-            }]
-        );
+        assert_eq!(all.facets.org[0], FacetCount { value: "kartverket".into(), count: 2 });
+        assert_eq!(all.facets.kind, vec![FacetCount { value: "dataset".into(), count: 4 }]);
 
-        let kv = c
-            .search(&SearchQuery {
-                org: Some("kartverket".into()),
-                limit: 10,
-                ..SearchQuery::default()
-            })
-            .unwrap();
+        let kv =
+            c.search(&SearchQuery { org: Some("kartverket".into()), limit: 10, ..SearchQuery::default() }).unwrap();
         assert_eq!(kv.total, 2);
         assert_eq!(kv.facets.org.len(), 3, "the org facet ignores its own filter");
         assert_eq!(kv.facets.theme.len(), 2);
 
-        let north = GeoBox {
-            west: 17.0,
-            south: 68.0,
-            east: 21.0,
-            north: 71.0,
-        };
-        let r = c
-            .search(&SearchQuery {
-                bbox: Some(north),
-                limit: 10,
-                ..SearchQuery::default()
-            })
-            .unwrap();
+        let north = GeoBox { west: 17.0, south: 68.0, east: 21.0, north: 71.0 };
+        let r = c.search(&SearchQuery { bbox: Some(north), limit: 10, ..SearchQuery::default() }).unwrap();
         let mut got: Vec<_> = r.hits.iter().map(|h| h.record.uuid.as_str()).collect();
         got.sort();
         assert_eq!(got, vec!["dtm", "fylker", "tromso"]);
 
-        let page = c
-            .search(&SearchQuery {
-                limit: 1,
-                offset: 3,
-                ..SearchQuery::default()
-            })
-            .unwrap();
+        let page = c.search(&SearchQuery { limit: 1, offset: 3, ..SearchQuery::default() }).unwrap();
         assert_eq!((page.total, page.hits.len()), (4, 1));
-        assert!(c
-            .search(&SearchQuery {
-                limit: 0,
-                ..SearchQuery::default()
-            })
-            .is_err());
+        assert!(c.search(&SearchQuery { limit: 0, ..SearchQuery::default() }).is_err());
     }
 
     #[test]

@@ -49,12 +49,7 @@ pub fn run(config: &Config, cmd: DatasetsCommand) -> anyhow::Result<()> {
             for id in store.datasets()? {
                 let info = store.current(&id)?;
                 let title = catalogue.by_dataset(id.as_str())?.map(|r| r.title).unwrap_or_default();
-                println!(
-                    "{:<24} {:>7} {:>10}  {title}",
-                    id.as_str(),
-                    info.version,
-                    info.feature_count
-                );
+                println!("{:<24} {:>7} {:>10}  {title}", id.as_str(), info.version, info.feature_count);
             }
         }
         DatasetsCommand::Show { id } => {
@@ -67,10 +62,7 @@ pub fn run(config: &Config, cmd: DatasetsCommand) -> anyhow::Result<()> {
         DatasetsCommand::Versions { id } => {
             let id = Slug::new(&id)?;
             let current = store.current_version(&id)?;
-            println!(
-                "{:>7} {:>10}  {:<20}  {:<12} source",
-                "version", "features", "ingested", "by"
-            );
+            println!("{:>7} {:>10}  {:<20}  {:<12} source", "version", "features", "ingested", "by");
             for v in store.versions(&id)? {
                 let mark = if Some(v.version) == current { "*" } else { " " };
                 println!(
@@ -90,19 +82,14 @@ pub fn run(config: &Config, cmd: DatasetsCommand) -> anyhow::Result<()> {
                 Some(v) => v,
                 None => store.current(&id)?.version,
             };
-            let report = store
-                .report(&id, v)?
-                .ok_or_else(|| anyhow::anyhow!("version {v} of {id} has no report"))?;
+            let report = store.report(&id, v)?.ok_or_else(|| anyhow::anyhow!("version {v} of {id} has no report"))?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         DatasetsCommand::Rollback { id, version } => {
             let id = Slug::new(&id)?;
             let info = store.rollback(&id, version)?;
             fjord_ingest::sync::sync_dataset(&store, &catalogue, &id)?;
-            println!(
-                "{id} now serves version {} ({} features)",
-                info.version, info.feature_count
-            );
+            println!("{id} now serves version {} ({} features)", info.version, info.feature_count);
         }
         DatasetsCommand::Delete { id } => {
             let id = Slug::new(&id)?;

@@ -32,9 +32,7 @@ pub struct IngestArgs {
 }
 
 fn who() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "cli".into())
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "cli".into())
 }
 
 fn print_outcome(dataset: &Slug, o: &Outcome) {
@@ -50,10 +48,7 @@ fn print_outcome(dataset: &Slug, o: &Outcome) {
         println!("  rejected source feature {}: {}", rej.source_id, rej.reason);
     }
     if r.rejected > 20 {
-        println!(
-            "  … {} more; full report: fjord datasets report {dataset}",
-            r.rejected - 20
-        );
+        println!("  … {} more; full report: fjord datasets report {dataset}", r.rejected - 20);
     }
 }
 
@@ -98,8 +93,7 @@ pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
     for sidecar in sidecars {
         let meta = fjord_ingest::read_sidecar(&sidecar)?;
         let field = |v: &Option<String>, name: &str| {
-            v.clone()
-                .with_context(|| format!("{}: '{name}' is required for seeding", sidecar.display()))
+            v.clone().with_context(|| format!("{}: '{name}' is required for seeding", sidecar.display()))
         };
         let dataset = Slug::new(&field(&meta.dataset, "dataset")?)?;
         if !force && loaded.contains(&dataset) {

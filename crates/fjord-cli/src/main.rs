@@ -51,10 +51,7 @@ fn init_logging(config: &Config, default_level: &str) {
     let level = std::env::var("RUST_LOG").unwrap_or_else(|_| default_level.to_string());
     let filter = EnvFilter::try_new(&level).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
     if config.log.format == "json" {
         builder.json().init();
     } else {

@@ -24,9 +24,7 @@ impl BBox {
             return Err(Error::InvalidBbox("coordinates must be finite numbers".into()));
         }
         if minx > maxx || miny > maxy {
-            return Err(Error::InvalidBbox(format!(
-                "min must not exceed max ({minx},{miny},{maxx},{maxy})"
-            )));
+            return Err(Error::InvalidBbox(format!("min must not exceed max ({minx},{miny},{maxx},{maxy})")));
         }
         Ok(BBox { minx, miny, maxx, maxy })
     }
@@ -35,16 +33,11 @@ impl BBox {
     pub fn parse(s: &str) -> Result<BBox> {
         let parts: Vec<&str> = s.split(',').map(str::trim).collect();
         if parts.len() != 4 {
-            return Err(Error::InvalidBbox(format!(
-                "expected 4 comma-separated numbers, got {}",
-                parts.len()
-            )));
+            return Err(Error::InvalidBbox(format!("expected 4 comma-separated numbers, got {}", parts.len())));
         }
         let mut v = [0f64; 4];
         for (slot, p) in v.iter_mut().zip(&parts) {
-            *slot = p
-                .parse()
-                .map_err(|_| Error::InvalidBbox(format!("'{p}' is not a number")))?;
+            *slot = p.parse().map_err(|_| Error::InvalidBbox(format!("'{p}' is not a number")))?;
         }
         BBox::new(v[0], v[1], v[2], v[3])
     }
@@ -53,18 +46,8 @@ impl BBox {
     pub fn from_points(points: impl IntoIterator<Item = (f64, f64)>) -> Option<BBox> {
         points.into_iter().fold(None, |acc: Option<BBox>, (x, y)| {
             Some(match acc {
-                None => BBox {
-                    minx: x,
-                    miny: y,
-                    maxx: x,
-                    maxy: y,
-                },
-                Some(b) => b.union(&BBox {
-                    minx: x,
-                    miny: y,
-                    maxx: x,
-                    maxy: y,
-                }),
+                None => BBox { minx: x, miny: y, maxx: x, maxy: y },
+                Some(b) => b.union(&BBox { minx: x, miny: y, maxx: x, maxy: y }),
             })
         })
     }
@@ -147,9 +130,6 @@ mod tests {
         assert_eq!(a.intersection(&b).unwrap().to_array(), [10.0, 10.0, 10.0, 10.0]);
         assert!(a.intersection(&c).is_none());
         assert_eq!(a.union(&c).to_array(), [0.0, 0.0, 20.0, 10.0]);
-        assert_eq!(
-            BBox::from_points([(1.0, 5.0), (-1.0, 2.0)]).unwrap().to_array(),
-            [-1.0, 2.0, 1.0, 5.0]
-        );
+        assert_eq!(BBox::from_points([(1.0, 5.0), (-1.0, 2.0)]).unwrap().to_array(), [-1.0, 2.0, 1.0, 5.0]);
     }
 }

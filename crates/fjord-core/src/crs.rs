@@ -209,12 +209,7 @@ mod tests {
         ] {
             assert_eq!(Crs::parse(s).unwrap(), Crs::Epsg(4326), "{s}");
         }
-        for s in [
-            "CRS84",
-            "CRS:84",
-            "OGC:CRS84",
-            "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
-        ] {
+        for s in ["CRS84", "CRS:84", "OGC:CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"] {
             assert_eq!(Crs::parse(s).unwrap(), Crs::Crs84, "{s}");
         }
         for s in ["", "EPSG:", "EPSG:abc", "EPSG:-1", "WGS84"] {

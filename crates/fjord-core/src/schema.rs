@@ -31,6 +31,13 @@ pub struct Field {
     pub ty: FieldType,
 }
 
+impl Field {
+    /// A field of a name and type.
+    pub fn new(name: &str, ty: FieldType) -> Field {
+        Field { name: name.to_string(), ty }
+    }
+}
+
 /// The geometry kind of a layer; `Mixed` when features differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GeometryKind {

@@ -71,25 +71,13 @@ impl TileMatrixSet {
                 }
             })
             .collect();
-        TileMatrixSet {
-            id,
-            crs,
-            origin,
-            tile_size: 256,
-            matrices,
-        }
+        TileMatrixSet { id, crs, origin, tile_size: 256, matrices }
     }
 
     /// OGC `WebMercatorQuad` (EPSG:3857), levels 0-24.
     pub fn web_mercator_quad() -> TileMatrixSet {
         const HALF: f64 = 20_037_508.342_789_244;
-        Self::quad(
-            "WebMercatorQuad",
-            Crs::Epsg(3857),
-            (-HALF, HALF),
-            2.0 * HALF / 256.0,
-            24,
-        )
+        Self::quad("WebMercatorQuad", Crs::Epsg(3857), (-HALF, HALF), 2.0 * HALF / 256.0, 24)
     }
 
     /// Kartverket's `utm33n` (EPSG:25833), levels 0-17.
@@ -109,9 +97,7 @@ impl TileMatrixSet {
 
     /// The level, checked.
     pub fn matrix(&self, z: u32) -> Result<&TileMatrix> {
-        self.matrices
-            .get(z as usize)
-            .ok_or_else(|| Error::TileOutOfRange(format!("{}/{z}", self.id)))
+        self.matrices.get(z as usize).ok_or_else(|| Error::TileOutOfRange(format!("{}/{z}", self.id)))
     }
 
     /// Ground size of one tile at level `z`.
@@ -144,10 +130,7 @@ impl TileMatrixSet {
             return Ok(None);
         }
         let clamp = |v: f64, n: f64| v.clamp(0.0, n - 1.0) as u32;
-        Ok(Some(TileRange {
-            rows: (clamp(r0, h), clamp(r1, h)),
-            cols: (clamp(c0, w), clamp(c1, w)),
-        }))
+        Ok(Some(TileRange { rows: (clamp(r0, h), clamp(r1, h)), cols: (clamp(c0, w), clamp(c1, w)) }))
     }
 }
 
@@ -179,13 +162,7 @@ mod tests {
         let t = TileMatrixSet::utm33n();
         let b = t.tile_bbox(10, 300, 500).unwrap();
         let inner = BBox::new(b.minx + 1.0, b.miny + 1.0, b.maxx - 1.0, b.maxy - 1.0).unwrap();
-        assert_eq!(
-            t.tiles_covering(10, &inner).unwrap(),
-            Some(TileRange {
-                rows: (300, 300),
-                cols: (500, 500)
-            })
-        );
+        assert_eq!(t.tiles_covering(10, &inner).unwrap(), Some(TileRange { rows: (300, 300), cols: (500, 500) }));
         assert!(t.tile_bbox(10, 1024, 0).is_err());
         assert!(t.tile_bbox(18, 0, 0).is_err());
         let far = BBox::new(-9e9, -9e9, -8e9, -8e9).unwrap();

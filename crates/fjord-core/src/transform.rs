@@ -59,11 +59,7 @@ pub fn transform_from_definition(from_def: &str, to: Crs, coords: &mut [(f64, f6
         return Ok(());
     }
     let p = transformer(from_def, to)?;
-    let fail = |reason: String| Error::Transform {
-        from: short(from_def),
-        to: to.to_string(),
-        reason,
-    };
+    let fail = |reason: String| Error::Transform { from: short(from_def), to: to.to_string(), reason };
     p.convert_array(coords).map_err(|e| fail(e.to_string()))?;
     if coords.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
         return Err(fail("a point lies outside the target CRS's domain".into()));
@@ -108,10 +104,7 @@ mod tests {
         let mut pts = [(10.7522, 59.9139)];
         transform_in_place(Crs::Epsg(4258), Crs::Epsg(25833), &mut pts).unwrap();
         let (x, y) = pts[0];
-        assert!(
-            (x - 262_000.0).abs() < 2_000.0 && (y - 6_650_000.0).abs() < 5_000.0,
-            "{x} {y}"
-        );
+        assert!((x - 262_000.0).abs() < 2_000.0 && (y - 6_650_000.0).abs() < 5_000.0, "{x} {y}");
         transform_in_place(Crs::Epsg(25833), Crs::Epsg(4326), &mut pts).unwrap();
         assert!((pts[0].0 - 10.7522).abs() < 1e-6 && (pts[0].1 - 59.9139).abs() < 1e-6);
     }

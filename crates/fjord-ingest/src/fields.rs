@@ -57,13 +57,7 @@ pub(crate) fn value(feature: &gdal::vector::Feature<'_>, f: &SourceField) -> Val
             Ok(Some(FieldValue::StringValue(s))) => return Value::Text(s),
             Ok(Some(other)) => other,
             Ok(None) => return Value::Null,
-            Err(_) => {
-                return feature
-                    .field_as_string(f.index)
-                    .ok()
-                    .flatten()
-                    .map_or(Value::Null, Value::Text)
-            }
+            Err(_) => return feature.field_as_string(f.index).ok().flatten().map_or(Value::Null, Value::Text),
         },
         _ => match feature.field(f.index) {
             Ok(Some(v)) => v,

@@ -25,11 +25,8 @@ mod tests {
     fn reads_toml_and_json_and_rejects_typos() {
         let dir = tempfile::tempdir().unwrap();
         let t = dir.path().join("meta.toml");
-        std::fs::write(
-            &t,
-            "title = \"Fylker\"\nkeywords = [\"fylke\"]\naccess = { organisations = [\"nve\"] }\n",
-        )
-        .unwrap();
+        std::fs::write(&t, "title = \"Fylker\"\nkeywords = [\"fylke\"]\naccess = { organisations = [\"nve\"] }\n")
+            .unwrap();
         let m = read_sidecar(&t).unwrap();
         assert_eq!(m.title, "Fylker");
         assert_eq!(m.access, Access::Organisations(vec!["nve".into()]));

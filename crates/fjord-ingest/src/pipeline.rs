@@ -75,9 +75,7 @@ fn sha256_file(path: &Path) -> Result<String> {
 
 /// Now as RFC 3339 UTC, to the second.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // civil-from-days (Howard Hinnant's algorithm): no date crate for one conversion
     let z = days + 719_468;
@@ -89,12 +87,7 @@ pub fn now_rfc3339() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
 /// Ingest one source as a new version of a dataset and update its catalogue record.
@@ -106,10 +99,7 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
     let mut layer = src.dataset.layer(src.layer_index)?;
     let total = layer.try_feature_count();
     if total == Some(0) {
-        return Err(Error::EmptyLayer {
-            path: path.to_path_buf(),
-            layer: src.layer_name.clone(),
-        });
+        return Err(Error::EmptyLayer { path: path.to_path_buf(), layer: src.layer_name.clone() });
     }
     let defn = gdal::vector::Defn::from_layer(&layer);
     let (fields, sources) = schema_fields(&defn);
@@ -120,10 +110,7 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
         Some(m) => m.clone(),
         None => match store.current(&req.dataset) {
             Ok(info) => serde_json::from_value(info.metadata).unwrap_or_default(),
-            Err(_) => HumanFields {
-                title: req.dataset.to_string(),
-                ..HumanFields::default()
-            },
+            Err(_) => HumanFields { title: req.dataset.to_string(), ..HumanFields::default() },
         },
     };
 
@@ -166,10 +153,7 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
     progress.at(report.read);
     progress.finish();
     if report.read == 0 {
-        return Err(Error::EmptyLayer {
-            path: path.to_path_buf(),
-            layer: src.layer_name.clone(),
-        });
+        return Err(Error::EmptyLayer { path: path.to_path_buf(), layer: src.layer_name.clone() });
     }
     if report.written == 0 {
         return Err(Error::NothingValid(report.read));
@@ -177,10 +161,7 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
     let json = serde_json::to_vec_pretty(&report).unwrap_or_default();
     writer.attach("report.json", &json)?;
     let lineage = Lineage {
-        source: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        source: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         sha256,
         bytes: src.bytes,
         driver: src.driver.clone(),

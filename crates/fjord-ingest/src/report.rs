@@ -49,10 +49,7 @@ impl Report {
     pub(crate) fn reject(&mut self, source_id: u64, reason: impl Into<String>) {
         self.rejected += 1;
         if self.rejected_features.len() < MAX_LISTED {
-            self.rejected_features.push(Rejection {
-                source_id,
-                reason: reason.into(),
-            });
+            self.rejected_features.push(Rejection { source_id, reason: reason.into() });
         }
     }
 
@@ -62,10 +59,7 @@ impl Report {
         }
         self.repaired += 1;
         for r in &repairs {
-            let key = serde_json::to_value(r)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
+            let key = serde_json::to_value(r).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             *self.repairs_by_kind.entry(key).or_default() += 1;
         }
         if self.repaired_features.len() < MAX_LISTED {

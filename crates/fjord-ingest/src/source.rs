@@ -58,9 +58,7 @@ pub struct Source {
 fn is_zip(path: &Path) -> Result<bool> {
     let mut magic = [0u8; 4];
     let mut f = std::fs::File::open(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
-    Ok(f.read(&mut magic)
-        .map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?
-        == 4
+    Ok(f.read(&mut magic).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))? == 4
         && magic == *b"PK\x03\x04")
 }
 
@@ -68,14 +66,10 @@ fn is_zip(path: &Path) -> Result<bool> {
 fn check_archive(path: &Path, vsi: &str) -> Result<()> {
     let entries = gdal::vsi::read_dir(vsi, true).map_err(|_| Error::UnknownFormat(path.to_path_buf()))?;
     for entry in entries {
-        let bad = entry
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+        let bad =
+            entry.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
         if bad {
-            return Err(Error::UnsafeArchive {
-                path: path.to_path_buf(),
-                entry: entry.display().to_string(),
-            });
+            return Err(Error::UnsafeArchive { path: path.to_path_buf(), entry: entry.display().to_string() });
         }
     }
     Ok(())
@@ -88,11 +82,7 @@ fn source_crs(layer: &gdal::vector::Layer<'_>, path: &Path) -> Result<SourceCrs>
     let known = |srs: &gdal::spatial_ref::SpatialRef| -> Option<Crs> {
         match srs.auth_name()?.as_str() {
             "EPSG" => srs.auth_code().ok().and_then(|c| u32::try_from(c).ok()).map(Crs::Epsg),
-            "OGC" => srs
-                .authority()
-                .ok()
-                .filter(|a| a.ends_with("CRS84"))
-                .map(|_| Crs::Crs84),
+            "OGC" => srs.authority().ok().filter(|a| a.ends_with("CRS84")).map(|_| Crs::Crs84),
             _ => None,
         }
     };
@@ -119,11 +109,7 @@ pub fn open(opts: &SourceOptions) -> Result<Source> {
         return Err(Error::EmptyFile(path.to_path_buf()));
     }
     if meta.len() > opts.max_bytes {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: opts.max_bytes,
-        });
+        return Err(Error::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: opts.max_bytes });
     }
     let abs = std::fs::canonicalize(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
     let gdal_path = if is_zip(&abs)? {
@@ -148,20 +134,12 @@ pub fn open(opts: &SourceOptions) -> Result<Source> {
     }
     let layer_index = match &opts.layer {
         Some(want) => names.iter().position(|n| n == want).ok_or_else(|| {
-            Error::Layer(format!(
-                "{}: no layer '{want}'; it has: {}",
-                path.display(),
-                names.join(", ")
-            ))
+            Error::Layer(format!("{}: no layer '{want}'; it has: {}", path.display(), names.join(", ")))
         })?,
         None if names.len() == 1 => 0,
         None => {
-            let non_empty: Vec<usize> = dataset
-                .layers()
-                .enumerate()
-                .filter(|(_, l)| l.feature_count() > 0)
-                .map(|(i, _)| i)
-                .collect();
+            let non_empty: Vec<usize> =
+                dataset.layers().enumerate().filter(|(_, l)| l.feature_count() > 0).map(|(i, _)| i).collect();
             match non_empty.as_slice() {
                 [one] => *one,
                 _ => {
@@ -186,12 +164,5 @@ pub fn open(opts: &SourceOptions) -> Result<Source> {
     if let SourceCrs::Known(c) = crs {
         c.check()?;
     }
-    Ok(Source {
-        dataset,
-        layer_index,
-        layer_name,
-        driver,
-        crs,
-        bytes: meta.len(),
-    })
+    Ok(Source { dataset, layer_index, layer_name, driver, crs, bytes: meta.len() })
 }

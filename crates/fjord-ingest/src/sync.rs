@@ -30,39 +30,24 @@ const RECORD_NAMESPACE: uuid::Uuid = uuid::uuid!("6b0c6f3e-3f5e-4d8e-9a43-7d7c1f
 /// The record uuid of a dataset: the sidecar's, or one derived from the dataset id, so
 /// the same dataset keeps its uuid across versions and catalogue rebuilds.
 pub fn record_uuid(dataset: &Slug, meta: &HumanFields) -> String {
-    meta.uuid
-        .clone()
-        .unwrap_or_else(|| uuid::Uuid::new_v5(&RECORD_NAMESPACE, dataset.as_str().as_bytes()).to_string())
+    meta.uuid.clone().unwrap_or_else(|| uuid::Uuid::new_v5(&RECORD_NAMESPACE, dataset.as_str().as_bytes()).to_string())
 }
 
 /// Build the catalogue record of a dataset's served version.
 pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -> Record {
     let meta: HumanFields = serde_json::from_value(info.metadata.clone()).unwrap_or_default();
-    let geographic = info.geographic_extent.or_else(|| {
-        info.extent
-            .and_then(|e| transform::transform_bbox(STORAGE_CRS, CATALOGUE_CRS, &e).ok())
-    });
-    let bbox = geographic.map(|b| GeoBox {
-        west: b.minx,
-        south: b.miny,
-        east: b.maxx,
-        north: b.maxy,
-    });
+    let geographic = info
+        .geographic_extent
+        .or_else(|| info.extent.and_then(|e| transform::transform_bbox(STORAGE_CRS, CATALOGUE_CRS, &e).ok()));
+    let bbox = geographic.map(|b| GeoBox { west: b.minx, south: b.miny, east: b.maxx, north: b.maxy });
     let org = info.lineage.org.clone();
     Record {
         uuid: record_uuid(dataset, &meta),
         kind: "dataset".into(),
         dataset: Some(dataset.to_string()),
-        title: if meta.title.is_empty() {
-            dataset.to_string()
-        } else {
-            meta.title.clone()
-        },
+        title: if meta.title.is_empty() { dataset.to_string() } else { meta.title.clone() },
         abstract_text: meta.abstract_text.clone(),
-        organisation: Organisation {
-            name: meta.organisation_name.clone().unwrap_or_else(|| org.clone()),
-            id: org,
-        },
+        organisation: Organisation { name: meta.organisation_name.clone().unwrap_or_else(|| org.clone()), id: org },
         keywords: meta.keywords.clone(),
         theme: meta.theme.clone(),
         topic_category: meta.topic_category.clone(),

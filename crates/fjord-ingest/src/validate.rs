@@ -73,9 +73,9 @@ pub fn repair_and_validate(mut g: Geometry<f64>) -> Result<(Geometry<f64>, Vec<R
     }
     let reoriented = match &g {
         Geometry::Polygon(p) if needs_orienting(p) => Some(Geometry::Polygon(p.orient(Direction::Default))),
-        Geometry::MultiPolygon(m) if m.0.iter().any(needs_orienting) => Some(Geometry::MultiPolygon(MultiPolygon(
-            m.0.iter().map(|p| p.orient(Direction::Default)).collect(),
-        ))),
+        Geometry::MultiPolygon(m) if m.0.iter().any(needs_orienting) => {
+            Some(Geometry::MultiPolygon(MultiPolygon(m.0.iter().map(|p| p.orient(Direction::Default)).collect())))
+        }
         _ => None,
     };
     if let Some(r) = reoriented {

@@ -12,10 +12,7 @@ use std::collections::HashMap;
 fn number<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str, default: T) -> Result<T, String> {
     match params.get(name) {
         None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| format!("{name} must be a non-negative integer, got '{v}'")),
+        Some(v) => v.trim().parse().map_err(|_| format!("{name} must be a non-negative integer, got '{v}'")),
     }
 }
 
@@ -37,12 +34,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
             if b.minx < -180.0 || b.maxx > 180.0 || b.miny < -90.0 || b.maxy > 90.0 {
                 return Err("bbox: longitudes must lie in -180..180 and latitudes in -90..90 (EPSG:4258)".into());
             }
-            Some(GeoBox {
-                west: b.minx,
-                south: b.miny,
-                east: b.maxx,
-                north: b.maxy,
-            })
+            Some(GeoBox { west: b.minx, south: b.miny, east: b.maxx, north: b.maxy })
         }
     };
     if let Some(q) = params.get("q").filter(|q| q.len() > 1000) {
@@ -62,10 +54,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
 /// Run a search off the async runtime (SQLite blocks).
 pub async fn run_search(state: &AppState, q: SearchQuery) -> Result<SearchResult, Problem> {
     let catalogue = state.catalogue.clone();
-    tokio::task::spawn_blocking(move || catalogue.search(&q))
-        .await
-        .map_err(Problem::internal)?
-        .map_err(Problem::from)
+    tokio::task::spawn_blocking(move || catalogue.search(&q)).await.map_err(Problem::internal)?.map_err(Problem::from)
 }
 
 /// `GET /api/catalogue/search?q=&theme=&org=&kind=&bbox=&limit=&offset=`
@@ -76,11 +65,8 @@ pub async fn search(
     let q = parse_search(&params, state.config.limits.max_search_limit).map_err(Problem::bad_request)?;
     let result = run_search(&state, q.clone()).await?;
     let page_link = |offset: usize, rel: &str| {
-        let mut p: Vec<(String, String)> = params
-            .iter()
-            .filter(|(k, _)| *k != "offset")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let mut p: Vec<(String, String)> =
+            params.iter().filter(|(k, _)| *k != "offset").map(|(k, v)| (k.clone(), v.clone())).collect();
         p.sort();
         p.push(("offset".into(), offset.to_string()));
         let qs: Vec<String> = p.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
@@ -112,9 +98,7 @@ fn encode(s: &str) -> String {
 pub async fn record(State(state): State<AppState>, Path(uuid): Path<String>) -> Result<Json<Value>, Problem> {
     let catalogue = state.catalogue.clone();
     let id = uuid.clone();
-    let record = tokio::task::spawn_blocking(move || catalogue.get(&id))
-        .await
-        .map_err(Problem::internal)??;
+    let record = tokio::task::spawn_blocking(move || catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {
         Some(r) => Ok(Json(serde_json::to_value(r).map_err(Problem::internal)?)),
         None => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
@@ -131,9 +115,7 @@ mod tests {
 
     #[test]
     fn bad_parameters_say_what_is_wrong() {
-        assert!(parse_search(&p(&[("bbox", "1,2,3")]), 100)
-            .unwrap_err()
-            .contains("bbox"));
+        assert!(parse_search(&p(&[("bbox", "1,2,3")]), 100).unwrap_err().contains("bbox"));
         assert!(parse_search(&p(&[("limit", "-5")]), 100).unwrap_err().contains("limit"));
         assert!(parse_search(&p(&[("limit", "0")]), 100).is_err());
         assert!(parse_search(&p(&[("limit", "101")]), 100).is_err());

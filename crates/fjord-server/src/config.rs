@@ -36,11 +36,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig {
-            listen: "127.0.0.1:8080".into(),
-            request_timeout_secs: 30,
-            cors: true,
-        }
+        ServerConfig { listen: "127.0.0.1:8080".into(), request_timeout_secs: 30, cors: true }
     }
 }
 
@@ -56,10 +52,7 @@ pub struct DataConfig {
 
 impl Default for DataConfig {
     fn default() -> Self {
-        DataConfig {
-            dir: PathBuf::from("./data"),
-            keep_versions: 5,
-        }
+        DataConfig { dir: PathBuf::from("./data"), keep_versions: 5 }
     }
 }
 
@@ -75,10 +68,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_search_limit: 100,
-            max_source_bytes: 4 << 30,
-        }
+        Limits { max_search_limit: 100, max_source_bytes: 4 << 30 }
     }
 }
 
@@ -94,10 +84,7 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig {
-            format: "text".into(),
-            level: "info".into(),
-        }
+        LogConfig { format: "text".into(), level: "info".into() }
     }
 }
 
@@ -138,9 +125,7 @@ impl Config {
                 }
             }
         }
-        table
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))
+        table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))
     }
 }
 
@@ -182,10 +167,7 @@ mod tests {
         assert_eq!(c.limits, Limits::default());
 
         let bad = |k: &str| (k == "FJORD_DATA_KEEP_VERSIONS").then(|| "many".to_string());
-        assert!(Config::load(None, bad)
-            .unwrap_err()
-            .to_string()
-            .contains("FJORD_DATA_KEEP_VERSIONS"));
+        assert!(Config::load(None, bad).unwrap_err().to_string().contains("FJORD_DATA_KEEP_VERSIONS"));
         std::fs::write(&f, "[server]\nlisen = 1\n").unwrap();
         assert!(Config::load(Some(&f), |_| None).is_err());
         std::fs::remove_dir_all(&dir).unwrap();

@@ -56,18 +56,9 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let (store, catalogue) = open_data(&config)?;
     let listen = config.server.listen.clone();
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .map_err(|e| StartError::Listen(listen.clone(), e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError::Listen(listen.clone(), e))?;
-    let state = AppState {
-        catalogue,
-        store,
-        config: Arc::new(config),
-        metrics: Arc::default(),
-    };
+    let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| StartError::Listen(listen.clone(), e))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen(listen.clone(), e))?;
+    let state = AppState { catalogue, store, config: Arc::new(config), metrics: Arc::default() };
     tracing::info!(%addr, "listening on http://{addr}");
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown())

@@ -12,9 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
-const BUCKETS: [f64; 12] = [
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
-];
+const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
 #[derive(Default)]
 struct Histogram {
@@ -52,35 +50,22 @@ impl Metrics {
         out.push_str("# HELP fjord_http_requests_total HTTP requests by method, route and status.\n");
         out.push_str("# TYPE fjord_http_requests_total counter\n");
         for ((m, route, s), n) in self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(
-                out,
-                "fjord_http_requests_total{{method=\"{m}\",route=\"{route}\",status=\"{s}\"}} {n}"
-            );
+            let _ = writeln!(out, "fjord_http_requests_total{{method=\"{m}\",route=\"{route}\",status=\"{s}\"}} {n}");
         }
         out.push_str("# HELP fjord_http_request_duration_seconds HTTP request latency by route.\n");
         out.push_str("# TYPE fjord_http_request_duration_seconds histogram\n");
         for (route, h) in self.latency.lock().unwrap_or_else(|e| e.into_inner()).iter() {
             for (bound, n) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(
-                    out,
-                    "fjord_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
-                );
+                let _ =
+                    writeln!(out, "fjord_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
             }
             let _ = writeln!(
                 out,
                 "fjord_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
                 h.count
             );
-            let _ = writeln!(
-                out,
-                "fjord_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "fjord_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                h.count
-            );
+            let _ = writeln!(out, "fjord_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
+            let _ = writeln!(out, "fjord_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
         }
         for (name, help, v) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
@@ -92,11 +77,7 @@ impl Metrics {
 /// Middleware: count and time every request under its route template (not its raw path,
 /// so ids in URLs do not explode the label set).
 pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_string();
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_string();
     let method = req.method().to_string();
     let start = Instant::now();
     let res = next.run(req).await;

@@ -18,23 +18,14 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Value>, Proble
     })
     .await
     .map_err(Problem::internal)??;
-    Ok(Json(
-        json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION"), "records": records, "datasets": datasets }),
-    ))
+    Ok(Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION"), "records": records, "datasets": datasets })))
 }
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Problem> {
     let catalogue = state.catalogue.clone();
-    let counts = tokio::task::spawn_blocking(move || catalogue.counts())
-        .await
-        .map_err(Problem::internal)??;
+    let counts = tokio::task::spawn_blocking(move || catalogue.counts()).await.map_err(Problem::internal)??;
     let records: u64 = counts.iter().map(|(_, n)| n).sum();
-    let text = state
-        .metrics
-        .render(&[("fjord_catalogue_records", "Records in the catalogue.", records as f64)]);
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        text,
-    ))
+    let text = state.metrics.render(&[("fjord_catalogue_records", "Records in the catalogue.", records as f64)]);
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text))
 }

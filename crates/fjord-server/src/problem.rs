@@ -17,27 +17,18 @@ pub struct Problem {
 impl Problem {
     /// 400 Bad Request.
     pub fn bad_request(detail: impl Into<String>) -> Problem {
-        Problem {
-            status: StatusCode::BAD_REQUEST,
-            detail: detail.into(),
-        }
+        Problem { status: StatusCode::BAD_REQUEST, detail: detail.into() }
     }
 
     /// 404 Not Found.
     pub fn not_found(detail: impl Into<String>) -> Problem {
-        Problem {
-            status: StatusCode::NOT_FOUND,
-            detail: detail.into(),
-        }
+        Problem { status: StatusCode::NOT_FOUND, detail: detail.into() }
     }
 
     /// 500, logged with its cause; the client sees no internals.
     pub fn internal(cause: impl std::fmt::Display) -> Problem {
         tracing::error!(%cause, "internal error");
-        Problem {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            detail: "internal error; it has been logged".into(),
-        }
+        Problem { status: StatusCode::INTERNAL_SERVER_ERROR, detail: "internal error; it has been logged".into() }
     }
 }
 
@@ -61,11 +52,6 @@ impl IntoResponse for Problem {
             "status": self.status.as_u16(),
             "detail": self.detail,
         });
-        (
-            self.status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
-        )
-            .into_response()
+        (self.status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
     }
 }

@@ -61,10 +61,7 @@ fn le_u64(b: &[u8], at: usize) -> u64 {
 impl FgbLayer {
     /// Open a FlatGeobuf file written by [`crate::VersionWriter`], with its schema.
     pub fn open(path: &Path, schema: Schema) -> Result<FgbLayer> {
-        let corrupt = |reason: String| Error::Corrupt {
-            path: path.to_path_buf(),
-            reason,
-        };
+        let corrupt = |reason: String| Error::Corrupt { path: path.to_path_buf(), reason };
         let file = File::open(path).map_err(crate::error::io(path))?;
         // SAFETY: version files are written once and never modified in place (publish
         // renames whole folders), so the mapping cannot change under us.
@@ -80,10 +77,8 @@ impl FgbLayer {
         let count = header.features_count() as usize;
         let node_size = header.index_node_size();
         let geometry_type = header.geometry_type();
-        let columns: Vec<ColumnType> = header
-            .columns()
-            .map(|cs| cs.iter().map(|c| c.type_()).collect())
-            .unwrap_or_default();
+        let columns: Vec<ColumnType> =
+            header.columns().map(|cs| cs.iter().map(|c| c.type_()).collect()).unwrap_or_default();
         if columns.len() != schema.fields.len() + 1 {
             return Err(corrupt(format!(
                 "{} columns in the file, {} fields in the schema",
@@ -97,11 +92,7 @@ impl FgbLayer {
         if count.saturating_mul(NODE_ITEM_BYTES) > map.len() {
             return Err(corrupt(format!("{count} features cannot fit in {} bytes", map.len())));
         }
-        let index_len = if count > 0 {
-            PackedRTree::index_size(count, node_size)
-        } else {
-            0
-        };
+        let index_len = if count > 0 { PackedRTree::index_size(count, node_size) } else { 0 };
         let features_start = header_end + index_len;
         if features_start > map.len() {
             return Err(corrupt("index runs past the end".into()));
@@ -111,12 +102,7 @@ impl FgbLayer {
         let mut extent: Option<BBox> = None;
         for i in 0..count {
             let at = leaves + i * NODE_ITEM_BYTES;
-            let bbox = [
-                le_f64(&map, at),
-                le_f64(&map, at + 8),
-                le_f64(&map, at + 16),
-                le_f64(&map, at + 24),
-            ];
+            let bbox = [le_f64(&map, at), le_f64(&map, at + 8), le_f64(&map, at + 16), le_f64(&map, at + 24)];
             let offset = features_start
                 .checked_add(le_u64(&map, at + 32) as usize)
                 .filter(|o| o + 4 <= map.len())
@@ -146,10 +132,7 @@ impl FgbLayer {
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                GeomWithData::new(
-                    Rectangle::from_corners([e.bbox[0], e.bbox[1]], [e.bbox[2], e.bbox[3]]),
-                    i as u32,
-                )
+                GeomWithData::new(Rectangle::from_corners([e.bbox[0], e.bbox[1]], [e.bbox[2], e.bbox[3]]), i as u32)
             })
             .collect();
         layer.tree = RTree::bulk_load(boxes);
@@ -170,17 +153,11 @@ impl FgbLayer {
     /// R-tree alone, unsorted. The hot part of every bbox query.
     pub fn candidates(&self, bbox: &BBox) -> Vec<u32> {
         let env = AABB::from_corners([bbox.minx, bbox.miny], [bbox.maxx, bbox.maxy]);
-        self.tree
-            .locate_in_envelope_intersecting(&env)
-            .map(|b| b.data)
-            .collect()
+        self.tree.locate_in_envelope_intersecting(&env).map(|b| b.data).collect()
     }
 
     fn corrupt(&self, reason: String) -> Error {
-        Error::Corrupt {
-            path: self.path.clone(),
-            reason,
-        }
+        Error::Corrupt { path: self.path.clone(), reason }
     }
 
     fn feature_buf(&self, pos: usize) -> Result<flatgeobuf::Feature<'_>> {
@@ -211,12 +188,9 @@ impl FgbLayer {
     }
 
     fn read_geometry(&self, f: &flatgeobuf::Feature<'_>) -> Result<Geometry<f64>> {
-        let g = f
-            .geometry()
-            .ok_or_else(|| self.corrupt("feature without geometry".into()))?;
+        let g = f.geometry().ok_or_else(|| self.corrupt("feature without geometry".into()))?;
         let mut w = geozero::geo_types::GeoWriter::new();
-        g.process(&mut w, self.geometry_type)
-            .map_err(|e| self.corrupt(format!("geometry: {e}")))?;
+        g.process(&mut w, self.geometry_type).map_err(|e| self.corrupt(format!("geometry: {e}")))?;
         w.take_geometry().ok_or_else(|| self.corrupt("empty geometry".into()))
     }
 
@@ -237,11 +211,7 @@ impl FgbLayer {
             None => row,
             Some(p) => p.iter().map(|&i| row.get(i).cloned().unwrap_or(Value::Null)).collect(),
         };
-        Ok(Feature {
-            id: self.entries[pos].fid,
-            geometry,
-            values,
-        })
+        Ok(Feature { id: self.entries[pos].fid, geometry, values })
     }
 
     fn matches(&self, pos: usize, bbox: &BBox, rect: &Rect<f64>) -> Result<bool> {
@@ -267,10 +237,7 @@ impl FeatureSource for FgbLayer {
         let mut hits: Vec<u32> = match &q.bbox {
             None => (0..self.entries.len() as u32).collect(),
             Some(bbox) => {
-                let rect = Rect::new(
-                    coord! { x: bbox.minx, y: bbox.miny },
-                    coord! { x: bbox.maxx, y: bbox.maxy },
-                );
+                let rect = Rect::new(coord! { x: bbox.minx, y: bbox.miny }, coord! { x: bbox.maxx, y: bbox.maxy });
                 let mut hits = Vec::new();
                 for pos in self.candidates(bbox) {
                     if self.matches(pos as usize, bbox, &rect)? {
@@ -293,10 +260,7 @@ impl FeatureSource for FgbLayer {
             .iter()
             .map(|&pos| self.read(pos as usize, q.properties.as_deref()))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Page {
-            features,
-            number_matched,
-        })
+        Ok(Page { features, number_matched })
     }
 
     fn item(&self, id: u64, properties: Option<&[usize]>) -> Result<Option<Feature>> {

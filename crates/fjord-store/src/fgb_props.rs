@@ -20,10 +20,7 @@ pub(crate) fn column_type(t: FieldType) -> ColumnType {
 }
 
 fn take<'a>(bytes: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], String> {
-    let end = at
-        .checked_add(n)
-        .filter(|e| *e <= bytes.len())
-        .ok_or("property value runs past the feature")?;
+    let end = at.checked_add(n).filter(|e| *e <= bytes.len()).ok_or("property value runs past the feature")?;
     let s = &bytes[*at..end];
     *at = end;
     Ok(s)
@@ -46,9 +43,7 @@ pub(crate) fn decode(
     let mut at = 0;
     while at + 2 <= bytes.len() {
         let col = u16::from_le_bytes(fixed(bytes, &mut at)?) as usize;
-        let ty = *types
-            .get(col)
-            .ok_or_else(|| format!("property for unknown column {col}"))?;
+        let ty = *types.get(col).ok_or_else(|| format!("property for unknown column {col}"))?;
         let want = wanted(col);
         let value = match ty {
             ColumnType::Byte => Value::Int(i8::from_le_bytes(fixed(bytes, &mut at)?).into()),
@@ -96,14 +91,7 @@ mod tests {
         let types = [ColumnType::ULong, ColumnType::String, ColumnType::Double];
         let mut got = Vec::new();
         decode(&b, &types, |_| true, |c, v| got.push((c, v))).unwrap();
-        assert_eq!(
-            got,
-            vec![
-                (0, Value::Int(42)),
-                (1, Value::Text("Ski".into())),
-                (2, Value::Real(2.5))
-            ]
-        );
+        assert_eq!(got, vec![(0, Value::Int(42)), (1, Value::Text("Ski".into())), (2, Value::Real(2.5))]);
         assert!(decode(&b[..b.len() - 3], &types, |_| true, |_, _| {}).is_err());
         assert!(decode(&b, &types[..1], |_| true, |_, _| {}).is_err());
     }

@@ -70,11 +70,6 @@ pub trait FeatureSource: Send + Sync {
                 None => return Ok(Vec::new()),
             }
         };
-        Ok(self
-            .items(&Query {
-                bbox: Some(bbox),
-                ..Query::default()
-            })?
-            .features)
+        Ok(self.items(&Query { bbox: Some(bbox), ..Query::default() })?.features)
     }
 }

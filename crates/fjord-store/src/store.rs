@@ -53,11 +53,7 @@ impl Store {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
-        Ok(Store {
-            root,
-            keep: keep.max(1),
-            open: Mutex::new(HashMap::new()),
-        })
+        Ok(Store { root, keep: keep.max(1), open: Mutex::new(HashMap::new()) })
     }
 
     /// The folder the store lives in.
@@ -75,12 +71,7 @@ impl Store {
 
     fn lock(&self, id: &Slug) -> Result<File> {
         let path = self.dataset_dir(id).join(".lock");
-        let f = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io(&path))?;
+        let f = File::options().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
         f.lock().map_err(io(&path))?;
         Ok(f)
     }
@@ -103,10 +94,11 @@ impl Store {
     pub fn current_version(&self, id: &Slug) -> Result<Option<u32>> {
         let path = self.dataset_dir(id).join("CURRENT");
         match fs::read_to_string(&path) {
-            Ok(s) => s.trim().parse().map(Some).map_err(|_| Error::Corrupt {
-                path,
-                reason: format!("'{}' is not a version number", s.trim()),
-            }),
+            Ok(s) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| Error::Corrupt { path, reason: format!("'{}' is not a version number", s.trim()) }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io(path)(e)),
         }
@@ -122,17 +114,12 @@ impl Store {
             }
             Err(e) => return Err(io(path)(e)),
         };
-        serde_json::from_str(&text).map_err(|e| Error::Corrupt {
-            path,
-            reason: e.to_string(),
-        })
+        serde_json::from_str(&text).map_err(|e| Error::Corrupt { path, reason: e.to_string() })
     }
 
     /// The facts of the version being served.
     pub fn current(&self, id: &Slug) -> Result<VersionInfo> {
-        let v = self
-            .current_version(id)?
-            .ok_or_else(|| Error::DatasetNotFound(id.to_string()))?;
+        let v = self.current_version(id)?.ok_or_else(|| Error::DatasetNotFound(id.to_string()))?;
         self.info(id, v)
     }
 
@@ -155,12 +142,7 @@ impl Store {
         };
         Ok(entries
             .flatten()
-            .filter_map(|e| {
-                e.file_name()
-                    .to_str()
-                    .and_then(|n| n.strip_prefix('v'))
-                    .and_then(|n| n.parse().ok())
-            })
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_prefix('v')).and_then(|n| n.parse().ok()))
             .collect())
     }
 
@@ -168,10 +150,7 @@ impl Store {
     pub fn report(&self, id: &Slug, v: u32) -> Result<Option<serde_json::Value>> {
         let path = self.version_dir(id, v).join("report.json");
         match fs::read_to_string(&path) {
-            Ok(t) => serde_json::from_str(&t).map(Some).map_err(|e| Error::Corrupt {
-                path,
-                reason: e.to_string(),
-            }),
+            Ok(t) => serde_json::from_str(&t).map(Some).map_err(|e| Error::Corrupt { path, reason: e.to_string() }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io(path)(e)),
         }
@@ -180,23 +159,15 @@ impl Store {
     /// The current version of a dataset, opened for queries (cached until a newer
     /// version is published).
     pub fn layer(&self, id: &Slug) -> Result<Arc<FgbLayer>> {
-        let v = self
-            .current_version(id)?
-            .ok_or_else(|| Error::DatasetNotFound(id.to_string()))?;
+        let v = self.current_version(id)?.ok_or_else(|| Error::DatasetNotFound(id.to_string()))?;
         if let Some((cv, layer)) = self.open.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
             if *cv == v {
                 return Ok(Arc::clone(layer));
             }
         }
         let info = self.info(id, v)?;
-        let layer = Arc::new(FgbLayer::open(
-            &self.version_dir(id, v).join("features.fgb"),
-            info.schema,
-        )?);
-        self.open
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.clone(), (v, Arc::clone(&layer)));
+        let layer = Arc::new(FgbLayer::open(&self.version_dir(id, v).join("features.fgb"), info.schema)?);
+        self.open.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (v, Arc::clone(&layer)));
         Ok(layer)
     }
 

@@ -55,10 +55,7 @@ impl<'s> VersionWriter<'s> {
             write_index: true,
             detect_type: false,
             promote_to_multi: false,
-            crs: FgbCrs {
-                code: STORAGE_CRS.epsg().unwrap_or(0) as i32,
-                ..Default::default()
-            },
+            crs: FgbCrs { code: STORAGE_CRS.epsg().unwrap_or(0) as i32, ..Default::default() },
             ..Default::default()
         };
         let mut fgb = FgbWriter::create_with_options(dataset.as_str(), fgb_geometry_type(schema.geometry), options)
@@ -67,24 +64,12 @@ impl<'s> VersionWriter<'s> {
         for f in &schema.fields {
             fgb.add_column(&f.name, column_type(f.ty), |_, _| {});
         }
-        Ok(VersionWriter {
-            store,
-            dataset,
-            staging,
-            fgb: Some(fgb),
-            schema,
-            count: 0,
-            extent: None,
-            boxes: Vec::new(),
-        })
+        Ok(VersionWriter { store, dataset, staging, fgb: Some(fgb), schema, count: 0, extent: None, boxes: Vec::new() })
     }
 
     /// Add one feature: geometry in the storage CRS, values aligned with the schema.
     pub fn add(&mut self, fid: u64, geometry: &Geometry<f64>, values: &[Value]) -> Result<()> {
-        let fgb = self
-            .fgb
-            .as_mut()
-            .ok_or_else(|| Error::Encode("writer already finished".into()))?;
+        let fgb = self.fgb.as_mut().ok_or_else(|| Error::Encode("writer already finished".into()))?;
         let mut failed = None;
         let fields = &self.schema.fields;
         fgb.add_feature_geom(GeomRef(geometry), |w| {
@@ -111,12 +96,7 @@ impl<'s> VersionWriter<'s> {
             return Err(Error::Encode(e));
         }
         if let Some(r) = geometry.bounding_rect() {
-            let b = BBox {
-                minx: r.min().x,
-                miny: r.min().y,
-                maxx: r.max().x,
-                maxy: r.max().y,
-            };
+            let b = BBox { minx: r.min().x, miny: r.min().y, maxx: r.max().x, maxy: r.max().y };
             self.extent = Some(self.extent.map_or(b, |e| e.union(&b)));
             self.boxes.push((b.minx, b.miny, b.maxx, b.maxy));
         }
@@ -137,10 +117,7 @@ impl<'s> VersionWriter<'s> {
     /// Write the file and its `version.json`, fsync, and make this the current version.
     /// Returns what was published.
     pub fn publish(mut self, lineage: Lineage, metadata: serde_json::Value) -> Result<VersionInfo> {
-        let fgb = self
-            .fgb
-            .take()
-            .ok_or_else(|| Error::Encode("writer already finished".into()))?;
+        let fgb = self.fgb.take().ok_or_else(|| Error::Encode("writer already finished".into()))?;
         let data = self.staging.join("features.fgb");
         let file = File::create(&data).map_err(io(&data))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);

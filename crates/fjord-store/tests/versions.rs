@@ -5,19 +5,7 @@ use fjord_store::{FeatureSource, Query, Store};
 use geo_types::{point, polygon, Geometry};
 
 fn schema(kind: GeometryKind) -> Schema {
-    Schema {
-        geometry: kind,
-        fields: vec![
-            Field {
-                name: "name".into(),
-                ty: FieldType::String,
-            },
-            Field {
-                name: "n".into(),
-                ty: FieldType::Integer,
-            },
-        ],
-    }
+    Schema { geometry: kind, fields: vec![Field::new("name", FieldType::String), Field::new("n", FieldType::Integer)] }
 }
 
 fn lineage() -> Lineage {
@@ -38,18 +26,12 @@ fn lineage() -> Lineage {
 fn publish_grid(store: &Store, id: &Slug, step: f64) -> u32 {
     let mut w = store.begin(id, schema(GeometryKind::Point)).unwrap();
     for i in 0..10_000u64 {
-        let (x, y) = (
-            200_000.0 + (i % 100) as f64 * step,
-            6_600_000.0 + (i / 100) as f64 * step,
-        );
+        let (x, y) = (200_000.0 + (i % 100) as f64 * step, 6_600_000.0 + (i / 100) as f64 * step);
         let g = Geometry::Point(point!(x: x, y: y));
-        w.add(1000 + i, &g, &[Value::Text(format!("p{i}")), Value::Int(i as i64)])
-            .unwrap();
+        w.add(1000 + i, &g, &[Value::Text(format!("p{i}")), Value::Int(i as i64)]).unwrap();
     }
     w.attach("report.json", br#"{"read":10000}"#).unwrap();
-    w.publish(lineage(), serde_json::json!({"title": "grid"}))
-        .unwrap()
-        .version
+    w.publish(lineage(), serde_json::json!({"title": "grid"})).unwrap().version
 }
 
 #[test]
@@ -63,32 +45,16 @@ fn bbox_queries_are_exact_and_paged() {
 
     // 10 x 10 points inside [200000..209000] x [6600000..6609000]
     let bbox = BBox::new(199_999.0, 6_599_999.0, 209_000.0, 6_609_000.0).unwrap();
-    let page = layer
-        .items(&Query {
-            bbox: Some(bbox),
-            limit: Some(30),
-            offset: 90,
-            properties: Some(vec![1]),
-        })
-        .unwrap();
+    let page =
+        layer.items(&Query { bbox: Some(bbox), limit: Some(30), offset: 90, properties: Some(vec![1]) }).unwrap();
     assert_eq!(page.number_matched, 100);
     assert_eq!(page.features.len(), 10);
-    assert!(page
-        .features
-        .iter()
-        .all(|f| f.values.len() == 1 && matches!(f.values[0], Value::Int(_))));
+    assert!(page.features.iter().all(|f| f.values.len() == 1 && matches!(f.values[0], Value::Int(_))));
 
     // paging is stable: all pages together are the whole set, once each
     let mut seen = Vec::new();
     for offset in (0..100).step_by(7) {
-        let p = layer
-            .items(&Query {
-                bbox: Some(bbox),
-                limit: Some(7),
-                offset,
-                properties: None,
-            })
-            .unwrap();
+        let p = layer.items(&Query { bbox: Some(bbox), limit: Some(7), offset, properties: None }).unwrap();
         seen.extend(p.features.into_iter().map(|f| f.id));
     }
     seen.sort();
@@ -102,12 +68,7 @@ fn bbox_queries_are_exact_and_paged() {
 
     let all = layer.items(&Query::default()).unwrap();
     assert_eq!(all.number_matched, 10_000);
-    let none = layer
-        .items(&Query {
-            bbox: Some(BBox::new(0.0, 0.0, 1.0, 1.0).unwrap()),
-            ..Query::default()
-        })
-        .unwrap();
+    let none = layer.items(&Query { bbox: Some(BBox::new(0.0, 0.0, 1.0, 1.0).unwrap()), ..Query::default() }).unwrap();
     assert_eq!(none.number_matched, 0);
 }
 
@@ -123,31 +84,10 @@ fn polygon_edge_candidates_are_tested_exactly() {
     w.publish(lineage(), serde_json::Value::Null).unwrap();
     let layer = store.layer(&id).unwrap();
     let corner = BBox::new(0.0, 8.0, 2.0, 10.0).unwrap();
-    assert_eq!(
-        layer
-            .items(&Query {
-                bbox: Some(corner),
-                ..Query::default()
-            })
-            .unwrap()
-            .number_matched,
-        0
-    );
+    assert_eq!(layer.items(&Query { bbox: Some(corner), ..Query::default() }).unwrap().number_matched, 0);
     let edge = BBox::new(8.0, 0.0, 12.0, 2.0).unwrap();
-    assert_eq!(
-        layer
-            .items(&Query {
-                bbox: Some(edge),
-                ..Query::default()
-            })
-            .unwrap()
-            .number_matched,
-        1
-    );
-    assert_eq!(
-        layer.item(1, None).unwrap().unwrap().values,
-        vec![Value::Null, Value::Null]
-    );
+    assert_eq!(layer.items(&Query { bbox: Some(edge), ..Query::default() }).unwrap().number_matched, 1);
+    assert_eq!(layer.item(1, None).unwrap().unwrap().values, vec![Value::Null, Value::Null]);
 }
 
 #[test]
@@ -166,9 +106,7 @@ fn tiles_come_from_the_index() {
     let feats = layer.tile(&tms, 8, row, col).unwrap();
     assert!(!feats.is_empty());
     for f in &feats {
-        let Geometry::Point(p) = f.geometry else {
-            panic!("not a point")
-        };
+        let Geometry::Point(p) = f.geometry else { panic!("not a point") };
         assert!(tile.minx <= p.x() && p.x() <= tile.maxx && tile.miny <= p.y() && p.y() <= tile.maxy);
     }
     // the same area through WebMercatorQuad, and the world tile

@@ -39,7 +39,7 @@ run: seed
 # Run every test (unit, end-to-end), then formatting and lint checks
 test: deps
     cargo build --bin fjord
-    cargo test --workspace
+    cargo test --workspace --no-fail-fast
     just lint
 
 # Formatting and clippy, warnings as errors

@@ -52,6 +52,9 @@ pub enum Error {
     /// The metadata sidecar is unreadable or has unknown fields.
     #[error("{0}: {1}")]
     Meta(PathBuf, String),
+    /// A worker thread of the ingest panicked (a bug; nothing is published).
+    #[error("ingest failed while {0}")]
+    Thread(&'static str),
     /// GDAL failed while reading.
     #[error("reading the source failed: {0}")]
     Gdal(#[from] gdal::errors::GdalError),

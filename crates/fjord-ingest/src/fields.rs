@@ -35,15 +35,17 @@ pub(crate) fn schema_fields(defn: &gdal::vector::Defn) -> (Vec<Field>, Vec<Sourc
     (fields, sources)
 }
 
-/// The stored geometry kind for a declared OGR layer type. Single lines and polygons are
-/// stored as their multi kind, since most drivers (Shapefile above all) declare
-/// "Polygon" and then deliver multi-polygons; points stay points.
-pub(crate) fn stored_kind(t: OGRwkbGeometryType::Type) -> GeometryKind {
-    let flat = gdal::vector::geometry_type_flatten(t);
-    match flat {
+/// The stored geometry kind for a layer's declared OGR type. A layer keeps its declared
+/// kind, except that a Shapefile's "Polygon" or "LineString" becomes its multi kind: the
+/// format cannot tell single from multi-part, so such a layer may hold either.
+pub(crate) fn stored_kind(t: OGRwkbGeometryType::Type, driver: &str) -> GeometryKind {
+    let multi = driver == "ESRI Shapefile";
+    match gdal::vector::geometry_type_flatten(t) {
         OGRwkbGeometryType::wkbPoint => GeometryKind::Point,
         OGRwkbGeometryType::wkbMultiPoint => GeometryKind::MultiPoint,
+        OGRwkbGeometryType::wkbLineString if !multi => GeometryKind::LineString,
         OGRwkbGeometryType::wkbLineString | OGRwkbGeometryType::wkbMultiLineString => GeometryKind::MultiLineString,
+        OGRwkbGeometryType::wkbPolygon if !multi => GeometryKind::Polygon,
         OGRwkbGeometryType::wkbPolygon | OGRwkbGeometryType::wkbMultiPolygon => GeometryKind::MultiPolygon,
         _ => GeometryKind::Mixed,
     }

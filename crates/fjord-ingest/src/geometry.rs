@@ -71,19 +71,25 @@ fn reproject(g: &mut Geometry<f64>, crs: &SourceCrs, buf: &mut Vec<(f64, f64)>) 
     Ok(())
 }
 
-/// Shape a geometry to the stored kind: promote a single line or polygon to multi,
-/// demote a one-part multi-point to a point; reject what does not fit.
+/// Shape a geometry to the stored kind: promote a single geometry to its multi kind,
+/// demote a one-part multi geometry to its single kind; reject what does not fit.
 fn conform(g: Geometry<f64>, kind: GeometryKind) -> Result<Geometry<f64>, String> {
+    use Geometry as G;
+    use GeometryKind as K;
     Ok(match (kind, g) {
-        (GeometryKind::Mixed, g) => g,
-        (GeometryKind::MultiPolygon, Geometry::Polygon(p)) => Geometry::MultiPolygon(MultiPolygon(vec![p])),
-        (GeometryKind::MultiLineString, Geometry::LineString(l)) => Geometry::MultiLineString(MultiLineString(vec![l])),
-        (GeometryKind::MultiPoint, Geometry::Point(p)) => Geometry::MultiPoint(vec![p].into()),
-        (GeometryKind::Point, Geometry::MultiPoint(m)) if m.0.len() == 1 => Geometry::Point(m.0[0]),
-        (GeometryKind::MultiPolygon, g @ Geometry::MultiPolygon(_))
-        | (GeometryKind::MultiLineString, g @ Geometry::MultiLineString(_))
-        | (GeometryKind::MultiPoint, g @ Geometry::MultiPoint(_))
-        | (GeometryKind::Point, g @ Geometry::Point(_)) => g,
+        (K::Mixed, g) => g,
+        (K::MultiPolygon, G::Polygon(p)) => G::MultiPolygon(MultiPolygon(vec![p])),
+        (K::MultiLineString, G::LineString(l)) => G::MultiLineString(MultiLineString(vec![l])),
+        (K::MultiPoint, G::Point(p)) => G::MultiPoint(vec![p].into()),
+        (K::Polygon, G::MultiPolygon(mut m)) if m.0.len() == 1 => G::Polygon(m.0.remove(0)),
+        (K::LineString, G::MultiLineString(mut m)) if m.0.len() == 1 => G::LineString(m.0.remove(0)),
+        (K::Point, G::MultiPoint(m)) if m.0.len() == 1 => G::Point(m.0[0]),
+        (K::Polygon, g @ G::Polygon(_))
+        | (K::LineString, g @ G::LineString(_))
+        | (K::Point, g @ G::Point(_))
+        | (K::MultiPolygon, g @ G::MultiPolygon(_))
+        | (K::MultiLineString, g @ G::MultiLineString(_))
+        | (K::MultiPoint, g @ G::MultiPoint(_)) => g,
         (kind, g) => return Err(format!("{} in a {kind:?} layer", geometry_name(&g))),
     })
 }
@@ -100,16 +106,22 @@ fn geometry_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
-/// The whole path of one geometry. Returns it in the storage CRS with the repairs made,
-/// or the reason it is rejected.
+/// The GDAL half, on the reading thread: to geo-types, noting unclosed rings first.
+pub(crate) fn read(g: &gdal::vector::Geometry) -> Result<(Geometry<f64>, bool), String> {
+    let unclosed = has_unclosed_ring(g);
+    Ok((to_geo(g)?, unclosed))
+}
+
+/// The rest, on the writing thread: finite check, reprojection, repair or rejection,
+/// shape. Returns the geometry in the storage CRS with the repairs made, or the reason
+/// it is rejected.
 pub(crate) fn prepare(
-    g: &gdal::vector::Geometry,
+    mut geo: Geometry<f64>,
+    unclosed: bool,
     crs: &SourceCrs,
     kind: GeometryKind,
     buf: &mut Vec<(f64, f64)>,
 ) -> Result<(Geometry<f64>, Vec<Repair>), String> {
-    let unclosed = has_unclosed_ring(g);
-    let mut geo = to_geo(g)?;
     check_finite(&geo)?;
     reproject(&mut geo, crs, buf)?;
     let (geo, mut repairs) = repair_and_validate(geo)?;

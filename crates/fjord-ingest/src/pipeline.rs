@@ -1,8 +1,8 @@
 //! The ingest pipeline: source → checks → storage CRS → new version → catalogue record.
 
 use crate::error::{Error, Result};
-use crate::fields::{schema_fields, stored_kind, value};
-use crate::geometry::prepare;
+use crate::fields::{schema_fields, stored_kind, value, SourceField};
+use crate::geometry::{self, prepare};
 use crate::report::Report;
 use crate::source::{self, SourceOptions};
 use crate::sync;
@@ -90,22 +90,73 @@ pub fn now_rfc3339() -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
+/// One feature as the reading thread hands it over.
+struct RawFeature {
+    source_id: u64,
+    /// geo-types geometry and whether a ring was unclosed, or why it cannot be read
+    geometry: std::result::Result<(geo_types::Geometry<f64>, bool), String>,
+    values: Vec<fjord_core::Value>,
+}
+
+/// Features travel between the threads in batches, to keep channel traffic small.
+const BATCH: usize = 512;
+
+/// The reading thread: GDAL features to [`RawFeature`]s, until the layer ends or the
+/// writing side hangs up. GDAL handles stay on this one thread.
+fn read_features(
+    dataset: gdal::Dataset,
+    layer_index: usize,
+    fields: &[SourceField],
+    tx: std::sync::mpsc::SyncSender<Vec<RawFeature>>,
+) -> Result<u64> {
+    let mut layer = dataset.layer(layer_index)?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut read = 0u64;
+    for feature in layer.features() {
+        read += 1;
+        let geometry = match feature.geometry() {
+            Some(g) => geometry::read(g),
+            None => Err("no geometry".to_string()),
+        };
+        let values = fields.iter().map(|f| value(&feature, f)).collect();
+        batch.push(RawFeature { source_id: feature.fid().unwrap_or(read), geometry, values });
+        if batch.len() == BATCH && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+            return Ok(read);
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok(read)
+}
+
+/// Join a scoped thread, turning a panic into an error instead of a crash.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>, what: &'static str) -> Result<T> {
+    h.join().map_err(|_| Error::Thread(what))?
+}
+
 /// Ingest one source as a new version of a dataset and update its catalogue record.
 /// On any error nothing is published and the previous version keeps serving.
+///
+/// Two threads share the work: one reads with GDAL (features, attributes, conversion to
+/// geo-types) and hashes the source, the other checks, reprojects and writes.
 pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progress: &dyn Progress) -> Result<Outcome> {
     let src = source::open(&req.source)?;
     let path = req.source.path.as_path();
-    let sha256 = sha256_file(path)?;
-    let mut layer = src.dataset.layer(src.layer_index)?;
-    let total = layer.try_feature_count();
+    let (total, schema, fields) = {
+        let layer = src.dataset.layer(src.layer_index)?;
+        let defn = gdal::vector::Defn::from_layer(&layer);
+        let (fields, sources) = schema_fields(&defn);
+        (
+            layer.try_feature_count(),
+            Schema { geometry: stored_kind(defn.geometry_type(), &src.driver), fields },
+            sources,
+        )
+    };
     if total == Some(0) {
         return Err(Error::EmptyLayer { path: path.to_path_buf(), layer: src.layer_name.clone() });
     }
-    let defn = gdal::vector::Defn::from_layer(&layer);
-    let (fields, sources) = schema_fields(&defn);
-    let kind = stored_kind(defn.geometry_type());
-    let schema = Schema { geometry: kind, fields };
-
+    let kind = schema.geometry;
     let meta = match &req.meta {
         Some(m) => m.clone(),
         None => match store.current(&req.dataset) {
@@ -113,47 +164,50 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
             Err(_) => HumanFields { title: req.dataset.to_string(), ..HumanFields::default() },
         },
     };
+    let source::Source { dataset, layer_index, layer_name, driver, crs, bytes } = src;
 
     let mut writer = store.begin(&req.dataset, schema)?;
     let mut report = Report::default();
-    let mut seen = HashSet::new();
-    let mut next_free = 0u64;
-    let mut buf = Vec::new();
     progress.start(total);
-    for feature in layer.features() {
-        report.read += 1;
-        if report.read % 4096 == 0 {
-            progress.at(report.read);
+    let sha256 = std::thread::scope(|s| -> Result<String> {
+        let hash = s.spawn(|| sha256_file(path));
+        let (tx, rx) = std::sync::mpsc::sync_channel(8);
+        let reader = s.spawn(|| read_features(dataset, layer_index, &fields, tx));
+        let mut seen = HashSet::new();
+        let mut next_free = 0u64;
+        let mut buf = Vec::new();
+        for raw in rx.iter().flatten() {
+            report.read += 1;
+            if report.read % 4096 == 0 {
+                progress.at(report.read);
+            }
+            let prepared = raw.geometry.and_then(|(g, unclosed)| prepare(g, unclosed, &crs, kind, &mut buf));
+            let (geometry, repairs) = match prepared {
+                Ok(ok) => ok,
+                Err(reason) => {
+                    report.reject(raw.source_id, reason);
+                    continue;
+                }
+            };
+            let fid = if seen.insert(raw.source_id) {
+                raw.source_id
+            } else {
+                while !seen.insert(next_free) {
+                    next_free += 1;
+                }
+                next_free
+            };
+            writer.add(fid, &geometry, &raw.values)?;
+            report.written += 1;
+            report.repaired(raw.source_id, repairs);
         }
-        let source_id = feature.fid().unwrap_or(report.read);
-        let Some(g) = feature.geometry() else {
-            report.reject(source_id, "no geometry");
-            continue;
-        };
-        let (geometry, repairs) = match prepare(g, &src.crs, kind, &mut buf) {
-            Ok(ok) => ok,
-            Err(reason) => {
-                report.reject(source_id, reason);
-                continue;
-            }
-        };
-        let fid = if seen.insert(source_id) {
-            source_id
-        } else {
-            while !seen.insert(next_free) {
-                next_free += 1;
-            }
-            next_free
-        };
-        let values: Vec<_> = sources.iter().map(|f| value(&feature, f)).collect();
-        writer.add(fid, &geometry, &values)?;
-        report.written += 1;
-        report.repaired(source_id, repairs);
-    }
+        join(reader, "reading the source")?;
+        join(hash, "hashing the source")
+    })?;
     progress.at(report.read);
     progress.finish();
     if report.read == 0 {
-        return Err(Error::EmptyLayer { path: path.to_path_buf(), layer: src.layer_name.clone() });
+        return Err(Error::EmptyLayer { path: path.to_path_buf(), layer: layer_name });
     }
     if report.written == 0 {
         return Err(Error::NothingValid(report.read));
@@ -163,10 +217,10 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
     let lineage = Lineage {
         source: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         sha256,
-        bytes: src.bytes,
-        driver: src.driver.clone(),
-        layer: src.layer_name.clone(),
-        source_crs: src.crs.label(),
+        bytes,
+        driver,
+        layer: layer_name,
+        source_crs: crs.label(),
         org: req.org.to_string(),
         by: req.by.clone(),
         at: now_rfc3339(),

@@ -89,27 +89,83 @@ pub fn sync_dataset(store: &Store, catalogue: &Catalogue, dataset: &Slug) -> Res
 }
 
 /// Bring every dataset record in step with the store; returns how many were fixed.
+/// A dataset whose files cannot be read is logged and skipped, so one damaged dataset
+/// does not keep the rest of the catalogue from opening.
 pub fn reconcile(store: &Store, catalogue: &Catalogue) -> Result<usize> {
-    let mut fixed = 0;
     let in_store = store.datasets()?;
+    let mut stale: Vec<Slug> = Vec::new();
     for id in &in_store {
-        let served = store.current_version(id)?;
         let recorded = catalogue.by_dataset(id.as_str())?.and_then(|r| r.version);
-        if served != recorded {
-            sync_dataset(store, catalogue, id)?;
-            fixed += 1;
+        if store.current_version(id).ok().flatten() != recorded {
+            stale.push(id.clone());
         }
     }
-    for id in catalogue.datasets()? {
-        if let Ok(slug) = Slug::new(&id) {
-            if !in_store.contains(&slug) {
-                sync_dataset(store, catalogue, &slug)?;
-                fixed += 1;
-            }
+    stale.extend(catalogue.datasets()?.iter().filter_map(|id| Slug::new(id).ok()).filter(|id| !in_store.contains(id)));
+    let mut fixed = 0;
+    for id in &stale {
+        match sync_dataset(store, catalogue, id) {
+            Ok(()) => fixed += 1,
+            Err(e) => tracing::error!(dataset = %id, error = %e, "cannot bring the catalogue record in step"),
         }
     }
     if fixed > 0 {
         tracing::warn!(fixed, "catalogue reconciled with the store");
     }
     Ok(fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fjord_core::{GeometryKind, Lineage, Schema, Value};
+    use geo_types::{point, Geometry};
+
+    fn publish(store: &Store, id: &Slug) {
+        let schema = Schema { geometry: GeometryKind::Point, fields: vec![] };
+        let mut w = store.begin(id, schema).unwrap();
+        w.add(1, &Geometry::Point(point!(x: 262_000.0, y: 6_650_000.0)), &[] as &[Value]).unwrap();
+        let lineage = Lineage {
+            source: "x.geojson".into(),
+            sha256: "ab".into(),
+            bytes: 1,
+            driver: "GeoJSON".into(),
+            layer: "x".into(),
+            source_crs: "EPSG:4326".into(),
+            org: "kartverket".into(),
+            by: "test".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+        };
+        let meta = serde_json::json!({ "title": "Oslo", "keywords": ["by"], "access": "open" });
+        w.publish(lineage, meta).unwrap();
+    }
+
+    #[test]
+    fn records_follow_the_store_and_damage_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("store"), 3).unwrap();
+        let catalogue = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        let (a, b) = (Slug::new("a").unwrap(), Slug::new("b").unwrap());
+        publish(&store, &a);
+        publish(&store, &b);
+        // a crash after the store switched but before the catalogue was told
+        assert_eq!(reconcile(&store, &catalogue).unwrap(), 2);
+        let rec = catalogue.by_dataset("a").unwrap().unwrap();
+        assert_eq!((rec.title.as_str(), rec.version, rec.feature_count), ("Oslo", Some(1), Some(1)));
+        let bbox = rec.bbox.unwrap();
+        assert!((bbox.west - 10.75).abs() < 0.1 && (bbox.north - 59.9).abs() < 0.1, "{bbox:?}");
+        assert_eq!(rec.uuid, record_uuid(&a, &HumanFields::default()), "uuid is stable per dataset");
+        assert_eq!(reconcile(&store, &catalogue).unwrap(), 0);
+
+        // a new version behind the catalogue's back, and a damaged dataset
+        publish(&store, &a);
+        std::fs::write(dir.path().join("store/b/v1/version.json"), "{").unwrap();
+        std::fs::write(dir.path().join("store/b/CURRENT"), "2\n").unwrap();
+        assert_eq!(reconcile(&store, &catalogue).unwrap(), 1);
+        assert_eq!(catalogue.by_dataset("a").unwrap().unwrap().version, Some(2));
+        assert_eq!(catalogue.by_dataset("a").unwrap().unwrap().created, rec.created);
+
+        store.delete(&a).unwrap();
+        reconcile(&store, &catalogue).unwrap();
+        assert!(catalogue.by_dataset("a").unwrap().is_none());
+    }
 }

@@ -30,7 +30,7 @@ fn has_unclosed_ring(g: &gdal::vector::Geometry) -> bool {
 /// GDAL geometry to geo-types, 2D, without ever panicking.
 fn to_geo(g: &gdal::vector::Geometry) -> Result<Geometry<f64>, String> {
     if g.is_empty() {
-        return Err("empty geometry".into());
+        return Err("no geometry".into());
     }
     let flat;
     let g = if gdal::vector::geometry_type_has_z(g.geometry_type())

@@ -164,7 +164,7 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
             Err(_) => HumanFields { title: req.dataset.to_string(), ..HumanFields::default() },
         },
     };
-    let source::Source { dataset, layer_index, layer_name, driver, crs, bytes } = src;
+    let source::Source { dataset, layer_index, layer_name, driver, crs, bytes, scratch } = src;
 
     let mut writer = store.begin(&req.dataset, schema)?;
     let mut report = Report::default();
@@ -204,6 +204,7 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
         join(reader, "reading the source")?;
         join(hash, "hashing the source")
     })?;
+    drop(scratch);
     progress.at(report.read);
     progress.finish();
     if report.read == 0 {

@@ -5,7 +5,7 @@ use fjord_core::Crs;
 use gdal::vector::LayerAccess;
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// What to open.
 #[derive(Clone, Debug)]
@@ -53,6 +53,8 @@ pub struct Source {
     pub crs: SourceCrs,
     /// the file's size
     pub bytes: u64,
+    /// a private copy of the source, for drivers that write beside what they read
+    pub scratch: Option<tempfile::TempDir>,
 }
 
 fn is_zip(path: &Path) -> Result<bool> {
@@ -63,16 +65,30 @@ fn is_zip(path: &Path) -> Result<bool> {
 }
 
 /// Refuse an archive any of whose entries names a parent folder or an absolute path.
-fn check_archive(path: &Path, vsi: &str) -> Result<()> {
-    let entries = gdal::vsi::read_dir(vsi, true).map_err(|_| Error::UnknownFormat(path.to_path_buf()))?;
-    for entry in entries {
-        let bad =
-            entry.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
-        if bad {
-            return Err(Error::UnsafeArchive { path: path.to_path_buf(), entry: entry.display().to_string() });
+/// The names come from the zip's own central directory: GDAL's /vsizip/ listing leaves
+/// such entries out, yet can still open them.
+fn check_archive(path: &Path) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
+    let archive = zip::ZipArchive::new(file)
+        .map_err(|e| Error::Unreadable(path.to_path_buf(), format!("not a readable zip archive: {e}")))?;
+    for name in archive.file_names() {
+        let name = name.map_err(|e| Error::Unreadable(path.to_path_buf(), format!("zip entry name: {e}")))?;
+        let escapes = name.starts_with(['/', '\\'])
+            || name.split(['/', '\\']).any(|part| part == "..")
+            || name.as_bytes().get(1) == Some(&b':');
+        if escapes {
+            return Err(Error::UnsafeArchive { path: path.to_path_buf(), entry: name.to_string() });
         }
     }
     Ok(())
+}
+
+/// Drivers that write index files beside the source when they open it (SOSI writes a
+/// folder of `.Idx` files). Such sources are read from a private copy.
+fn writes_beside_source(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("sos") || e.eq_ignore_ascii_case("sosi"))
 }
 
 fn source_crs(layer: &gdal::vector::Layer<'_>, path: &Path) -> Result<SourceCrs> {
@@ -111,18 +127,28 @@ pub fn open(opts: &SourceOptions) -> Result<Source> {
     if meta.len() > opts.max_bytes {
         return Err(Error::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: opts.max_bytes });
     }
-    let abs = std::fs::canonicalize(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
+    let unreadable = |e: std::io::Error| Error::Unreadable(path.to_path_buf(), e.to_string());
+    let abs = std::fs::canonicalize(path).map_err(unreadable)?;
+    let mut scratch = None;
     let gdal_path = if is_zip(&abs)? {
-        let vsi = format!("/vsizip/{}", abs.display());
-        check_archive(path, &vsi)?;
-        vsi
+        check_archive(&abs)?;
+        format!("/vsizip/{}", abs.display())
+    } else if writes_beside_source(&abs) {
+        let dir = tempfile::tempdir().map_err(unreadable)?;
+        let copy = dir.path().join(abs.file_name().unwrap_or_default());
+        std::fs::copy(&abs, &copy).map_err(unreadable)?;
+        scratch = Some(dir);
+        copy.display().to_string()
     } else {
         abs.display().to_string()
     };
+    // GML would otherwise write a .gfs schema file beside the source
+    let open_options = ["WRITE_GFS=NO"];
     let dataset = Dataset::open_ex(
         &gdal_path,
         DatasetOptions {
             open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+            open_options: Some(&open_options),
             ..Default::default()
         },
     )
@@ -164,5 +190,5 @@ pub fn open(opts: &SourceOptions) -> Result<Source> {
     if let SourceCrs::Known(c) = crs {
         c.check()?;
     }
-    Ok(Source { dataset, layer_index, layer_name, driver, crs, bytes: meta.len() })
+    Ok(Source { dataset, layer_index, layer_name, driver, crs, bytes: meta.len(), scratch })
 }

@@ -31,7 +31,7 @@ pub fn check_finite(g: &Geometry<f64>) -> Result<(), String> {
         return Err("non-finite coordinate (NaN or infinity)".into());
     }
     if g.coords_iter().next().is_none() {
-        return Err("empty geometry".into());
+        return Err("no geometry".into());
     }
     Ok(())
 }

@@ -38,7 +38,6 @@ run: seed
 
 # Run every test (unit, end-to-end), then formatting and lint checks
 test: deps
-    cargo build --bin fjord
     cargo test --workspace --no-fail-fast
     just lint
 

@@ -281,6 +281,16 @@ mod tests {
         assert!(c.search(&SearchQuery { limit: 0, ..SearchQuery::default() }).is_err());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Whatever a citizen types, FTS5 gets a valid expression: no query is an error.
+        #[test]
+        fn any_text_is_a_valid_search(text in "\\PC{0,60}") {
+            let (_d, c) = catalogue();
+            proptest::prop_assert!(c.search(&q(&text)).is_ok());
+        }
+    }
+
     #[test]
     fn upsert_replaces_and_delete_removes() {
         let (_d, c) = catalogue();

@@ -226,6 +226,20 @@ mod tests {
         assert_eq!(Crs::Epsg(3857).axis_order().unwrap(), AxisOrder::EastNorth);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parsing_any_text_never_panics(s in "\\PC{0,40}") {
+            let _ = Crs::parse(&s);
+            let _ = crate::BBox::parse(&s);
+        }
+
+        #[test]
+        fn epsg_codes_round_trip(n in 1u32..1_000_000) {
+            proptest::prop_assert_eq!(Crs::parse(&Crs::Epsg(n).uri()).unwrap(), Crs::Epsg(n));
+            proptest::prop_assert_eq!(Crs::parse(&Crs::Epsg(n).to_string()).unwrap(), Crs::Epsg(n));
+        }
+    }
+
     #[test]
     fn unknown_codes_are_rejected() {
         assert!(matches!(Crs::Epsg(999_999).check(), Err(Error::UnknownCrs(_))));

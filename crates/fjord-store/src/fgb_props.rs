@@ -95,4 +95,12 @@ mod tests {
         assert!(decode(&b[..b.len() - 3], &types, |_| true, |_, _| {}).is_err());
         assert!(decode(&b, &types[..1], |_| true, |_, _| {}).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_decode_or_fail_without_panic(bytes in proptest::collection::vec(0u8..=255, 0..200)) {
+            let types = [ColumnType::ULong, ColumnType::String, ColumnType::Double, ColumnType::Bool, ColumnType::Binary];
+            let _ = decode(&bytes, &types, |_| true, |_, _| {});
+        }
+    }
 }

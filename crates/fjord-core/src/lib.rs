@@ -25,5 +25,16 @@ pub use tms::{TileMatrix, TileMatrixSet, TileRange};
 /// The CRS everything is stored in: EUREF89 / UTM zone 33N, Norway's national standard.
 pub const STORAGE_CRS: Crs = Crs::Epsg(25833);
 
+/// The CRSs every dataset is served in (the services reproject on the fly).
+pub const SERVICE_CRS: [Crs; 7] = [
+    Crs::Epsg(25832),
+    Crs::Epsg(25833),
+    Crs::Epsg(25835),
+    Crs::Epsg(4258),
+    Crs::Epsg(4326),
+    Crs::Epsg(3857),
+    Crs::Crs84,
+];
+
 /// The CRS catalogue bounding boxes are given in: EUREF89 geographic (ETRS89).
 pub const CATALOGUE_CRS: Crs = Crs::Epsg(4258);

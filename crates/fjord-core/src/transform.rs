@@ -8,6 +8,8 @@
 use crate::bbox::BBox;
 use crate::crs::Crs;
 use crate::error::{Error, Result};
+use geo::{CoordsIter, MapCoordsInPlace};
+use geo_types::{Coord, Geometry};
 use proj::Proj;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -67,6 +69,43 @@ pub fn transform_from_definition(from_def: &str, to: Crs, coords: &mut [(f64, f6
     Ok(())
 }
 
+/// Transform every coordinate of a geometry from a PROJ definition to `to`, in one
+/// PROJ call (the coordinates pass through a per-thread buffer).
+pub fn transform_geometry_from_definition(from_def: &str, to: Crs, g: &mut Geometry<f64>) -> Result<()> {
+    thread_local! {
+        static BUF: RefCell<Vec<(f64, f64)>> = const { RefCell::new(Vec::new()) };
+    }
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        buf.extend(g.coords_iter().map(|c| (c.x, c.y)));
+        transform_from_definition(from_def, to, &mut buf)?;
+        // map_coords_in_place wants a Copy closure, so the position is a shared Cell
+        let next = std::cell::Cell::new(0usize);
+        let (next, out) = (&next, buf.as_slice());
+        g.map_coords_in_place(move |c| {
+            let i = next.get();
+            next.set(i + 1);
+            out.get(i).map_or(c, |&(x, y)| Coord { x, y })
+        });
+        Ok(())
+    })
+}
+
+/// Transform a geometry from `from` to `to` in place.
+pub fn transform_geometry(from: Crs, to: Crs, g: &mut Geometry<f64>) -> Result<()> {
+    if from == to || same_axes(from, to) {
+        return Ok(());
+    }
+    from.check()?;
+    transform_geometry_from_definition(&from.proj_def(), to, g)
+}
+
+/// Swap x and y of every coordinate, for CRSs whose authority order is north first.
+pub fn swap_axes(g: &mut Geometry<f64>) {
+    g.map_coords_in_place(|c| Coord { x: c.y, y: c.x });
+}
+
 /// CRS84 and EPSG:4326 are the same datum; in fjord's lon/lat internal order they are
 /// the same numbers.
 fn same_axes(a: Crs, b: Crs) -> bool {
@@ -118,6 +157,17 @@ mod tests {
         for (x, y) in corners {
             assert!(u.minx <= x && x <= u.maxx && u.miny <= y && y <= u.maxy);
         }
+    }
+
+    #[test]
+    fn geometries_transform_and_swap() {
+        use geo_types::line_string;
+        let mut g = Geometry::LineString(line_string![(x: 10.7522, y: 59.9139), (x: 5.3221, y: 60.3913)]);
+        transform_geometry(Crs::Crs84, Crs::Epsg(25833), &mut g).unwrap();
+        transform_geometry(Crs::Epsg(25833), Crs::Epsg(4326), &mut g).unwrap();
+        swap_axes(&mut g);
+        let Geometry::LineString(l) = g else { panic!() };
+        assert!((l.0[0].x - 59.9139).abs() < 1e-7 && (l.0[1].y - 5.3221).abs() < 1e-7, "{l:?}");
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use crate::source::SourceCrs;
 use crate::validate::{check_finite, repair_and_validate, Repair};
 use fjord_core::{transform, GeometryKind, STORAGE_CRS};
-use geo::{CoordsIter, MapCoordsInPlace};
 use geo_types::{Geometry, MultiLineString, MultiPolygon};
 
 /// Whether any ring of a (multi)polygon ends elsewhere than it starts. geo-types closes
@@ -50,25 +49,13 @@ fn to_geo(g: &gdal::vector::Geometry) -> Result<Geometry<f64>, String> {
     }
 }
 
-/// Reproject in place; `buf` is a reusable coordinate buffer.
-fn reproject(g: &mut Geometry<f64>, crs: &SourceCrs, buf: &mut Vec<(f64, f64)>) -> Result<(), String> {
-    let from = match crs {
-        SourceCrs::Known(c) if *c == STORAGE_CRS => return Ok(()),
-        SourceCrs::Known(c) => c.proj_def(),
-        SourceCrs::Wkt(w) => w.clone(),
-    };
-    buf.clear();
-    buf.extend(g.coords_iter().map(|c| (c.x, c.y)));
-    transform::transform_from_definition(&from, STORAGE_CRS, buf).map_err(|e| e.to_string())?;
-    // map_coords_in_place wants a Copy closure, so the position is a shared Cell
-    let (next, out) = (std::cell::Cell::new(0usize), buf.as_slice());
-    let (next, out) = (&next, out);
-    g.map_coords_in_place(move |c| {
-        let i = next.get();
-        next.set(i + 1);
-        out.get(i).map_or(c, |&(x, y)| geo_types::Coord { x, y })
-    });
-    Ok(())
+/// Reproject in place to the storage CRS.
+fn reproject(g: &mut Geometry<f64>, crs: &SourceCrs) -> Result<(), String> {
+    match crs {
+        SourceCrs::Known(c) => transform::transform_geometry(*c, STORAGE_CRS, g),
+        SourceCrs::Wkt(w) => transform::transform_geometry_from_definition(w, STORAGE_CRS, g),
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// Shape a geometry to the stored kind: promote a single geometry to its multi kind,
@@ -120,10 +107,9 @@ pub(crate) fn prepare(
     unclosed: bool,
     crs: &SourceCrs,
     kind: GeometryKind,
-    buf: &mut Vec<(f64, f64)>,
 ) -> Result<(Geometry<f64>, Vec<Repair>), String> {
     check_finite(&geo)?;
-    reproject(&mut geo, crs, buf)?;
+    reproject(&mut geo, crs)?;
     let (geo, mut repairs) = repair_and_validate(geo)?;
     if unclosed {
         repairs.insert(0, Repair::ClosedRing);

@@ -175,13 +175,12 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
         let reader = s.spawn(|| read_features(dataset, layer_index, &fields, tx));
         let mut seen = HashSet::new();
         let mut next_free = 0u64;
-        let mut buf = Vec::new();
         for raw in rx.iter().flatten() {
             report.read += 1;
             if report.read % 4096 == 0 {
                 progress.at(report.read);
             }
-            let prepared = raw.geometry.and_then(|(g, unclosed)| prepare(g, unclosed, &crs, kind, &mut buf));
+            let prepared = raw.geometry.and_then(|(g, unclosed)| prepare(g, unclosed, &crs, kind));
             let (geometry, repairs) = match prepared {
                 Ok(ok) => ok,
                 Err(reason) => {

@@ -7,22 +7,12 @@
 
 use crate::error::Result;
 use fjord_catalogue::{Catalogue, GeoBox, HumanFields, Organisation, Record};
-use fjord_core::{transform, Crs, Slug, CATALOGUE_CRS, STORAGE_CRS};
+use fjord_core::{transform, Slug, CATALOGUE_CRS, SERVICE_CRS, STORAGE_CRS};
 use fjord_store::{Store, VersionInfo};
 
-/// The CRSs every dataset is served in (the services reproject on the fly).
-pub const SERVICE_CRS: [Crs; 7] = [
-    Crs::Epsg(25832),
-    Crs::Epsg(25833),
-    Crs::Epsg(25835),
-    Crs::Epsg(4258),
-    Crs::Epsg(4326),
-    Crs::Epsg(3857),
-    Crs::Crs84,
-];
-
-/// The formats the data can be had in today: the store's own FlatGeobuf.
-pub const FORMATS: [&str; 1] = ["FlatGeobuf"];
+/// The formats the data can be had in: the store's own FlatGeobuf, and GeoJSON through
+/// OGC API – Features.
+pub const FORMATS: [&str; 2] = ["FlatGeobuf", "GeoJSON"];
 
 /// Namespace for record uuids derived from dataset ids (a fixed random uuid).
 const RECORD_NAMESPACE: uuid::Uuid = uuid::uuid!("6b0c6f3e-3f5e-4d8e-9a43-7d7c1f0e9b21");

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
-use crate::{catalogue_api, home, ops};
+use crate::{catalogue_api, home, ogcapi, ops};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -44,6 +44,12 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
+        .route("/ogcapi", get(ogcapi::landing))
+        .route("/ogcapi/conformance", get(ogcapi::conformance))
+        .route("/ogcapi/collections", get(ogcapi::collections))
+        .route("/ogcapi/collections/{id}", get(ogcapi::collection))
+        .route("/ogcapi/collections/{id}/items", get(ogcapi::items))
+        .route("/ogcapi/collections/{id}/items/{fid}", get(ogcapi::item))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))

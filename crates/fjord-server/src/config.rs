@@ -64,11 +64,13 @@ pub struct Limits {
     pub max_search_limit: usize,
     /// largest source file an ingest accepts, in bytes
     pub max_source_bytes: u64,
+    /// largest page of features (OGC API `limit` above it is cut to it)
+    pub max_features_per_page: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_search_limit: 100, max_source_bytes: 4 << 30 }
+        Limits { max_search_limit: 100, max_source_bytes: 4 << 30, max_features_per_page: 10_000 }
     }
 }
 

@@ -10,6 +10,7 @@ mod catalogue_api;
 pub mod config;
 mod home;
 mod metrics;
+mod ogcapi;
 mod ops;
 mod problem;
 

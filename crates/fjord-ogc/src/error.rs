@@ -1,0 +1,56 @@
+//! Errors of the OGC adapters, with the status and exception code each protocol reports.
+
+/// A request the adapter refuses or cannot answer.
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {description}")]
+pub struct OgcError {
+    /// HTTP status
+    pub status: u16,
+    /// OGC exception code (`InvalidParameterValue`, `NotFound`, ...)
+    pub code: &'static str,
+    /// what was wrong, for the caller
+    pub description: String,
+}
+
+impl OgcError {
+    /// 400 InvalidParameterValue.
+    pub fn invalid(description: impl Into<String>) -> OgcError {
+        OgcError { status: 400, code: "InvalidParameterValue", description: description.into() }
+    }
+
+    /// 404 NotFound.
+    pub fn not_found(description: impl Into<String>) -> OgcError {
+        OgcError { status: 404, code: "NotFound", description: description.into() }
+    }
+
+    /// 401: the dataset is not open and the caller has not shown who they are.
+    pub fn unauthorized(description: impl Into<String>) -> OgcError {
+        OgcError { status: 401, code: "Unauthorized", description: description.into() }
+    }
+
+    /// 500, for failures of the store or catalogue (logged by the server).
+    pub fn internal(e: impl std::fmt::Display) -> OgcError {
+        OgcError { status: 500, code: "ServerError", description: e.to_string() }
+    }
+}
+
+impl From<fjord_store::Error> for OgcError {
+    fn from(e: fjord_store::Error) -> OgcError {
+        match e {
+            fjord_store::Error::DatasetNotFound(id) => OgcError::not_found(format!("no collection '{id}'")),
+            other => OgcError::internal(other),
+        }
+    }
+}
+
+impl From<fjord_catalogue::Error> for OgcError {
+    fn from(e: fjord_catalogue::Error) -> OgcError {
+        OgcError::internal(e)
+    }
+}
+
+impl From<fjord_core::Error> for OgcError {
+    fn from(e: fjord_core::Error) -> OgcError {
+        OgcError::invalid(e.to_string())
+    }
+}

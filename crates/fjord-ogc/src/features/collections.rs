@@ -1,0 +1,129 @@
+//! Landing page, conformance, and the collection documents.
+
+use super::encode::{esc, link, page};
+use super::Api;
+use crate::error::OgcError;
+use crate::reply::{Format, Reply};
+use fjord_catalogue::Record;
+use fjord_core::STORAGE_CRS;
+use serde_json::{json, Value};
+
+/// The conformance classes implemented.
+pub const CONFORMANCE: [&str; 4] = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+];
+
+fn html_list(items: &[(String, String)]) -> String {
+    let li: String =
+        items.iter().map(|(href, text)| format!("<li><a href=\"{}\">{}</a></li>", esc(href), esc(text))).collect();
+    format!("<ul>{li}</ul>")
+}
+
+/// `GET /` of the API.
+pub fn landing(api: &Api, f: Format) -> Result<Reply, OgcError> {
+    let b = &api.base;
+    let links = vec![
+        link(&format!("{b}?f=json"), "self", "application/json", "this document"),
+        link(&format!("{b}?f=html"), "alternate", "text/html", "this document as HTML"),
+        link(&format!("{b}/conformance"), "conformance", "application/json", "conformance classes"),
+        link(&format!("{b}/collections"), "data", "application/json", "the collections"),
+    ];
+    Ok(match f {
+        Format::Json => Reply::json(
+            &json!({ "title": "fjord OGC API – Features", "description": "Vector datasets of the fjord spatial data infrastructure", "links": links }),
+            "application/json",
+        ),
+        Format::Html => Reply::html(page(
+            "fjord OGC API – Features",
+            &html_list(&[
+                (format!("{b}/collections?f=html"), "Collections".into()),
+                (format!("{b}/conformance?f=html"), "Conformance".into()),
+            ]),
+        )),
+    })
+}
+
+/// `GET /conformance`.
+pub fn conformance(f: Format) -> Reply {
+    match f {
+        Format::Json => Reply::json(&json!({ "conformsTo": CONFORMANCE }), "application/json"),
+        Format::Html => {
+            let li: String = CONFORMANCE.iter().map(|c| format!("<li>{c}</li>")).collect();
+            Reply::html(page("Conformance", &format!("<ul>{li}</ul>")))
+        }
+    }
+}
+
+/// The JSON of one collection.
+fn collection_json(api: &Api, r: &Record) -> Value {
+    let id = r.dataset.as_deref().unwrap_or_default();
+    let href = format!("{}/collections/{id}", api.base);
+    let bbox = r.bbox.map(|b| vec![vec![b.west, b.south, b.east, b.north]]).unwrap_or_default();
+    json!({
+        "id": id,
+        "title": r.title,
+        "description": r.abstract_text,
+        "keywords": r.keywords,
+        "itemType": "feature",
+        "extent": { "spatial": { "bbox": bbox, "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84" } },
+        "crs": api.crs.iter().map(|c| c.uri()).collect::<Vec<_>>(),
+        "storageCrs": STORAGE_CRS.uri(),
+        "links": [
+            link(&format!("{href}?f=json"), "self", "application/json", "this collection"),
+            link(&format!("{href}?f=html"), "alternate", "text/html", "this collection as HTML"),
+            link(&format!("{href}/items?f=json"), "items", "application/geo+json", "the features"),
+            link(&format!("{href}/items?f=html"), "items", "text/html", "the features as HTML"),
+        ],
+    })
+}
+
+/// `GET /collections`.
+pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
+    let records = api.open_records()?;
+    let b = &api.base;
+    Ok(match f {
+        Format::Json => Reply::json(
+            &json!({
+                "links": [
+                    link(&format!("{b}/collections?f=json"), "self", "application/json", "the collections"),
+                    link(&format!("{b}/collections?f=html"), "alternate", "text/html", "the collections as HTML"),
+                ],
+                "collections": records.iter().map(|r| collection_json(api, r)).collect::<Vec<_>>(),
+            }),
+            "application/json",
+        ),
+        Format::Html => {
+            let items: Vec<(String, String)> = records
+                .iter()
+                .map(|r| {
+                    (format!("{b}/collections/{}?f=html", r.dataset.as_deref().unwrap_or_default()), r.title.clone())
+                })
+                .collect();
+            Reply::html(page("Collections", &html_list(&items)))
+        }
+    })
+}
+
+/// `GET /collections/{id}`.
+pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
+    let (_, record) = api.readable(id)?;
+    let mut reply = match f {
+        Format::Json => Reply::json(&collection_json(api, &record), "application/json"),
+        Format::Html => {
+            let b = &api.base;
+            let body = format!(
+                "<p>{}</p><p>{} features · {}</p>{}",
+                esc(&record.abstract_text),
+                record.feature_count.unwrap_or(0),
+                esc(&record.organisation.name),
+                html_list(&[(format!("{b}/collections/{id}/items?f=html"), "Features".into())])
+            );
+            Reply::html(page(&record.title, &body))
+        }
+    };
+    reply.etag = record.version.map(|v| format!("\"{id}-{v}\""));
+    Ok(reply)
+}

@@ -1,0 +1,114 @@
+//! Parsing and checking the query of `/collections/{id}/items`.
+
+use crate::error::OgcError;
+use fjord_core::{AxisOrder, BBox, Crs};
+
+/// A checked items request. The bbox is already in x = east order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemsRequest {
+    /// only features intersecting this box, given in `bbox_crs`
+    pub bbox: Option<BBox>,
+    /// the CRS of `bbox`
+    pub bbox_crs: Crs,
+    /// the CRS of the answer
+    pub crs: Crs,
+    /// page size (already capped)
+    pub limit: usize,
+    /// features to skip
+    pub offset: usize,
+}
+
+/// Parameters the items resource knows.
+const KNOWN: [&str; 6] = ["bbox", "bbox-crs", "crs", "limit", "offset", "f"];
+
+fn supported(name: &str, value: &str, crs: &[Crs]) -> Result<Crs, OgcError> {
+    let c = Crs::parse(value).map_err(|e| OgcError::invalid(format!("{name}: {e}")))?;
+    if crs.contains(&c) {
+        Ok(c)
+    } else {
+        Err(OgcError::invalid(format!("{name}: {value} is not offered; use one of the collection's crs list")))
+    }
+}
+
+impl ItemsRequest {
+    /// Check a query. Unknown parameters are refused (Part 1, /req/core/query-param-unknown).
+    pub fn parse(params: &[(String, String)], max_limit: usize, crs: &[Crs]) -> Result<ItemsRequest, OgcError> {
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        if let Some((k, _)) = params.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+            return Err(OgcError::invalid(format!("unknown query parameter '{k}'")));
+        }
+        let number = |k: &str, default: usize| -> Result<usize, OgcError> {
+            get(k).map_or(Ok(default), |v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| OgcError::invalid(format!("{k} must be a non-negative integer, got '{v}'")))
+            })
+        };
+        let limit = number("limit", 10)?;
+        if limit == 0 {
+            return Err(OgcError::invalid("limit must be at least 1"));
+        }
+        let offset = number("offset", 0)?;
+        let bbox_crs = get("bbox-crs").map_or(Ok(Crs::Crs84), |v| supported("bbox-crs", v, crs))?;
+        let out = get("crs").map_or(Ok(Crs::Crs84), |v| supported("crs", v, crs))?;
+        let bbox = match get("bbox") {
+            None => None,
+            Some(v) => {
+                let parts: Vec<&str> = v.split(',').collect();
+                if parts.len() == 6 {
+                    return Err(OgcError::invalid("bbox: 3D boxes (6 numbers) are not supported"));
+                }
+                let b = BBox::parse(v).map_err(|e| OgcError::invalid(format!("bbox: {e}")))?;
+                // the box comes in the axis order of its CRS (Part 2): lat/lon for EPSG:4326
+                let b = match bbox_crs.axis_order()? {
+                    AxisOrder::EastNorth => b,
+                    AxisOrder::NorthEast => BBox::new(b.miny, b.minx, b.maxy, b.maxx)?,
+                };
+                Some(b)
+            }
+        };
+        Ok(ItemsRequest { bbox, bbox_crs, crs: out, limit: limit.min(max_limit), offset })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    const CRS: [Crs; 3] = [Crs::Crs84, Crs::Epsg(4326), Crs::Epsg(25833)];
+
+    #[test]
+    fn defaults_caps_and_axis_order() {
+        let r = ItemsRequest::parse(&[], 1000, &CRS).unwrap();
+        assert_eq!((r.limit, r.offset, r.crs, r.bbox), (10, 0, Crs::Crs84, None));
+        assert_eq!(ItemsRequest::parse(&p(&[("limit", "5000")]), 1000, &CRS).unwrap().limit, 1000);
+        let r = ItemsRequest::parse(
+            &p(&[("bbox", "59.5,10.0,60.3,11.5"), ("bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/4326")]),
+            1000,
+            &CRS,
+        )
+        .unwrap();
+        assert_eq!(r.bbox.unwrap().to_array(), [10.0, 59.5, 11.5, 60.3]);
+    }
+
+    #[test]
+    fn bad_parameters_are_400() {
+        for bad in [
+            vec![("limit", "-1")],
+            vec![("limit", "0")],
+            vec![("offset", "x")],
+            vec![("bbox", "1,2,3")],
+            vec![("bbox", "1,2,3,4,5,6")],
+            vec![("crs", "EPSG:3035")],
+            vec![("bbox-crs", "nonsense")],
+            vec![("colour", "red")],
+        ] {
+            let e = ItemsRequest::parse(&p(&bad), 1000, &CRS).unwrap_err();
+            assert_eq!(e.status, 400, "{bad:?}");
+        }
+    }
+}

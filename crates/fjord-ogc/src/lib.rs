@@ -1,0 +1,14 @@
+//! fjord-ogc: protocol adapters. Each turns a request into calls on the catalogue and the
+//! store and their answers into the protocol's encoding. None reads a file, paints or
+//! checks a password itself, and none knows the HTTP framework: a handler in
+//! fjord-server hands over the path, the query and the negotiated format, and sends the
+//! [`Reply`] back.
+//!
+//! - [`features`]: OGC API – Features (Part 1 Core, Part 2 CRS by reference).
+
+mod error;
+pub mod features;
+mod reply;
+
+pub use error::OgcError;
+pub use reply::{Format, Reply};

@@ -1,0 +1,132 @@
+//! `/ogcapi`: OGC API – Features. The handlers only pick the request apart and send the
+//! adapter's [`Reply`]; fjord-ogc does the rest.
+
+use crate::app::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use fjord_core::SERVICE_CRS;
+use fjord_ogc::features::{self, Api};
+use fjord_ogc::{Format, OgcError, Reply};
+
+type Params = Vec<(String, String)>;
+
+/// The API root as clients reach it, from the Host header.
+fn base(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}/ogcapi")
+}
+
+fn format(params: &Params, headers: &HeaderMap) -> Result<Format, OgcError> {
+    let f = params.iter().find(|(k, _)| k == "f").map(|(_, v)| v.as_str());
+    let accept = headers.get(header::ACCEPT).and_then(|h| h.to_str().ok());
+    Format::negotiate(f, accept)
+        .ok_or_else(|| OgcError::invalid(format!("f={} is not offered; use json or html", f.unwrap_or(""))))
+}
+
+/// An OGC API exception: `{"code", "description"}` with the status.
+fn exception(e: OgcError) -> Response {
+    if e.status >= 500 {
+        tracing::error!(error = %e, "ogcapi failed");
+    } else {
+        tracing::info!(status = e.status, error = %e, "ogcapi request refused");
+    }
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let description = if e.status >= 500 { "internal error; it has been logged".to_string() } else { e.description };
+    let body = serde_json::json!({ "code": e.code, "description": description });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn send(reply: Reply, headers: &HeaderMap) -> Response {
+    let etag = reply.etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok());
+    if let (Some(tag), Some(seen)) = (&etag, headers.get(header::IF_NONE_MATCH)) {
+        if seen.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim() == tag.to_str().unwrap_or(""))) {
+            return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag.clone())]).into_response();
+        }
+    }
+    let mut res = (StatusCode::OK, [(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response();
+    if let Some(tag) = etag {
+        res.headers_mut().insert(header::ETAG, tag);
+    }
+    for (name, value) in reply.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            res.headers_mut().insert(name, v);
+        }
+    }
+    res
+}
+
+/// Run an adapter call off the async runtime (store and catalogue block).
+async fn run(
+    state: AppState,
+    headers: HeaderMap,
+    params: Params,
+    call: impl FnOnce(&Api, Format, &Params) -> Result<Reply, OgcError> + Send + 'static,
+) -> Response {
+    let base = base(&headers);
+    let f = match format(&params, &headers) {
+        Ok(f) => f,
+        Err(e) => return exception(e),
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let api = Api {
+            store: &state.store,
+            catalogue: &state.catalogue,
+            base,
+            max_limit: state.config.limits.max_features_per_page,
+            crs: SERVICE_CRS.to_vec(),
+        };
+        call(&api, f, &params)
+    })
+    .await;
+    match result {
+        Ok(Ok(reply)) => send(reply, &headers),
+        Ok(Err(e)) => exception(e),
+        Err(e) => exception(OgcError::internal(e)),
+    }
+}
+
+/// `GET /ogcapi`
+pub async fn landing(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+    run(s, headers, p, |api, f, _| features::landing(api, f)).await
+}
+
+/// `GET /ogcapi/conformance`
+pub async fn conformance(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+    run(s, headers, p, |_, f, _| Ok(features::conformance(f))).await
+}
+
+/// `GET /ogcapi/collections`
+pub async fn collections(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+    run(s, headers, p, |api, f, _| features::collections(api, f)).await
+}
+
+/// `GET /ogcapi/collections/{id}`
+pub async fn collection(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run(s, headers, p, move |api, f, _| features::collection(api, &id, f)).await
+}
+
+/// `GET /ogcapi/collections/{id}/items`
+pub async fn items(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run(s, headers, p, move |api, f, p| features::items(api, &id, p, f)).await
+}
+
+/// `GET /ogcapi/collections/{id}/items/{featureId}`
+pub async fn item(
+    State(s): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run(s, headers, p, move |api, f, p| features::item(api, &id, &fid, p, f)).await
+}

@@ -1,0 +1,178 @@
+//! The GIS professional's flow: the sample datasets through OGC API – Features, read by
+//! our own HTTP checks and by GDAL's OAPIF driver (ogrinfo, ogr2ogr).
+
+mod common;
+use common::{ok, root, Server};
+use serde_json::Value;
+use std::process::Command;
+
+fn seeded() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
+    let server = Server::start(dir.path());
+    (dir, server)
+}
+
+/// The source GeoJSON of a sample dataset.
+fn source(name: &str) -> Value {
+    let text = std::fs::read_to_string(root().join(format!("datasets/{name}/{name}.geojson"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn resources_answer_by_the_book() {
+    let (_dir, s) = seeded();
+    let landing = s.json("/ogcapi", 200);
+    let rels: Vec<&str> = landing["links"].as_array().unwrap().iter().map(|l| l["rel"].as_str().unwrap()).collect();
+    assert!(rels.contains(&"conformance") && rels.contains(&"data"), "{rels:?}");
+    let conf = s.json("/ogcapi/conformance", 200);
+    assert!(conf["conformsTo"].to_string().contains("ogcapi-features-1/1.0/conf/core"));
+    assert!(conf["conformsTo"].to_string().contains("ogcapi-features-2/1.0/conf/crs"));
+
+    let cols = s.json("/ogcapi/collections", 200);
+    let ids: Vec<&str> = cols["collections"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["fjelltopper", "fylker", "kommuner"]);
+    let fylker = s.json("/ogcapi/collections/fylker", 200);
+    assert_eq!(fylker["storageCrs"], "http://www.opengis.net/def/crs/EPSG/0/25833");
+    assert!(fylker["crs"].as_array().unwrap().iter().any(|c| c == "http://www.opengis.net/def/crs/EPSG/0/4326"));
+
+    // paging: exact counts, next links that walk the whole set once
+    let mut seen = Vec::new();
+    let mut next = Some("/ogcapi/collections/kommuner/items?limit=10".to_string());
+    while let Some(path) = next.take() {
+        let page = s.json(&path, 200);
+        assert_eq!(page["numberMatched"], 28);
+        assert_eq!(page["numberReturned"].as_u64().unwrap() as usize, page["features"].as_array().unwrap().len());
+        seen.extend(page["features"].as_array().unwrap().iter().map(|f| f["id"].as_u64().unwrap()));
+        next = page["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").map(|l| {
+            let href = l["href"].as_str().unwrap();
+            href[href.find("/ogcapi").unwrap()..].to_string()
+        });
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 28);
+
+    // bbox in CRS84 and in EPSG:4326 (lat/lon by Part 2) pick the same Oslo-area features
+    let a = s.json("/ogcapi/collections/kommuner/items?bbox=10.6,59.8,10.9,60.0&limit=100", 200);
+    let b = s.json(
+        "/ogcapi/collections/kommuner/items?bbox=59.8,10.6,60.0,10.9&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326&limit=100",
+        200,
+    );
+    assert!(a["numberMatched"].as_u64().unwrap() >= 1);
+    assert_eq!(a["numberMatched"], b["numberMatched"]);
+    assert!(a["features"].as_array().unwrap().iter().any(|f| f["properties"]["navn"] == "Oslo"));
+
+    // output CRS: a summit at its known place, lon/lat in CRS84, lat/lon in EPSG:4326
+    let src = source("fjelltopper");
+    let galdh = src["features"].as_array().unwrap().iter().find(|f| f["properties"]["navn"] == "Galdhøpiggen").unwrap();
+    let (lon, lat) =
+        (galdh["geometry"]["coordinates"][0].as_f64().unwrap(), galdh["geometry"]["coordinates"][1].as_f64().unwrap());
+    let bbox = format!("{},{},{},{}", lon - 0.001, lat - 0.001, lon + 0.001, lat + 0.001);
+    let crs84 = s.json(&format!("/ogcapi/collections/fjelltopper/items?bbox={bbox}"), 200);
+    assert_eq!(crs84["numberMatched"], 1);
+    let c = &crs84["features"][0]["geometry"]["coordinates"];
+    assert!((c[0].as_f64().unwrap() - lon).abs() < 1e-8 && (c[1].as_f64().unwrap() - lat).abs() < 1e-8, "{c}");
+    let id = crs84["features"][0]["id"].as_u64().unwrap();
+    let (status, _, body) =
+        s.get(&format!("/ogcapi/collections/fjelltopper/items/{id}?crs=http://www.opengis.net/def/crs/EPSG/0/4326"));
+    assert_eq!(status, 200);
+    let one: Value = serde_json::from_str(&body).unwrap();
+    let c = &one["geometry"]["coordinates"];
+    assert!((c[0].as_f64().unwrap() - lat).abs() < 1e-8 && (c[1].as_f64().unwrap() - lon).abs() < 1e-8, "{c}");
+    assert_eq!(one["properties"]["navn"], "Galdhøpiggen");
+    let utm = s.json(
+        &format!("/ogcapi/collections/fjelltopper/items/{id}?crs=http://www.opengis.net/def/crs/EPSG/0/25833"),
+        200,
+    );
+    assert!(utm["geometry"]["coordinates"][0].as_f64().unwrap() > 100_000.0);
+
+    // HTML for a browser, JSON problems for bad requests
+    let (status, ct, html) = s.get("/ogcapi/collections/fylker/items?f=html");
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/html") && html.contains("Oslo"));
+    for (path, code) in [
+        ("/ogcapi/collections/nope/items", 404),
+        ("/ogcapi/collections/fylker/items/999999", 404),
+        ("/ogcapi/collections/fylker/items/x", 404),
+        ("/ogcapi/collections/fylker/items?limit=-1", 400),
+        ("/ogcapi/collections/fylker/items?bbox=1,2,3", 400),
+        ("/ogcapi/collections/fylker/items?crs=EPSG:3035", 400),
+        ("/ogcapi/collections/fylker/items?colour=red", 400),
+        ("/ogcapi/collections/fylker/items?f=xml", 400),
+    ] {
+        let e = s.json(path, code);
+        assert!(e["code"].is_string() && e["description"].is_string(), "{path}: {e}");
+    }
+}
+
+#[test]
+fn etag_follows_the_dataset_version() {
+    let (_dir, s) = seeded();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let url = format!("{}/ogcapi/collections/fylker/items?limit=1", s.base);
+    let res = agent.get(&url).call().unwrap();
+    let etag = res.headers().get("etag").unwrap().to_str().unwrap().to_string();
+    assert_eq!(res.headers().get("content-crs").unwrap(), "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>");
+    let again = agent.get(&url).header("If-None-Match", &etag).call().unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+    let stale = agent.get(&url).header("If-None-Match", "\"fylker-0\"").call().unwrap();
+    assert_eq!(stale.status().as_u16(), 200);
+}
+
+fn gdal(tool: &str) -> Option<Command> {
+    match Command::new(tool).arg("--version").output() {
+        Ok(o) if o.status.success() => Some(Command::new(tool)),
+        _ => {
+            println!("SKIPPED: {tool} is not installed (just deps installs gdal-bin)");
+            None
+        }
+    }
+}
+
+#[test]
+fn gdal_reads_and_copies_through_oapif() {
+    let (dir, s) = seeded();
+    let Some(mut ogrinfo) = gdal("ogrinfo") else { return };
+    let url = format!("OAPIF:{}/ogcapi", s.base);
+    let out = ogrinfo.args(["-ro", "-so", "-al", &url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    for (layer, count) in [("fjelltopper", 30), ("fylker", 15), ("kommuner", 28)] {
+        let at = text.find(&format!("Layer name: {layer}")).unwrap_or_else(|| panic!("{layer} missing:\n{text}"));
+        assert!(text[at..].contains(&format!("Feature Count: {count}")), "{layer}:\n{}", &text[at..]);
+    }
+
+    // ogr2ogr copies a layer through OAPIF: same features, same attributes, geometry within 1 mm
+    let Some(mut ogr2ogr) = gdal("ogr2ogr") else { return };
+    let copy = dir.path().join("copy.geojson");
+    let out = ogr2ogr.args(["-f", "GeoJSON", copy.to_str().unwrap(), &url, "kommuner"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let copied: Value = serde_json::from_str(&std::fs::read_to_string(&copy).unwrap()).unwrap();
+    let original = source("kommuner");
+    let (a, b) = (original["features"].as_array().unwrap(), copied["features"].as_array().unwrap());
+    assert_eq!(a.len(), b.len());
+    for f in a {
+        let nr = &f["properties"]["kommunenummer"];
+        let g = b.iter().find(|g| &g["properties"]["kommunenummer"] == nr).unwrap_or_else(|| panic!("{nr} missing"));
+        for key in ["navn", "fylkesnummer", "fylkesnavn"] {
+            assert_eq!(f["properties"][key], g["properties"][key], "{nr} {key}");
+        }
+        let flat = |v: &Value| -> Vec<f64> {
+            let mut out = Vec::new();
+            fn walk(v: &Value, out: &mut Vec<f64>) {
+                match v {
+                    Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                    Value::Number(n) => out.push(n.as_f64().unwrap()),
+                    _ => {}
+                }
+            }
+            walk(&v["geometry"]["coordinates"], &mut out);
+            out
+        };
+        let (p, q) = (flat(f), flat(g));
+        assert_eq!(p.len(), q.len(), "{nr}: vertex count");
+        // 1e-8 degrees is about 1 mm
+        assert!(p.iter().zip(&q).all(|(x, y)| (x - y).abs() < 1e-8), "{nr}: geometry moved");
+    }
+}

@@ -23,6 +23,8 @@ deps:
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
     fi
+    # the OpenAPI validator the interoperability tests run against /ogcapi/api
+    python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
 
 # Build the release binary
 build: deps

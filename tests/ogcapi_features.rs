@@ -107,6 +107,25 @@ fn resources_answer_by_the_book() {
 }
 
 #[test]
+fn the_openapi_document_validates() {
+    let (dir, s) = seeded();
+    let doc = s.json("/ogcapi/api", 200);
+    assert_eq!(doc["openapi"], "3.0.3");
+    assert!(doc["paths"]["/collections/{collectionId}/items"]["get"]["parameters"].to_string().contains("bbox-crs"));
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let check = "import json, sys\nfrom openapi_spec_validator import validate\nvalidate(json.load(open(sys.argv[1])))";
+    match Command::new("python3").args(["-c", check, path.to_str().unwrap()]).output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named 'openapi_spec_validator'") => {
+            println!("SKIPPED: openapi-spec-validator is not installed (just deps installs it)")
+        }
+        Ok(out) => panic!("the OpenAPI document does not validate:\n{}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => println!("SKIPPED: python3 cannot run: {e}"),
+    }
+}
+
+#[test]
 fn etag_follows_the_dataset_version() {
     let (_dir, s) = seeded();
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
         .route("/ogcapi", get(ogcapi::landing))
+        .route("/ogcapi/api", get(ogcapi::openapi))
         .route("/ogcapi/conformance", get(ogcapi::conformance))
         .route("/ogcapi/collections", get(ogcapi::collections))
         .route("/ogcapi/collections/{id}", get(ogcapi::collection))

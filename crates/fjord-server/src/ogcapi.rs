@@ -91,6 +91,14 @@ pub async fn landing(State(s): State<AppState>, headers: HeaderMap, Query(p): Qu
     run(s, headers, p, |api, f, _| features::landing(api, f)).await
 }
 
+/// `GET /ogcapi/api`: the OpenAPI 3.0 document.
+pub async fn openapi(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    run(s, headers, Vec::new(), |api, _, _| {
+        Ok(Reply::json(&features::openapi(api), "application/vnd.oai.openapi+json;version=3.0"))
+    })
+    .await
+}
+
 /// `GET /ogcapi/conformance`
 pub async fn conformance(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, |_, f, _| Ok(features::conformance(f))).await

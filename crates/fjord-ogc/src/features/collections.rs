@@ -9,10 +9,11 @@ use fjord_core::STORAGE_CRS;
 use serde_json::{json, Value};
 
 /// The conformance classes implemented.
-pub const CONFORMANCE: [&str; 4] = [
+pub const CONFORMANCE: [&str; 5] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ];
 
@@ -28,6 +29,7 @@ pub fn landing(api: &Api, f: Format) -> Result<Reply, OgcError> {
     let links = vec![
         link(&format!("{b}?f=json"), "self", "application/json", "this document"),
         link(&format!("{b}?f=html"), "alternate", "text/html", "this document as HTML"),
+        link(&format!("{b}/api"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
         link(&format!("{b}/conformance"), "conformance", "application/json", "conformance classes"),
         link(&format!("{b}/collections"), "data", "application/json", "the collections"),
     ];
@@ -41,6 +43,7 @@ pub fn landing(api: &Api, f: Format) -> Result<Reply, OgcError> {
             &html_list(&[
                 (format!("{b}/collections?f=html"), "Collections".into()),
                 (format!("{b}/conformance?f=html"), "Conformance".into()),
+                (format!("{b}/api"), "API definition (OpenAPI 3.0)".into()),
             ]),
         )),
     })

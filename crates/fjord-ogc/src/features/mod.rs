@@ -1,6 +1,6 @@
 //! OGC API – Features, Part 1 (Core) and Part 2 (CRS by reference), over the store.
 //!
-//! Resources: landing page, `/conformance`, `/collections`, `/collections/{id}`,
+//! Resources: landing page, `/api` (OpenAPI 3.0), `/conformance`, `/collections`, `/collections/{id}`,
 //! `/collections/{id}/items` (`bbox`, `bbox-crs`, `crs`, `limit`, `offset`, `f`) and
 //! `/collections/{id}/items/{featureId}`, each as JSON and HTML. Collections are the
 //! store's datasets whose catalogue record is open; the others answer 401.
@@ -8,10 +8,12 @@
 mod collections;
 mod encode;
 mod items;
+mod openapi;
 mod request;
 
 pub use collections::{collection, collections, conformance, landing};
 pub use items::{item, items};
+pub use openapi::document as openapi;
 pub use request::ItemsRequest;
 
 use crate::error::OgcError;

@@ -1,0 +1,94 @@
+//! The OpenAPI 3.0 definition of the API (`/api`), built from the same parameter list the
+//! request parser accepts, so the two cannot drift apart.
+
+use super::Api;
+use serde_json::{json, Value};
+
+fn param(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema, "style": "form", "explode": false })
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description, "schema": { "type": "string" } })
+}
+
+fn ok(description: &str, media: &[&str]) -> Value {
+    let content: serde_json::Map<String, Value> =
+        media.iter().map(|m| (m.to_string(), json!({ "schema": { "type": "object" } }))).collect();
+    json!({ "description": description, "content": content })
+}
+
+fn get(summary: &str, id: &str, parameters: Vec<Value>, media: &[&str]) -> Value {
+    json!({ "get": {
+        "summary": summary,
+        "operationId": id,
+        "parameters": parameters,
+        "responses": {
+            "200": ok(summary, media),
+            "400": { "$ref": "#/components/responses/Exception" },
+            "404": { "$ref": "#/components/responses/Exception" },
+        }
+    }})
+}
+
+/// The OpenAPI 3.0.3 document.
+pub fn document(api: &Api) -> Value {
+    let crs: Vec<String> = api.crs.iter().map(|c| c.uri()).collect();
+    let f = param("f", "the representation", json!({ "type": "string", "enum": ["json", "html"] }));
+    let crs_param = param(
+        "crs",
+        "the CRS of the coordinates in the answer",
+        json!({ "type": "string", "format": "uri", "enum": crs }),
+    );
+    let collection = path_param("collectionId", "a collection id");
+    let items_params = vec![
+        collection.clone(),
+        param(
+            "bbox",
+            "minx,miny,maxx,maxy in bbox-crs, in that CRS's axis order",
+            json!({ "type": "array", "minItems": 4, "maxItems": 4, "items": { "type": "number" } }),
+        ),
+        param("bbox-crs", "the CRS of bbox", json!({ "type": "string", "format": "uri", "enum": crs })),
+        crs_param.clone(),
+        param(
+            "limit",
+            "page size",
+            json!({ "type": "integer", "minimum": 1, "maximum": api.max_limit, "default": 10 }),
+        ),
+        param("offset", "features to skip", json!({ "type": "integer", "minimum": 0, "default": 0 })),
+        f.clone(),
+    ];
+    let geo = ["application/geo+json", "text/html"];
+    let doc = ["application/json", "text/html"];
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "fjord OGC API – Features", "version": env!("CARGO_PKG_VERSION"), "description": "Vector datasets of the fjord spatial data infrastructure" },
+        "servers": [ { "url": api.base } ],
+        "paths": {
+            "/": get("landing page", "getLandingPage", vec![f.clone()], &doc),
+            "/api": { "get": { "summary": "this API definition", "operationId": "getApi", "responses": { "200": ok("the OpenAPI document", &["application/vnd.oai.openapi+json;version=3.0"]) } } },
+            "/conformance": get("conformance classes", "getConformance", vec![f.clone()], &doc),
+            "/collections": get("the collections", "getCollections", vec![f.clone()], &doc),
+            "/collections/{collectionId}": get("one collection", "describeCollection", vec![collection.clone(), f.clone()], &doc),
+            "/collections/{collectionId}/items": get("the features of a collection", "getFeatures", items_params, &geo),
+            "/collections/{collectionId}/items/{featureId}": get(
+                "one feature",
+                "getFeature",
+                vec![collection, path_param("featureId", "a feature id"), crs_param, f],
+                &geo,
+            ),
+        },
+        "components": {
+            "responses": {
+                "Exception": {
+                    "description": "the request was refused",
+                    "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": { "code": { "type": "string" }, "description": { "type": "string" } }
+                    } } }
+                }
+            }
+        }
+    })
+}

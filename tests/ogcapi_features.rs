@@ -87,6 +87,20 @@ fn resources_answer_by_the_book() {
     );
     assert!(utm["geometry"]["coordinates"][0].as_f64().unwrap() > 100_000.0);
 
+    // queryables and property=value filters, with exact counts and links that keep the filter
+    let q = s.json("/ogcapi/collections/fjelltopper/queryables", 200);
+    assert_eq!(q["properties"]["hoyde_m"]["type"], "integer");
+    assert_eq!(q["properties"]["navn"]["type"], "string");
+    let top = s.json("/ogcapi/collections/fjelltopper/items?hoyde_m=2469", 200);
+    assert_eq!(top["numberMatched"], 1);
+    assert_eq!(top["features"][0]["properties"]["navn"], "Galdhøpiggen");
+    let in_lom = src["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kommune"] == "Lom").count();
+    assert!(in_lom >= 2, "the sample has several summits in Lom");
+    let lom = s.json("/ogcapi/collections/fjelltopper/items?kommune=Lom&limit=1", 200);
+    assert_eq!(lom["numberMatched"].as_u64().unwrap() as usize, in_lom);
+    let next = lom["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").unwrap();
+    assert!(next["href"].as_str().unwrap().contains("kommune=Lom"));
+
     // HTML for a browser, JSON problems for bad requests
     let (status, ct, html) = s.get("/ogcapi/collections/fylker/items?f=html");
     assert_eq!(status, 200);
@@ -99,6 +113,8 @@ fn resources_answer_by_the_book() {
         ("/ogcapi/collections/fylker/items?bbox=1,2,3", 400),
         ("/ogcapi/collections/fylker/items?crs=EPSG:3035", 400),
         ("/ogcapi/collections/fylker/items?colour=red", 400),
+        ("/ogcapi/collections/fjelltopper/items?hoyde_m=high", 400),
+        ("/ogcapi/collections/nope/queryables", 404),
         ("/ogcapi/collections/fylker/items?f=xml", 400),
     ] {
         let e = s.json(path, code);

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ogcapi/conformance", get(ogcapi::conformance))
         .route("/ogcapi/collections", get(ogcapi::collections))
         .route("/ogcapi/collections/{id}", get(ogcapi::collection))
+        .route("/ogcapi/collections/{id}/queryables", get(ogcapi::queryables))
         .route("/ogcapi/collections/{id}/items", get(ogcapi::items))
         .route("/ogcapi/collections/{id}/items/{fid}", get(ogcapi::item))
         .fallback(not_found)

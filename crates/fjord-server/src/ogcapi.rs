@@ -119,6 +119,16 @@ pub async fn collection(
     run(s, headers, p, move |api, f, _| features::collection(api, &id, f)).await
 }
 
+/// `GET /ogcapi/collections/{id}/queryables`
+pub async fn queryables(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run(s, headers, p, move |api, f, _| features::queryables(api, &id, f)).await
+}
+
 /// `GET /ogcapi/collections/{id}/items`
 pub async fn items(
     State(s): State<AppState>,

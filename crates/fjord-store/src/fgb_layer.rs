@@ -207,11 +207,21 @@ impl FgbLayer {
             |c, v| row[c - 1] = v,
         )
         .map_err(|e| self.corrupt(e))?;
-        let values = match properties {
-            None => row,
-            Some(p) => p.iter().map(|&i| row.get(i).cloned().unwrap_or(Value::Null)).collect(),
-        };
-        Ok(Feature { id: self.entries[pos].fid, geometry, values })
+        Ok(project(Feature { id: self.entries[pos].fid, geometry, values: row }, properties))
+    }
+
+    /// Positions of the features matching the query's bbox exactly (all without one),
+    /// unsorted.
+    fn bbox_hits(&self, q: &Query) -> Result<Vec<u32>> {
+        let Some(bbox) = &q.bbox else { return Ok((0..self.entries.len() as u32).collect()) };
+        let rect = Rect::new(coord! { x: bbox.minx, y: bbox.miny }, coord! { x: bbox.maxx, y: bbox.maxy });
+        let mut hits = Vec::new();
+        for pos in self.candidates(bbox) {
+            if self.matches(pos as usize, bbox, &rect)? {
+                hits.push(pos);
+            }
+        }
+        Ok(hits)
     }
 
     fn matches(&self, pos: usize, bbox: &BBox, rect: &Rect<f64>) -> Result<bool> {
@@ -224,6 +234,14 @@ impl FgbLayer {
     }
 }
 
+/// Keep only the fields at `properties` (all when `None`), in that order.
+fn project(mut f: Feature, properties: Option<&[usize]>) -> Feature {
+    if let Some(p) = properties {
+        f.values = p.iter().map(|&i| f.values.get(i).cloned().unwrap_or(Value::Null)).collect();
+    }
+    f
+}
+
 impl FeatureSource for FgbLayer {
     fn schema(&self) -> &Schema {
         &self.schema
@@ -234,19 +252,7 @@ impl FeatureSource for FgbLayer {
     }
 
     fn items(&self, q: &Query) -> Result<Page> {
-        let mut hits: Vec<u32> = match &q.bbox {
-            None => (0..self.entries.len() as u32).collect(),
-            Some(bbox) => {
-                let rect = Rect::new(coord! { x: bbox.minx, y: bbox.miny }, coord! { x: bbox.maxx, y: bbox.maxy });
-                let mut hits = Vec::new();
-                for pos in self.candidates(bbox) {
-                    if self.matches(pos as usize, bbox, &rect)? {
-                        hits.push(pos);
-                    }
-                }
-                hits
-            }
-        };
+        let mut hits = self.bbox_hits(q)?;
         let number_matched = hits.len() as u64;
         let start = q.offset.min(hits.len());
         let end = q.limit.map_or(hits.len(), |l| start.saturating_add(l).min(hits.len()));
@@ -261,6 +267,24 @@ impl FeatureSource for FgbLayer {
             .map(|&pos| self.read(pos as usize, q.properties.as_deref()))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page { features, number_matched })
+    }
+
+    fn items_where(&self, q: &Query, keep: &dyn Fn(&Feature) -> bool) -> Result<Page> {
+        let mut hits = self.bbox_hits(q)?;
+        hits.sort_unstable();
+        let (offset, limit) = (q.offset, q.limit.unwrap_or(usize::MAX));
+        let mut page = Page::default();
+        for pos in hits {
+            let f = self.read(pos as usize, None)?;
+            if !keep(&f) {
+                continue;
+            }
+            if page.number_matched >= offset as u64 && page.features.len() < limit {
+                page.features.push(project(f, q.properties.as_deref()));
+            }
+            page.number_matched += 1;
+        }
+        Ok(page)
     }
 
     fn item(&self, id: u64, properties: Option<&[usize]>) -> Result<Option<Feature>> {

@@ -45,6 +45,11 @@ pub trait FeatureSource: Send + Sync {
     /// Features matching `q`, with the exact count.
     fn items(&self, q: &Query) -> Result<Page>;
 
+    /// Features matching `q` for which `keep` (given the whole feature, every field) is
+    /// true, with the exact count. Each candidate is decoded, so attribute filters cost a
+    /// pass over the bbox's features.
+    fn items_where(&self, q: &Query, keep: &dyn Fn(&Feature) -> bool) -> Result<Page>;
+
     /// One feature by id, with the given fields (`None` = all).
     fn item(&self, id: u64, properties: Option<&[usize]>) -> Result<Option<Feature>>;
 

@@ -73,6 +73,24 @@ fn bbox_queries_are_exact_and_paged() {
 }
 
 #[test]
+fn attribute_filters_count_exactly_and_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), 3).unwrap();
+    let id = Slug::new("grid").unwrap();
+    publish_grid(&store, &id, 1000.0);
+    let layer = store.layer(&id).unwrap();
+    let even = |f: &fjord_store::Feature| matches!(f.values[1], Value::Int(n) if n % 2 == 0);
+    let bbox = BBox::new(199_999.0, 6_599_999.0, 209_000.0, 6_609_000.0).unwrap();
+    let q = Query { bbox: Some(bbox), limit: Some(20), offset: 40, properties: Some(vec![1]) };
+    let page = layer.items_where(&q, &even).unwrap();
+    assert_eq!(page.number_matched, 50);
+    assert_eq!(page.features.len(), 10);
+    assert!(page.features.iter().all(|f| matches!(f.values[..], [Value::Int(n)] if n % 2 == 0)));
+    let all = layer.items_where(&Query::default(), &|_| true).unwrap();
+    assert_eq!(all.number_matched, 10_000);
+}
+
+#[test]
 fn polygon_edge_candidates_are_tested_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), 3).unwrap();

@@ -5,7 +5,7 @@ use super::Api;
 use crate::error::OgcError;
 use crate::reply::{Format, Reply};
 use fjord_catalogue::Record;
-use fjord_core::STORAGE_CRS;
+use fjord_core::{FieldType, STORAGE_CRS};
 use serde_json::{json, Value};
 
 /// The conformance classes implemented.
@@ -79,6 +79,7 @@ fn collection_json(api: &Api, r: &Record) -> Value {
             link(&format!("{href}?f=html"), "alternate", "text/html", "this collection as HTML"),
             link(&format!("{href}/items?f=json"), "items", "application/geo+json", "the features"),
             link(&format!("{href}/items?f=html"), "items", "text/html", "the features as HTML"),
+            link(&format!("{href}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "the queryables"),
         ],
     })
 }
@@ -125,6 +126,49 @@ pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
                 html_list(&[(format!("{b}/collections/{id}/items?f=html"), "Features".into())])
             );
             Reply::html(page(&record.title, &body))
+        }
+    };
+    reply.etag = record.version.map(|v| format!("\"{id}-{v}\""));
+    Ok(reply)
+}
+
+/// `GET /collections/{id}/queryables`: a JSON Schema of the properties that can be used
+/// as `property=value` filters on the items.
+pub fn queryables(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
+    let (slug, record) = api.readable(id)?;
+    let layer = api.store.layer(&slug)?;
+    let schema = fjord_store::FeatureSource::schema(&*layer);
+    let mut properties = serde_json::Map::new();
+    for field in &schema.fields {
+        let t = match field.ty {
+            FieldType::Boolean => json!({ "type": "boolean" }),
+            FieldType::Integer => json!({ "type": "integer" }),
+            FieldType::Real => json!({ "type": "number" }),
+            FieldType::String => json!({ "type": "string" }),
+            FieldType::Date => json!({ "type": "string", "format": "date" }),
+            FieldType::DateTime => json!({ "type": "string", "format": "date-time" }),
+        };
+        properties.insert(field.name.clone(), t);
+    }
+    properties.insert("geometry".into(), json!({ "$ref": "https://geojson.org/schema/Geometry.json" }));
+    let mut reply = match f {
+        Format::Json => {
+            let doc = json!({
+                "$schema": "https://json-schema.org/draft/2019-09/schema",
+                "$id": format!("{}/collections/{id}/queryables", api.base),
+                "type": "object",
+                "title": record.title,
+                "properties": properties,
+            });
+            Reply::json(&doc, "application/schema+json")
+        }
+        Format::Html => {
+            let rows: String = schema
+                .fields
+                .iter()
+                .map(|f| format!("<tr><td>{}</td><td>{:?}</td></tr>", esc(&f.name), f.ty))
+                .collect();
+            Reply::html(page(&format!("{} – queryables", record.title), &format!("<table>{rows}</table>")))
         }
     };
     reply.etag = record.version.map(|v| format!("\"{id}-{v}\""));

@@ -42,11 +42,16 @@ fn html_value(v: &Value) -> String {
 /// paging links and `Content-Crs`.
 pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Result<Reply, OgcError> {
     let (slug, record) = api.readable(id)?;
-    let req = ItemsRequest::parse(params, api.max_limit, &api.crs)?;
     let layer = api.store.layer(&slug)?;
-    let bbox = req.bbox.map(|b| transform::transform_bbox(req.bbox_crs, STORAGE_CRS, &b)).transpose()?;
-    let found = layer.items(&Query { bbox, properties: None, limit: Some(req.limit), offset: req.offset })?;
     let schema = layer.schema();
+    let req = ItemsRequest::parse(params, api.max_limit, &api.crs, schema)?;
+    let bbox = req.bbox.map(|b| transform::transform_bbox(req.bbox_crs, STORAGE_CRS, &b)).transpose()?;
+    let query = Query { bbox, properties: None, limit: Some(req.limit), offset: req.offset };
+    let found = if req.equals.is_empty() {
+        layer.items(&query)?
+    } else {
+        layer.items_where(&query, &|f: &Feature| req.keeps(&f.values))?
+    };
     let href = format!("{}/collections/{id}/items", api.base);
     let returned = found.features.len();
     let mut links = vec![
@@ -126,12 +131,12 @@ pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Form
     if let Some((k, _)) = params.iter().find(|(k, _)| k != "crs" && k != "f") {
         return Err(OgcError::invalid(format!("unknown query parameter '{k}'")));
     }
-    let req = ItemsRequest::parse(&crs_only, api.max_limit, &api.crs)?;
     let missing = || OgcError::not_found(format!("no feature '{fid}' in '{id}'"));
     let n: u64 = fid.parse().map_err(|_| missing())?;
     let layer = api.store.layer(&slug)?;
-    let feature: Feature = layer.item(n, None)?.ok_or_else(missing)?;
     let schema = layer.schema();
+    let req = ItemsRequest::parse(&crs_only, api.max_limit, &api.crs, schema)?;
+    let feature: Feature = layer.item(n, None)?.ok_or_else(missing)?;
     let href = format!("{}/collections/{id}/items/{fid}", api.base);
     let mut reply = match f {
         Format::Json => {

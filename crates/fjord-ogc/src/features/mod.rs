@@ -2,7 +2,8 @@
 //!
 //! Resources: landing page, `/api` (OpenAPI 3.0), `/conformance`, `/collections`, `/collections/{id}`,
 //! `/collections/{id}/items` (`bbox`, `bbox-crs`, `crs`, `limit`, `offset`, `f`) and
-//! `/collections/{id}/items/{featureId}`, each as JSON and HTML. Collections are the
+//! `/collections/{id}/items/{featureId}`, and `/collections/{id}/queryables` (the
+//! properties usable as `property=value` filters), each as JSON and HTML. Collections are the
 //! store's datasets whose catalogue record is open; the others answer 401.
 
 mod collections;
@@ -11,7 +12,7 @@ mod items;
 mod openapi;
 mod request;
 
-pub use collections::{collection, collections, conformance, landing};
+pub use collections::{collection, collections, conformance, landing, queryables};
 pub use items::{item, items};
 pub use openapi::document as openapi;
 pub use request::ItemsRequest;

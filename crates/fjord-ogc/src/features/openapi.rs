@@ -70,6 +70,12 @@ pub fn document(api: &Api) -> Value {
             "/conformance": get("conformance classes", "getConformance", vec![f.clone()], &doc),
             "/collections": get("the collections", "getCollections", vec![f.clone()], &doc),
             "/collections/{collectionId}": get("one collection", "describeCollection", vec![collection.clone(), f.clone()], &doc),
+            "/collections/{collectionId}/queryables": get(
+                "the properties usable as property=value filters (JSON Schema)",
+                "getQueryables",
+                vec![collection.clone(), f.clone()],
+                &["application/schema+json", "text/html"],
+            ),
             "/collections/{collectionId}/items": get("the features of a collection", "getFeatures", items_params, &geo),
             "/collections/{collectionId}/items/{featureId}": get(
                 "one feature",

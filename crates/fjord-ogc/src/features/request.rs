@@ -1,7 +1,7 @@
 //! Parsing and checking the query of `/collections/{id}/items`.
 
 use crate::error::OgcError;
-use fjord_core::{AxisOrder, BBox, Crs};
+use fjord_core::{AxisOrder, BBox, Crs, FieldType, Schema, Value};
 
 /// A checked items request. The bbox is already in x = east order.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +16,8 @@ pub struct ItemsRequest {
     pub limit: usize,
     /// features to skip
     pub offset: usize,
+    /// `property=value` filters: schema field index and the value it must equal
+    pub equals: Vec<(usize, Value)>,
 }
 
 /// Parameters the items resource knows.
@@ -31,11 +33,19 @@ fn supported(name: &str, value: &str, crs: &[Crs]) -> Result<Crs, OgcError> {
 }
 
 impl ItemsRequest {
-    /// Check a query. Unknown parameters are refused (Part 1, /req/core/query-param-unknown).
-    pub fn parse(params: &[(String, String)], max_limit: usize, crs: &[Crs]) -> Result<ItemsRequest, OgcError> {
+    /// Check a query. A parameter named after a queryable is an equality filter on it;
+    /// any other unknown parameter is refused (Part 1, /req/core/query-param-unknown).
+    pub fn parse(
+        params: &[(String, String)],
+        max_limit: usize,
+        crs: &[Crs],
+        schema: &Schema,
+    ) -> Result<ItemsRequest, OgcError> {
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        if let Some((k, _)) = params.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
-            return Err(OgcError::invalid(format!("unknown query parameter '{k}'")));
+        let mut equals = Vec::new();
+        for (k, v) in params.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
+            let i = schema.index_of(k).ok_or_else(|| OgcError::invalid(format!("unknown query parameter '{k}'")))?;
+            equals.push((i, typed(k, v, schema.fields[i].ty)?));
         }
         let number = |k: &str, default: usize| -> Result<usize, OgcError> {
             get(k).map_or(Ok(default), |v| {
@@ -67,8 +77,24 @@ impl ItemsRequest {
                 Some(b)
             }
         };
-        Ok(ItemsRequest { bbox, bbox_crs, crs: out, limit: limit.min(max_limit), offset })
+        Ok(ItemsRequest { bbox, bbox_crs, crs: out, limit: limit.min(max_limit), offset, equals })
     }
+
+    /// Whether a feature (all fields, schema order) passes the `property=value` filters.
+    pub fn keeps(&self, values: &[Value]) -> bool {
+        self.equals.iter().all(|(i, want)| values.get(*i) == Some(want))
+    }
+}
+
+/// A filter value read as its field's type.
+fn typed(name: &str, v: &str, ty: FieldType) -> Result<Value, OgcError> {
+    let bad = || OgcError::invalid(format!("{name}: '{v}' is not a valid {ty:?} value"));
+    Ok(match ty {
+        FieldType::Integer => Value::Int(v.trim().parse().map_err(|_| bad())?),
+        FieldType::Real => Value::Real(v.trim().parse().map_err(|_| bad())?),
+        FieldType::Boolean => Value::Bool(v.trim().parse().map_err(|_| bad())?),
+        FieldType::String | FieldType::Date | FieldType::DateTime => Value::Text(v.to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -81,18 +107,33 @@ mod tests {
 
     const CRS: [Crs; 3] = [Crs::Crs84, Crs::Epsg(4326), Crs::Epsg(25833)];
 
+    fn schema() -> Schema {
+        Schema {
+            geometry: fjord_core::GeometryKind::Point,
+            fields: vec![
+                fjord_core::Field::new("navn", FieldType::String),
+                fjord_core::Field::new("hoyde_m", FieldType::Integer),
+            ],
+        }
+    }
+
     #[test]
     fn defaults_caps_and_axis_order() {
-        let r = ItemsRequest::parse(&[], 1000, &CRS).unwrap();
+        let r = ItemsRequest::parse(&[], 1000, &CRS, &schema()).unwrap();
         assert_eq!((r.limit, r.offset, r.crs, r.bbox), (10, 0, Crs::Crs84, None));
-        assert_eq!(ItemsRequest::parse(&p(&[("limit", "5000")]), 1000, &CRS).unwrap().limit, 1000);
+        assert_eq!(ItemsRequest::parse(&p(&[("limit", "5000")]), 1000, &CRS, &schema()).unwrap().limit, 1000);
         let r = ItemsRequest::parse(
             &p(&[("bbox", "59.5,10.0,60.3,11.5"), ("bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/4326")]),
             1000,
             &CRS,
+            &schema(),
         )
         .unwrap();
         assert_eq!(r.bbox.unwrap().to_array(), [10.0, 59.5, 11.5, 60.3]);
+        let r =
+            ItemsRequest::parse(&p(&[("hoyde_m", "2469"), ("navn", "Galdhøpiggen")]), 1000, &CRS, &schema()).unwrap();
+        assert!(r.keeps(&[Value::Text("Galdhøpiggen".into()), Value::Int(2469)]));
+        assert!(!r.keeps(&[Value::Text("Glittertind".into()), Value::Int(2469)]));
     }
 
     #[test]
@@ -106,8 +147,9 @@ mod tests {
             vec![("crs", "EPSG:3035")],
             vec![("bbox-crs", "nonsense")],
             vec![("colour", "red")],
+            vec![("hoyde_m", "high")],
         ] {
-            let e = ItemsRequest::parse(&p(&bad), 1000, &CRS).unwrap_err();
+            let e = ItemsRequest::parse(&p(&bad), 1000, &CRS, &schema()).unwrap_err();
             assert_eq!(e.status, 400, "{bad:?}");
         }
     }

@@ -27,6 +27,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// request metrics
     pub metrics: Arc<Metrics>,
+    /// permits for blocking store work, one per core
+    pub blocking: Arc<tokio::sync::Semaphore>,
 }
 
 async fn not_found() -> Problem {

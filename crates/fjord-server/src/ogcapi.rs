@@ -68,6 +68,11 @@ async fn run(
         Ok(f) => f,
         Err(e) => return exception(e),
     };
+    // as many store reads at once as there are cores: queued requests wait their turn
+    // (the semaphore is fair) instead of a thread each fighting for the CPU
+    let Ok(_permit) = state.blocking.clone().acquire_owned().await else {
+        return exception(OgcError::internal("the server is shutting down"));
+    };
     let result = tokio::task::spawn_blocking(move || {
         let api = Api {
             store: &state.store,

@@ -11,6 +11,7 @@ pub mod error;
 pub mod id;
 pub mod lineage;
 pub mod schema;
+pub mod time;
 pub mod tms;
 pub mod transform;
 
@@ -20,6 +21,7 @@ pub use error::Error;
 pub use id::Slug;
 pub use lineage::Lineage;
 pub use schema::{Field, FieldType, GeometryKind, Schema, Value};
+pub use time::now_rfc3339;
 pub use tms::{TileMatrix, TileMatrixSet, TileRange};
 
 /// The CRS everything is stored in: EUREF89 / UTM zone 33N, Norway's national standard.

@@ -20,7 +20,7 @@ mod validate;
 
 pub use error::{Error, Result};
 pub use meta::read_sidecar;
-pub use pipeline::{ingest, now_rfc3339, IngestRequest, Outcome, Progress, Quiet};
+pub use pipeline::{ingest, IngestRequest, Outcome, Progress, Quiet};
 pub use report::{Rejection, Repaired, Report};
 pub use source::{SourceCrs, SourceOptions};
 pub use validate::Repair;

@@ -73,23 +73,6 @@ fn sha256_file(path: &Path) -> Result<String> {
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Now as RFC 3339 UTC, to the second.
-pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // civil-from-days (Howard Hinnant's algorithm): no date crate for one conversion
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
-}
-
 /// One feature as the reading thread hands it over.
 struct RawFeature {
     source_id: u64,
@@ -223,20 +206,10 @@ pub fn ingest(store: &Store, catalogue: &Catalogue, req: &IngestRequest, progres
         source_crs: crs.label(),
         org: req.org.to_string(),
         by: req.by.clone(),
-        at: now_rfc3339(),
+        at: fjord_core::now_rfc3339(),
     };
     let metadata = serde_json::to_value(&meta).unwrap_or_default();
     let info = writer.publish(lineage, metadata)?;
     sync::sync_dataset(store, catalogue, &req.dataset)?;
     Ok(Outcome { info, report })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn rfc3339_is_well_formed() {
-        let s = super::now_rfc3339();
-        assert_eq!(s.len(), 20);
-        assert!(s.starts_with("20") && s.ends_with('Z') && &s[10..11] == "T");
-    }
 }

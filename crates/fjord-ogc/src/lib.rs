@@ -5,10 +5,12 @@
 //! [`Reply`] back.
 //!
 //! - [`features`]: OGC API – Features (Part 1 Core, Part 2 CRS by reference).
+//! - [`wfs`]: WFS 2.0.0 (KVP GetCapabilities, DescribeFeatureType, GetFeature).
 
 mod error;
 pub mod features;
 mod reply;
+pub mod wfs;
 
 pub use error::OgcError;
 pub use reply::{Format, Reply};

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
-use crate::{catalogue_api, home, ogcapi, ops};
+use crate::{catalogue_api, home, ogcapi, ops, wfs};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
+        .route("/wfs", get(wfs::get))
         .route("/ogcapi", get(ogcapi::landing))
         .route("/ogcapi/api", get(ogcapi::openapi))
         .route("/ogcapi/conformance", get(ogcapi::conformance))

@@ -13,6 +13,7 @@ mod metrics;
 mod ogcapi;
 mod ops;
 mod problem;
+mod wfs;
 
 pub use app::{router, AppState};
 pub use config::Config;

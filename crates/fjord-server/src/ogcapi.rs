@@ -11,10 +11,21 @@ use fjord_ogc::{Format, OgcError, Reply};
 
 type Params = Vec<(String, String)>;
 
-/// The API root as clients reach it, from the Host header.
-fn base(headers: &HeaderMap) -> String {
+/// A service's URL as clients reach it, from the Host header.
+pub(crate) fn base(headers: &HeaderMap, path: &str) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    format!("http://{host}/ogcapi")
+    format!("http://{host}{path}")
+}
+
+/// The adapters' view of the server state.
+pub(crate) fn api(state: &AppState, base: String) -> Api<'_> {
+    Api {
+        store: &state.store,
+        catalogue: &state.catalogue,
+        base,
+        max_limit: state.config.limits.max_features_per_page,
+        crs: SERVICE_CRS.to_vec(),
+    }
 }
 
 fn format(params: &Params, headers: &HeaderMap) -> Result<Format, OgcError> {
@@ -37,7 +48,7 @@ fn exception(e: OgcError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-fn send(reply: Reply, headers: &HeaderMap) -> Response {
+pub(crate) fn send(reply: Reply, headers: &HeaderMap) -> Response {
     let etag = reply.etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok());
     if let (Some(tag), Some(seen)) = (&etag, headers.get(header::IF_NONE_MATCH)) {
         if seen.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim() == tag.to_str().unwrap_or(""))) {
@@ -63,7 +74,7 @@ async fn run(
     params: Params,
     call: impl FnOnce(&Api, Format, &Params) -> Result<Reply, OgcError> + Send + 'static,
 ) -> Response {
-    let base = base(&headers);
+    let base = base(&headers, "/ogcapi");
     let f = match format(&params, &headers) {
         Ok(f) => f,
         Err(e) => return exception(e),
@@ -73,17 +84,7 @@ async fn run(
     let Ok(_permit) = state.blocking.clone().acquire_owned().await else {
         return exception(OgcError::internal("the server is shutting down"));
     };
-    let result = tokio::task::spawn_blocking(move || {
-        let api = Api {
-            store: &state.store,
-            catalogue: &state.catalogue,
-            base,
-            max_limit: state.config.limits.max_features_per_page,
-            crs: SERVICE_CRS.to_vec(),
-        };
-        call(&api, f, &params)
-    })
-    .await;
+    let result = tokio::task::spawn_blocking(move || call(&api(&state, base), f, &params)).await;
     match result {
         Ok(Ok(reply)) => send(reply, &headers),
         Ok(Err(e)) => exception(e),

@@ -3,6 +3,7 @@
 use crate::error::OgcError;
 use fjord_core::{transform, AxisOrder, Crs, Schema, STORAGE_CRS};
 use fjord_store::Feature;
+use geo_types::Geometry;
 use geozero::GeozeroGeometry;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -12,20 +13,27 @@ pub(crate) fn link(href: &str, rel: &str, media: &str, title: &str) -> Value {
     json!({ "href": href, "rel": rel, "type": media, "title": title })
 }
 
-/// Write one feature as GeoJSON in `crs` (coordinates in that CRS's axis order, Part 2),
-/// with the schema fields at `fields` (indexes into the schema, in order).
+/// A feature's geometry as it goes on the wire: in `crs`, coordinates in `order`.
+pub(crate) fn wire_geometry(f: &Feature, crs: Crs, order: AxisOrder) -> Result<Geometry<f64>, OgcError> {
+    let mut g = f.geometry.clone();
+    transform::transform_geometry(STORAGE_CRS, crs, &mut g)?;
+    if order == AxisOrder::NorthEast {
+        transform::swap_axes(&mut g);
+    }
+    Ok(g)
+}
+
+/// Write one feature as GeoJSON in `crs` with coordinates in `order` (OGC API Part 2:
+/// the CRS's own axis order), with the schema fields at `fields` (indexes, in order).
 pub(crate) fn write_feature(
     out: &mut Vec<u8>,
     f: &Feature,
     schema: &Schema,
     fields: &[usize],
     crs: Crs,
+    order: AxisOrder,
 ) -> Result<(), OgcError> {
-    let mut g = f.geometry.clone();
-    transform::transform_geometry(STORAGE_CRS, crs, &mut g)?;
-    if crs.axis_order()? == AxisOrder::NorthEast {
-        transform::swap_axes(&mut g);
-    }
+    let g = wire_geometry(f, crs, order)?;
     let _ = write!(out, "{{\"type\":\"Feature\",\"id\":{},\"geometry\":", f.id);
     g.process_geom(&mut geozero::geojson::GeoJsonWriter::new(&mut *out)).map_err(OgcError::internal)?;
     out.extend_from_slice(b",\"properties\":{");

@@ -86,7 +86,7 @@ pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Res
                 if n > 0 {
                     out.push(b',');
                 }
-                write_feature(&mut out, feature, schema, &all, req.crs)?;
+                write_feature(&mut out, feature, schema, &all, req.crs, req.crs.axis_order()?)?;
             }
             out.extend_from_slice(b"]}");
             Reply { content_type: "application/geo+json", headers: Vec::new(), etag: None, body: out }
@@ -142,7 +142,7 @@ pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Form
         Format::Json => {
             let mut out = Vec::with_capacity(1024);
             let all: Vec<usize> = (0..schema.fields.len()).collect();
-            write_feature(&mut out, &feature, schema, &all, req.crs)?;
+            write_feature(&mut out, &feature, schema, &all, req.crs, req.crs.axis_order()?)?;
             // add the links inside the feature object
             out.pop();
             out.extend_from_slice(b",\"links\":");

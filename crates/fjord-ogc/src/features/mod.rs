@@ -7,7 +7,7 @@
 //! store's datasets whose catalogue record is open; the others answer 401.
 
 mod collections;
-mod encode;
+pub(crate) mod encode;
 mod items;
 mod openapi;
 mod request;

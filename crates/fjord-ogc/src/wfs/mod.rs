@@ -1,0 +1,114 @@
+//! WFS 2.0.0 over the store: GetCapabilities, DescribeFeatureType and GetFeature by KVP
+//! (TYPENAMES, BBOX with its CRS, COUNT, STARTINDEX, SRSNAME, RESULTTYPE, OUTPUTFORMAT
+//! GML 3.2 or GeoJSON). Refusals are OWS ExceptionReports with code and locator.
+//!
+//! Axis order by the book: URN and URI CRS names follow the EPSG definition
+//! (`urn:ogc:def:crs:EPSG::4326` is lat/lon), the WFS 1.x style `EPSG:4326` is lon/lat.
+
+mod capabilities;
+mod gml;
+mod request;
+mod service;
+
+pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs};
+
+use crate::features::Api;
+use crate::reply::Reply;
+use quick_xml::escape::escape;
+
+/// The namespace of fjord's feature types, prefix `fjord`.
+pub const NAMESPACE: &str = "https://fjord.example.no/features";
+
+/// An OWS exception.
+#[derive(Debug, Clone)]
+pub struct WfsError {
+    /// HTTP status
+    pub status: u16,
+    /// OWS exceptionCode
+    pub code: &'static str,
+    /// the parameter at fault
+    pub locator: String,
+    /// what was wrong
+    pub text: String,
+}
+
+impl WfsError {
+    /// MissingParameterValue for `param`.
+    pub fn missing(param: &str) -> WfsError {
+        WfsError {
+            status: 400,
+            code: "MissingParameterValue",
+            locator: param.into(),
+            text: format!("{param} is required"),
+        }
+    }
+
+    /// InvalidParameterValue for `param`.
+    pub fn invalid(param: &str, text: impl Into<String>) -> WfsError {
+        WfsError { status: 400, code: "InvalidParameterValue", locator: param.into(), text: text.into() }
+    }
+
+    /// OperationNotSupported.
+    pub fn not_supported(op: &str) -> WfsError {
+        WfsError {
+            status: 400,
+            code: "OperationNotSupported",
+            locator: op.into(),
+            text: format!("{op} is not supported"),
+        }
+    }
+
+    /// 401 for a feature type that is not open.
+    pub fn unauthorized(type_name: &str) -> WfsError {
+        WfsError {
+            status: 401,
+            code: "OperationProcessingFailed",
+            locator: "TYPENAMES".into(),
+            text: format!("{type_name} is not open; log in to read it"),
+        }
+    }
+
+    /// 500 OperationProcessingFailed (logged by the server; the text stays generic).
+    pub fn internal(e: impl std::fmt::Display) -> WfsError {
+        WfsError { status: 500, code: "OperationProcessingFailed", locator: String::new(), text: e.to_string() }
+    }
+
+    /// The ExceptionReport document.
+    pub fn report(&self) -> String {
+        let text = if self.status >= 500 { "internal error; it has been logged" } else { &self.text };
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ows:ExceptionReport xmlns:ows=\"http://www.opengis.net/ows/1.1\" version=\"2.0.0\" xml:lang=\"en\">\
+             <ows:Exception exceptionCode=\"{}\" locator=\"{}\"><ows:ExceptionText>{}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>",
+            self.code,
+            escape(&self.locator),
+            escape(text)
+        )
+    }
+}
+
+impl From<crate::OgcError> for WfsError {
+    fn from(e: crate::OgcError) -> WfsError {
+        match e.status {
+            401 => WfsError::unauthorized(&e.description),
+            404 => WfsError::invalid("TYPENAMES", e.description),
+            400 => WfsError::invalid("", e.description),
+            _ => WfsError::internal(e.description),
+        }
+    }
+}
+
+impl From<fjord_store::Error> for WfsError {
+    fn from(e: fjord_store::Error) -> WfsError {
+        WfsError::from(crate::OgcError::from(e))
+    }
+}
+
+/// Answer one KVP request. `base` is the service URL (`http://host/wfs`).
+pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Reply, WfsError> {
+    let kvp = Kvp::new(params);
+    match kvp.operation()? {
+        Operation::GetCapabilities => capabilities::capabilities(api, base),
+        Operation::DescribeFeatureType => service::describe_feature_type(api, &kvp),
+        Operation::GetFeature => service::get_feature(api, base, &kvp.get_feature(api.max_limit)?),
+    }
+}

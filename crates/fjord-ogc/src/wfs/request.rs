@@ -1,0 +1,207 @@
+//! WFS 2.0 KVP requests: case-insensitive keys, checked values, each refusal an OWS
+//! exception with its code and locator.
+
+use super::WfsError;
+use fjord_core::{AxisOrder, BBox, Crs};
+
+/// The operations served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    /// service metadata
+    GetCapabilities,
+    /// the XML schema of feature types
+    DescribeFeatureType,
+    /// features
+    GetFeature,
+}
+
+/// An output CRS or bbox CRS with the axis order its spelling implies: the URN and URI
+/// forms follow the EPSG definition (lat/lon for EPSG:4326), the `EPSG:n` form of WFS
+/// 1.x keeps x = east.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpelledCrs {
+    /// the CRS
+    pub crs: Crs,
+    /// as the client wrote it (echoed in srsName)
+    pub name: String,
+    /// the coordinate order on the wire
+    pub order: AxisOrder,
+}
+
+impl SpelledCrs {
+    /// Parse and look up the axis order.
+    pub fn parse(s: &str) -> Result<SpelledCrs, fjord_core::Error> {
+        let crs = Crs::parse(s)?;
+        crs.check()?;
+        let order =
+            if s.trim().to_ascii_lowercase().starts_with("epsg:") { AxisOrder::EastNorth } else { crs.axis_order()? };
+        Ok(SpelledCrs { crs, name: s.trim().to_string(), order })
+    }
+
+    /// The default: EPSG:25833 as a URN.
+    pub fn storage() -> SpelledCrs {
+        SpelledCrs {
+            crs: fjord_core::STORAGE_CRS,
+            name: "urn:ogc:def:crs:EPSG::25833".into(),
+            order: AxisOrder::EastNorth,
+        }
+    }
+}
+
+/// The encodings of GetFeature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// GML 3.2 (the default)
+    Gml32,
+    /// GeoJSON
+    Json,
+}
+
+/// A checked GetFeature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetFeature {
+    /// the feature type (dataset id, without prefix)
+    pub type_name: String,
+    /// the bbox, in storage CRS order x = east, with its CRS
+    pub bbox: Option<(BBox, Crs)>,
+    /// the output CRS
+    pub srs: SpelledCrs,
+    /// page size (capped)
+    pub count: usize,
+    /// features to skip
+    pub start: usize,
+    /// only count (`RESULTTYPE=hits`)
+    pub hits: bool,
+    /// the encoding
+    pub format: OutputFormat,
+}
+
+/// The request's parameters with upper-cased keys.
+pub struct Kvp(Vec<(String, String)>);
+
+impl Kvp {
+    /// From a query string's pairs.
+    pub fn new(params: &[(String, String)]) -> Kvp {
+        Kvp(params.iter().map(|(k, v)| (k.to_ascii_uppercase(), v.clone())).collect())
+    }
+
+    /// A parameter's value, if given and not empty.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
+    }
+
+    /// The operation asked for; SERVICE must be WFS.
+    pub fn operation(&self) -> Result<Operation, WfsError> {
+        match self.get("SERVICE") {
+            Some(s) if s.eq_ignore_ascii_case("WFS") => {}
+            Some(s) => return Err(WfsError::invalid("SERVICE", format!("service '{s}' is not offered here; use WFS"))),
+            None => return Err(WfsError::missing("SERVICE")),
+        }
+        match self.get("REQUEST").map(str::to_ascii_lowercase).as_deref() {
+            Some("getcapabilities") => Ok(Operation::GetCapabilities),
+            Some("describefeaturetype") => Ok(Operation::DescribeFeatureType),
+            Some("getfeature") => Ok(Operation::GetFeature),
+            Some(_) => Err(WfsError::not_supported(self.get("REQUEST").unwrap_or(""))),
+            None => Err(WfsError::missing("REQUEST")),
+        }
+    }
+
+    /// The type names asked for (TYPENAMES, or TYPENAME of WFS 1.x), prefixes dropped.
+    pub fn type_names(&self) -> Vec<String> {
+        self.get("TYPENAMES")
+            .or_else(|| self.get("TYPENAME"))
+            .map(|v| v.split(',').map(|t| t.trim().rsplit(':').next().unwrap_or("").to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Check a GetFeature.
+    pub fn get_feature(&self, max_count: usize) -> Result<GetFeature, WfsError> {
+        if let Some(v) = self.get("VERSION") {
+            if !v.starts_with("2.0") {
+                return Err(WfsError::invalid("VERSION", format!("GetFeature is served in version 2.0.0, not {v}")));
+            }
+        }
+        let names = self.type_names();
+        let type_name = match names.as_slice() {
+            [] => return Err(WfsError::missing("TYPENAMES")),
+            [one] => one.clone(),
+            _ => return Err(WfsError::invalid("TYPENAMES", "one feature type per request")),
+        };
+        let number = |key: &str| -> Result<Option<usize>, WfsError> {
+            self.get(key)
+                .map(|v| {
+                    v.trim().parse().map_err(|_| WfsError::invalid(key, format!("'{v}' is not a non-negative integer")))
+                })
+                .transpose()
+        };
+        let count = number("COUNT")?.or(number("MAXFEATURES")?).unwrap_or(max_count).min(max_count);
+        let start = number("STARTINDEX")?.unwrap_or(0);
+        let hits = match self.get("RESULTTYPE").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("results") => false,
+            Some("hits") => true,
+            Some(other) => return Err(WfsError::invalid("RESULTTYPE", format!("'{other}': use results or hits"))),
+        };
+        let srs = match self.get("SRSNAME") {
+            Some(s) => SpelledCrs::parse(s).map_err(|e| WfsError::invalid("SRSNAME", e.to_string()))?,
+            None => SpelledCrs::storage(),
+        };
+        let bbox = self.get("BBOX").map(parse_bbox).transpose()?;
+        let format = match self.get("OUTPUTFORMAT").map(|f| f.to_ascii_lowercase().replace(' ', "")) {
+            None => OutputFormat::Gml32,
+            Some(f) if f.contains("json") => OutputFormat::Json,
+            Some(f) if f.contains("gml/3.2") || f.contains("version=3.2") || f == "gml32" => OutputFormat::Gml32,
+            Some(f) => return Err(WfsError::invalid("OUTPUTFORMAT", format!("'{f}' is not offered"))),
+        };
+        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format })
+    }
+}
+
+/// `minx,miny,maxx,maxy[,crs]` in the CRS's wire axis order (default: the storage CRS).
+fn parse_bbox(v: &str) -> Result<(BBox, Crs), WfsError> {
+    let parts: Vec<&str> = v.split(',').map(str::trim).collect();
+    let (nums, crs) = match parts.len() {
+        4 => (&parts[..], SpelledCrs::storage()),
+        5 => (&parts[..4], SpelledCrs::parse(parts[4]).map_err(|e| WfsError::invalid("BBOX", e.to_string()))?),
+        _ => return Err(WfsError::invalid("BBOX", "expected minx,miny,maxx,maxy[,crs]")),
+    };
+    let b = BBox::parse(&nums.join(",")).map_err(|e| WfsError::invalid("BBOX", e.to_string()))?;
+    let b = match crs.order {
+        AxisOrder::EastNorth => b,
+        AxisOrder::NorthEast => BBox { minx: b.miny, miny: b.minx, maxx: b.maxy, maxy: b.maxx },
+    };
+    Ok((b, crs.crs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kvp(pairs: &[(&str, &str)]) -> Kvp {
+        Kvp::new(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn axis_order_follows_the_crs_spelling() {
+        let urn = kvp(&[("typenames", "fjord:byer"), ("bbox", "59.9,10.7,60.0,10.8,urn:ogc:def:crs:EPSG::4326")]);
+        let (b, c) = urn.get_feature(100).unwrap().bbox.unwrap();
+        assert_eq!((b.to_array(), c), ([10.7, 59.9, 10.8, 60.0], Crs::Epsg(4326)));
+        let old = kvp(&[("TYPENAME", "byer"), ("BBOX", "10.7,59.9,10.8,60.0,EPSG:4326")]);
+        assert_eq!(old.get_feature(100).unwrap().bbox.unwrap().0.to_array(), [10.7, 59.9, 10.8, 60.0]);
+        let srs =
+            kvp(&[("TYPENAMES", "byer"), ("SRSNAME", "urn:ogc:def:crs:EPSG::4326")]).get_feature(100).unwrap().srs;
+        assert_eq!(srs.order, AxisOrder::NorthEast);
+    }
+
+    #[test]
+    fn refusals_name_code_and_locator() {
+        let e = kvp(&[("REQUEST", "GetFeature")]).operation().unwrap_err();
+        assert_eq!((e.code, e.locator.as_str()), ("MissingParameterValue", "SERVICE"));
+        let e = kvp(&[("SERVICE", "WFS"), ("REQUEST", "Transaction")]).operation().unwrap_err();
+        assert_eq!(e.code, "OperationNotSupported");
+        let e = kvp(&[("TYPENAMES", "byer"), ("COUNT", "-1")]).get_feature(100).unwrap_err();
+        assert_eq!((e.code, e.locator.as_str()), ("InvalidParameterValue", "COUNT"));
+        assert_eq!(kvp(&[]).get_feature(100).unwrap_err().locator, "TYPENAMES");
+        assert_eq!(kvp(&[("TYPENAMES", "a"), ("BBOX", "1,2,3")]).get_feature(100).unwrap_err().locator, "BBOX");
+        assert_eq!(kvp(&[("TYPENAMES", "a"), ("COUNT", "5000")]).get_feature(100).unwrap().count, 100);
+    }
+}

@@ -1,0 +1,170 @@
+//! WFS 2.0 by KVP: capabilities, schema, features in GML 3.2 and GeoJSON, paging, axis
+//! order pinned with a known point in Oslo, OWS exceptions, and GDAL's WFS driver.
+
+mod common;
+use common::{fixture, ok, root, Server};
+use serde_json::Value;
+use std::process::Command;
+
+fn seeded() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
+    let pts = fixture("points.geojson");
+    ok(dir.path(), &["ingest", pts.to_str().unwrap(), "--dataset", "byer", "--org", "kartverket"]);
+    let server = Server::start(dir.path());
+    (dir, server)
+}
+
+fn xml(s: &Server, query: &str, status: u16) -> String {
+    let (code, ct, body) = s.get(&format!("/wfs?{query}"));
+    assert_eq!(code, status, "{query}: {body}");
+    assert!(ct.contains("xml"), "{query}: {ct}");
+    body
+}
+
+/// The one number after `<gml:pos>` pairs of the first feature.
+fn first_pos(body: &str) -> (f64, f64) {
+    let at = body.find("<gml:pos>").expect("a point") + 9;
+    let end = at + body[at..].find('<').unwrap();
+    let v: Vec<f64> = body[at..end].split_whitespace().map(|n| n.parse().unwrap()).collect();
+    (v[0], v[1])
+}
+
+#[test]
+fn capabilities_schema_and_features() {
+    let (_dir, s) = seeded();
+    let caps = xml(&s, "SERVICE=WFS&REQUEST=GetCapabilities", 200);
+    for name in ["fjord:fylker", "fjord:kommuner", "fjord:fjelltopper", "fjord:byer"] {
+        assert!(caps.contains(&format!("<wfs:Name>{name}</wfs:Name>")), "{name}");
+    }
+    assert!(caps.contains("<ows:WGS84BoundingBox>") && caps.contains("urn:ogc:def:crs:EPSG::4326"));
+    assert!(caps.contains("ImplementsResultPaging\"><ows:NoValues/><ows:DefaultValue>TRUE"));
+
+    let xsd = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=fjord:fylker", 200);
+    assert!(xsd.contains("name=\"fylkesnummer\" type=\"xsd:string\"") && xsd.contains("gml:MultiSurfacePropertyType"));
+
+    let hits = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fylker&RESULTTYPE=hits", 200);
+    assert!(hits.contains("numberMatched=\"15\"") && hits.contains("numberReturned=\"0\""), "{hits}");
+
+    let page = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fylker&COUNT=4&STARTINDEX=12", 200);
+    assert!(page.contains("numberMatched=\"15\"") && page.contains("numberReturned=\"3\""));
+    assert_eq!(page.matches("<wfs:member>").count(), 3);
+    let first = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fylker&COUNT=4", 200);
+    assert!(first.contains(" next=\"") && first.contains("STARTINDEX=4"), "paging link");
+    assert!(first.contains("srsName=\"urn:ogc:def:crs:EPSG::25833\""));
+
+    let json = s.json("/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:kommuner&OUTPUTFORMAT=application/json&COUNT=100", 200);
+    assert_eq!(json["numberMatched"], 28);
+    assert_eq!(json["features"].as_array().unwrap().len(), 28);
+}
+
+#[test]
+fn axis_order_is_pinned_with_a_point_in_oslo() {
+    let (_dir, s) = seeded();
+    let src: Value = serde_json::from_str(&std::fs::read_to_string(fixture("points.geojson")).unwrap()).unwrap();
+    let oslo = src["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["name"] == "Oslo")
+        .expect("Oslo in the fixture");
+    let (lon, lat) =
+        (oslo["geometry"]["coordinates"][0].as_f64().unwrap(), oslo["geometry"]["coordinates"][1].as_f64().unwrap());
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-7;
+
+    // WFS 2.0 URN: lat/lon, in the bbox and in the answer
+    let q = format!(
+        "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:byer&SRSNAME=urn:ogc:def:crs:EPSG::4326&BBOX={},{},{},{},urn:ogc:def:crs:EPSG::4326",
+        lat - 0.01, lon - 0.01, lat + 0.01, lon + 0.01
+    );
+    let body = xml(&s, &q, 200);
+    assert!(body.contains("numberMatched=\"1\""), "{body}");
+    let (a, b) = first_pos(&body);
+    assert!(near(a, lat) && near(b, lon), "urn 4326 must be lat/lon: {a} {b}");
+
+    // the WFS 1.x spelling EPSG:4326: lon/lat
+    let q = format!(
+        "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:byer&SRSNAME=EPSG:4326&BBOX={},{},{},{},EPSG:4326",
+        lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01
+    );
+    let body = xml(&s, &q, 200);
+    assert!(body.contains("numberMatched=\"1\""), "{body}");
+    let (a, b) = first_pos(&body);
+    assert!(near(a, lon) && near(b, lat), "EPSG:4326 must be lon/lat: {a} {b}");
+
+    // the default: EPSG:25833 easting/northing
+    let body = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:byer&COUNT=100", 200);
+    assert!(body.contains("<gml:pos>2"), "UTM33 eastings of southern Norway start with 1-6 hundred thousand: {body}");
+}
+
+#[test]
+fn refusals_are_ows_exception_reports() {
+    let (_dir, s) = seeded();
+    for (query, code, locator) in [
+        ("REQUEST=GetFeature&TYPENAMES=fylker", "MissingParameterValue", "SERVICE"),
+        ("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature", "MissingParameterValue", "TYPENAMES"),
+        ("SERVICE=WFS&REQUEST=Transaction", "OperationNotSupported", "Transaction"),
+        ("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:nope", "InvalidParameterValue", "TYPENAMES"),
+        ("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fylker&COUNT=x", "InvalidParameterValue", "COUNT"),
+        ("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fylker&BBOX=1,2,3", "InvalidParameterValue", "BBOX"),
+        (
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fylker&SRSNAME=EPSG:999999",
+            "InvalidParameterValue",
+            "SRSNAME",
+        ),
+        (
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fylker&OUTPUTFORMAT=shape-zip",
+            "InvalidParameterValue",
+            "OUTPUTFORMAT",
+        ),
+    ] {
+        let body = xml(&s, query, 400);
+        assert!(body.contains("<ows:ExceptionReport"), "{query}: {body}");
+        assert!(body.contains(&format!("exceptionCode=\"{code}\"")), "{query}: {body}");
+        assert!(body.contains(&format!("locator=\"{locator}\"")), "{query}: {body}");
+    }
+}
+
+#[test]
+fn gdal_reads_and_copies_through_wfs() {
+    let (dir, s) = seeded();
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        println!("SKIPPED: ogrinfo is not installed (just deps installs gdal-bin)");
+        return;
+    }
+    let url = format!("WFS:{}/wfs", s.base);
+    let out = Command::new("ogrinfo").args(["-ro", "-so", "-al", &url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    for (layer, count) in [("fjord:fjelltopper", 30), ("fjord:fylker", 15), ("fjord:kommuner", 28)] {
+        let at = text.find(&format!("Layer name: {layer}")).unwrap_or_else(|| panic!("{layer} missing:\n{text}"));
+        assert!(text[at..].contains(&format!("Feature Count: {count}")), "{layer}:\n{}", &text[at..]);
+        assert!(text[at..].contains("Extent: ("), "{layer} extent");
+    }
+
+    let copy = dir.path().join("copy.geojson");
+    let out = Command::new("ogr2ogr")
+        .args(["-f", "GeoJSON", "-t_srs", "EPSG:4326", "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=10"])
+        .args([copy.to_str().unwrap(), &url, "fjord:fjelltopper"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let copied: Value = serde_json::from_str(&std::fs::read_to_string(&copy).unwrap()).unwrap();
+    let original: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("datasets/fjelltopper/fjelltopper.geojson")).unwrap(),
+    )
+    .unwrap();
+    let (a, b) = (original["features"].as_array().unwrap(), copied["features"].as_array().unwrap());
+    assert_eq!(a.len(), b.len());
+    for f in a {
+        let name = &f["properties"]["navn"];
+        let g = b.iter().find(|g| &g["properties"]["navn"] == name).unwrap_or_else(|| panic!("{name} missing"));
+        assert_eq!(f["properties"]["hoyde_m"], g["properties"]["hoyde_m"], "{name}");
+        assert_eq!(f["properties"]["kommune"], g["properties"]["kommune"], "{name}");
+        for i in 0..2 {
+            let (p, q) =
+                (f["geometry"]["coordinates"][i].as_f64().unwrap(), g["geometry"]["coordinates"][i].as_f64().unwrap());
+            assert!((p - q).abs() < 1e-8, "{name}: {p} vs {q} (1e-8 degrees is about 1 mm)");
+        }
+    }
+}

@@ -23,8 +23,9 @@ deps:
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
     fi
-    # the OpenAPI validator the interoperability tests run against /ogcapi/api
+    # real clients the interoperability tests use: OWSLib, and the OpenAPI validator for /ogcapi/api
     python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
+    python3 -c 'import owslib' 2>/dev/null || python3 -m pip install --quiet owslib
 
 # Build the release binary
 build: deps

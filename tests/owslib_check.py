@@ -1,0 +1,73 @@
+"""OWSLib, a real client, against a running fjord.
+Usage: owslib_check.py BASE_URL   (e.g. http://127.0.0.1:8080)
+Prints one line per check and closes with 'owslib: N passed, N failed'; exit 1 on any failure."""
+import sys
+
+from owslib.ogcapi.features import Features
+from owslib.wfs import WebFeatureService
+
+BASE = sys.argv[1]
+OSLO_UTM = (230000, 6620000, 300000, 6690000)  # EPSG:25833, around Oslo
+OSLO_LL = [10.6, 59.8, 10.9, 60.0]  # CRS84
+results = []
+
+
+def check(name, fn):
+    try:
+        detail = fn()
+        results.append(True)
+        print(f"PASS {name}: {detail}")
+    except Exception as e:  # noqa: BLE001 - report every failure and go on
+        results.append(False)
+        print(f"FAIL {name}: {type(e).__name__}: {str(e)[:300]}")
+
+
+def wfs_capabilities():
+    w = WebFeatureService(f"{BASE}/wfs", version="2.0.0", timeout=30)
+    names = sorted(w.contents)
+    assert "fjord:kommuner" in names, names
+    box = w.contents["fjord:kommuner"].boundingBoxWGS84
+    assert 9 < box[0] < box[2] < 13 and 58 < box[1] < box[3] < 61, box
+    return f"{len(names)} feature types, kommuner WGS84 box {tuple(round(v, 2) for v in box)}"
+
+
+def wfs_getfeature_bbox():
+    w = WebFeatureService(f"{BASE}/wfs", version="2.0.0", timeout=30)
+    r = w.getfeature(typename=["fjord:kommuner"], bbox=OSLO_UTM + ("urn:ogc:def:crs:EPSG::25833",), maxfeatures=100)
+    gml = r.read()
+    gml = gml.decode() if isinstance(gml, bytes) else gml
+    assert "<wfs:FeatureCollection" in gml and "Oslo" in gml, gml[:300]
+    n = gml.count("<wfs:member>")
+    assert n >= 1, n
+    return f"GetFeature bbox -> {n} features in GML 3.2"
+
+
+def oapif_collections():
+    f = Features(f"{BASE}/ogcapi", timeout=30)
+    ids = [c["id"] for c in f.collections()["collections"]]
+    assert {"fylker", "kommuner", "fjelltopper"} <= set(ids), ids
+    return f"{len(ids)} collections"
+
+
+def oapif_items_bbox():
+    f = Features(f"{BASE}/ogcapi", timeout=30)
+    fc = f.collection_items("kommuner", bbox=OSLO_LL, limit=100)
+    names = [x["properties"]["navn"] for x in fc["features"]]
+    assert "Oslo" in names and fc["numberMatched"] == len(names), (names, fc["numberMatched"])
+    return f"items?bbox -> {len(names)} features"
+
+
+def oapif_items_filter():
+    f = Features(f"{BASE}/ogcapi", timeout=30)
+    fc = f.collection_items("fjelltopper", kommune="Lom", limit=100)
+    assert fc["numberMatched"] >= 2 and all(x["properties"]["kommune"] == "Lom" for x in fc["features"]), fc
+    return f"items?kommune=Lom -> {fc['numberMatched']} features"
+
+
+check("WFS 2.0 capabilities", wfs_capabilities)
+check("WFS 2.0 GetFeature bbox", wfs_getfeature_bbox)
+check("OGC API collections", oapif_collections)
+check("OGC API items bbox", oapif_items_bbox)
+check("OGC API items property filter", oapif_items_filter)
+print(f"owslib: {sum(results)} passed, {len(results) - sum(results)} failed")
+sys.exit(0 if all(results) else 1)

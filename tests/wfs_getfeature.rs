@@ -59,6 +59,48 @@ fn capabilities_schema_and_features() {
 }
 
 #[test]
+fn stored_queries_property_names_and_values() {
+    let (_dir, s) = seeded();
+    let list = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=ListStoredQueries", 200);
+    assert!(list.contains("urn:ogc:def:query:OGC-WFS::GetFeatureById"));
+    let desc = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeStoredQueries", 200);
+    assert!(desc.contains("<wfs:Parameter name=\"ID\""));
+
+    // the gml:id of a feature in a collection fetches that feature alone
+    let page = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fylker&COUNT=1", 200);
+    let at = page.find("<fjord:fylker gml:id=\"").unwrap() + 22;
+    let id = &page[at..at + page[at..].find('"').unwrap()];
+    let one = xml(&s, &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=urn:ogc:def:query:OGC-WFS::GetFeatureById&ID={id}"), 200);
+    assert!(one.contains(&format!("gml:id=\"{id}\"")) && !one.contains("FeatureCollection"), "{one}");
+    let missing = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=urn:ogc:def:query:OGC-WFS::GetFeatureById&ID=fylker.999999", 404);
+    assert!(missing.contains("exceptionCode=\"NotFound\""));
+
+    // PROPERTYNAME: only what is named; the geometry only when named
+    let names =
+        xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fylker&PROPERTYNAME=fjord:navn", 200);
+    assert!(
+        names.contains("<fjord:navn>")
+            && !names.contains("<fjord:fylkesnummer>")
+            && !names.contains("<gml:MultiSurface")
+    );
+    let with_geom = xml(
+        &s,
+        "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fylker&PROPERTYNAME=navn,geometry&COUNT=1",
+        200,
+    );
+    assert!(with_geom.contains("<gml:MultiSurface"));
+    xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fylker&PROPERTYNAME=colour", 400);
+
+    let values = xml(
+        &s,
+        "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetPropertyValue&TYPENAMES=fjord:kommuner&VALUEREFERENCE=navn&COUNT=100",
+        200,
+    );
+    assert!(values.contains("<wfs:ValueCollection") && values.contains("numberMatched=\"28\""));
+    assert!(values.contains("<wfs:member>Oslo</wfs:member>") && values.contains("<wfs:member>Bærum</wfs:member>"));
+}
+
+#[test]
 fn axis_order_is_pinned_with_a_point_in_oslo() {
     let (_dir, s) = seeded();
     let src: Value = serde_json::from_str(&std::fs::read_to_string(fixture("points.geojson")).unwrap()).unwrap();

@@ -22,7 +22,14 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
          <ows:Fees>NONE</ows:Fees><ows:AccessConstraints>NONE</ows:AccessConstraints></ows:ServiceIdentification>\
          <ows:OperationsMetadata>"
     );
-    for op in ["GetCapabilities", "DescribeFeatureType", "GetFeature"] {
+    for op in [
+        "GetCapabilities",
+        "DescribeFeatureType",
+        "GetFeature",
+        "GetPropertyValue",
+        "ListStoredQueries",
+        "DescribeStoredQueries",
+    ] {
         let _ = write!(
             x,
             "<ows:Operation name=\"{op}\"><ows:DCP><ows:HTTP><ows:Get xlink:href=\"{href}?\"/></ows:HTTP></ows:DCP></ows:Operation>"

@@ -1,6 +1,8 @@
-//! WFS 2.0.0 over the store: GetCapabilities, DescribeFeatureType and GetFeature by KVP
-//! (TYPENAMES, BBOX with its CRS, COUNT, STARTINDEX, SRSNAME, RESULTTYPE, OUTPUTFORMAT
-//! GML 3.2 or GeoJSON). Refusals are OWS ExceptionReports with code and locator.
+//! WFS 2.0.0 over the store, by KVP: GetCapabilities, DescribeFeatureType, GetFeature
+//! (TYPENAMES, BBOX with its CRS, COUNT, STARTINDEX, SRSNAME, RESULTTYPE, PROPERTYNAME,
+//! OUTPUTFORMAT GML 3.2 or GeoJSON, and the GetFeatureById stored query),
+//! GetPropertyValue, ListStoredQueries and DescribeStoredQueries. Refusals are OWS
+//! ExceptionReports with code and locator.
 //!
 //! Axis order by the book: URN and URI CRS names follow the EPSG definition
 //! (`urn:ogc:def:crs:EPSG::4326` is lat/lon), the WFS 1.x style `EPSG:4326` is lon/lat.
@@ -9,8 +11,9 @@ mod capabilities;
 mod gml;
 mod request;
 mod service;
+mod stored_queries;
 
-pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs};
+pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs, GET_FEATURE_BY_ID};
 
 use crate::features::Api;
 use crate::reply::Reply;
@@ -56,6 +59,11 @@ impl WfsError {
             locator: op.into(),
             text: format!("{op} is not supported"),
         }
+    }
+
+    /// 404 NotFound for a feature id that does not exist.
+    pub fn not_found(id: &str) -> WfsError {
+        WfsError { status: 404, code: "NotFound", locator: "ID".into(), text: format!("no feature '{id}'") }
     }
 
     /// 401 for a feature type that is not open.
@@ -110,5 +118,12 @@ pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Repl
         Operation::GetCapabilities => capabilities::capabilities(api, base),
         Operation::DescribeFeatureType => service::describe_feature_type(api, &kvp),
         Operation::GetFeature => service::get_feature(api, base, &kvp.get_feature(api.max_limit)?),
+        Operation::GetPropertyValue => {
+            let reference = kvp.get("VALUEREFERENCE").ok_or_else(|| WfsError::missing("VALUEREFERENCE"))?;
+            let reference = reference.rsplit(':').next().unwrap_or(reference).to_string();
+            service::get_property_value(api, &kvp.get_feature(api.max_limit)?, &reference)
+        }
+        Operation::ListStoredQueries => Ok(stored_queries::list()),
+        Operation::DescribeStoredQueries => Ok(stored_queries::describe()),
     }
 }

@@ -13,7 +13,16 @@ pub enum Operation {
     DescribeFeatureType,
     /// features
     GetFeature,
+    /// the values of one property
+    GetPropertyValue,
+    /// the stored queries offered
+    ListStoredQueries,
+    /// their parameters
+    DescribeStoredQueries,
 }
+
+/// The one stored query every WFS 2.0 offers.
+pub const GET_FEATURE_BY_ID: &str = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
 
 /// An output CRS or bbox CRS with the axis order its spelling implies: the URN and URI
 /// forms follow the EPSG definition (lat/lon for EPSG:4326), the `EPSG:n` form of WFS
@@ -74,6 +83,10 @@ pub struct GetFeature {
     pub hits: bool,
     /// the encoding
     pub format: OutputFormat,
+    /// only these properties (PROPERTYNAME; the geometry only when named); all when `None`
+    pub properties: Option<Vec<String>>,
+    /// the GetFeatureById stored query: just this feature id
+    pub by_id: Option<u64>,
 }
 
 /// The request's parameters with upper-cased keys.
@@ -101,6 +114,9 @@ impl Kvp {
             Some("getcapabilities") => Ok(Operation::GetCapabilities),
             Some("describefeaturetype") => Ok(Operation::DescribeFeatureType),
             Some("getfeature") => Ok(Operation::GetFeature),
+            Some("getpropertyvalue") => Ok(Operation::GetPropertyValue),
+            Some("liststoredqueries") => Ok(Operation::ListStoredQueries),
+            Some("describestoredqueries") => Ok(Operation::DescribeStoredQueries),
             Some(_) => Err(WfsError::not_supported(self.get("REQUEST").unwrap_or(""))),
             None => Err(WfsError::missing("REQUEST")),
         }
@@ -121,12 +137,27 @@ impl Kvp {
                 return Err(WfsError::invalid("VERSION", format!("GetFeature is served in version 2.0.0, not {v}")));
             }
         }
-        let names = self.type_names();
-        let type_name = match names.as_slice() {
-            [] => return Err(WfsError::missing("TYPENAMES")),
-            [one] => one.clone(),
-            _ => return Err(WfsError::invalid("TYPENAMES", "one feature type per request")),
+        let (type_name, by_id) = match self.get("STOREDQUERY_ID") {
+            Some(q) if q.eq_ignore_ascii_case(GET_FEATURE_BY_ID) => {
+                let id = self.get("ID").ok_or_else(|| WfsError::missing("ID"))?;
+                // feature ids are `type.fid`, as gml:id prints them
+                let (t, n) = id.rsplit_once('.').ok_or_else(|| WfsError::not_found(id))?;
+                let fid = n.parse().map_err(|_| WfsError::not_found(id))?;
+                (t.rsplit(':').next().unwrap_or(t).to_string(), Some(fid))
+            }
+            Some(q) => return Err(WfsError::invalid("STOREDQUERY_ID", format!("no stored query '{q}'"))),
+            None => {
+                let names = self.type_names();
+                match names.as_slice() {
+                    [] => return Err(WfsError::missing("TYPENAMES")),
+                    [one] => (one.clone(), None),
+                    _ => return Err(WfsError::invalid("TYPENAMES", "one feature type per request")),
+                }
+            }
         };
+        let properties = self
+            .get("PROPERTYNAME")
+            .map(|v| v.split(',').map(|p| p.trim().rsplit(':').next().unwrap_or("").to_string()).collect());
         let number = |key: &str| -> Result<Option<usize>, WfsError> {
             self.get(key)
                 .map(|v| {
@@ -152,7 +183,7 @@ impl Kvp {
             Some(f) if f.contains("gml/3.2") || f.contains("version=3.2") || f == "gml32" => OutputFormat::Gml32,
             Some(f) => return Err(WfsError::invalid("OUTPUTFORMAT", format!("'{f}' is not offered"))),
         };
-        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format })
+        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format, properties, by_id })
     }
 }
 

@@ -7,7 +7,7 @@ use crate::features::encode::{wire_geometry, write_feature};
 use crate::features::Api;
 use crate::reply::Reply;
 use fjord_core::{transform, FieldType, GeometryKind, Schema, Value, STORAGE_CRS};
-use fjord_store::{FeatureSource, Query};
+use fjord_store::{Feature, FeatureSource, Query};
 use quick_xml::escape::escape;
 use std::fmt::Write;
 
@@ -97,6 +97,53 @@ fn xml_value(v: &Value) -> Option<String> {
     }
 }
 
+/// The schema fields PROPERTYNAME asks for (all when absent), and whether the geometry
+/// is among them.
+fn selected(schema: &Schema, q: &GetFeature) -> Result<(Vec<usize>, bool), WfsError> {
+    let Some(names) = &q.properties else { return Ok(((0..schema.fields.len()).collect(), true)) };
+    let geom = geometry_name(schema);
+    let mut fields = Vec::new();
+    for n in names.iter().filter(|n| n.as_str() != geom) {
+        let i = schema
+            .fields
+            .iter()
+            .position(|f| ncname(&f.name) == *n || f.name == *n)
+            .ok_or_else(|| WfsError::invalid("PROPERTYNAME", format!("no property '{n}'")))?;
+        fields.push(i);
+    }
+    Ok((fields, names.iter().any(|n| n == geom)))
+}
+
+/// One feature as its GML element (`fjord:<type>` with gml:id `<type>.<fid>`).
+fn gml_feature(
+    x: &mut String,
+    f: &Feature,
+    schema: &Schema,
+    sel: &(Vec<usize>, bool),
+    q: &GetFeature,
+    ns: &str,
+) -> Result<(), WfsError> {
+    let name = &q.type_name;
+    let _ = write!(x, "<fjord:{name}{ns} gml:id=\"{name}.{}\">", f.id);
+    if sel.1 {
+        let geom = geometry_name(schema);
+        let g = wire_geometry(f, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
+        let _ = write!(x, "<fjord:{geom}>");
+        gml::geometry(x, &g, &format!("{name}.{}.geom", f.id), &escape(&q.srs.name));
+        let _ = write!(x, "</fjord:{geom}>");
+    }
+    for &i in &sel.0 {
+        if let Some(text) = f.values.get(i).and_then(xml_value) {
+            let tag = ncname(&schema.fields[i].name);
+            let _ = write!(x, "<fjord:{tag}>{text}</fjord:{tag}>");
+        }
+    }
+    let _ = write!(x, "</fjord:{name}>");
+    Ok(())
+}
+
+const WFS_NS: &str = "xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" xmlns:gml=\"http://www.opengis.net/gml/3.2\"";
+
 /// `REQUEST=GetFeature`
 pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsError> {
     let (slug, record) = api.readable(&q.type_name)?;
@@ -108,6 +155,38 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
     }
     let layer = api.store.layer(&slug)?;
     let schema = layer.schema();
+    let sel = selected(schema, q)?;
+    let etag = record.version.map(|v| format!("\"{}-{v}\"", q.type_name));
+    if let Some(fid) = q.by_id {
+        // GetFeatureById answers the feature itself, not a collection
+        let id = format!("{}.{fid}", q.type_name);
+        let f = layer.item(fid, None)?.ok_or_else(|| WfsError::not_found(&id))?;
+        let reply = match q.format {
+            OutputFormat::Json => {
+                let mut out = Vec::with_capacity(1024);
+                write_feature(&mut out, &f, schema, &sel.0, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
+                Reply { content_type: "application/geo+json", headers: Vec::new(), etag, body: out }
+            }
+            OutputFormat::Gml32 => {
+                let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+                gml_feature(
+                    &mut x,
+                    &f,
+                    schema,
+                    &sel,
+                    q,
+                    &format!(" xmlns:fjord=\"{NAMESPACE}\" xmlns:gml=\"http://www.opengis.net/gml/3.2\""),
+                )?;
+                Reply {
+                    content_type: "application/gml+xml; version=3.2",
+                    headers: Vec::new(),
+                    etag,
+                    body: x.into_bytes(),
+                }
+            }
+        };
+        return Ok(reply);
+    }
     let bbox = q
         .bbox
         .map(|(b, crs)| transform::transform_bbox(crs, STORAGE_CRS, &b))
@@ -117,43 +196,41 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
     let page = layer.items(&Query { bbox, properties: None, limit: Some(limit), offset: q.start })?;
     let returned = page.features.len();
     let more = !q.hits && q.start + returned < page.number_matched as usize;
-    let etag = record.version.map(|v| format!("\"{}-{v}\"", q.type_name));
     let reply = match q.format {
         OutputFormat::Json => {
-            let all: Vec<usize> = (0..schema.fields.len()).collect();
             let mut out = Vec::with_capacity(256 + returned * 512);
-            out.extend_from_slice(format!("{{\"type\":\"FeatureCollection\",\"numberMatched\":{},\"numberReturned\":{returned},\"features\":[", page.number_matched).as_bytes());
+            out.extend_from_slice(
+                format!("{{\"type\":\"FeatureCollection\",\"numberMatched\":{},\"numberReturned\":{returned},\"features\":[", page.number_matched)
+                    .as_bytes(),
+            );
             for (n, f) in page.features.iter().enumerate() {
                 if n > 0 {
                     out.push(b',');
                 }
-                write_feature(&mut out, f, schema, &all, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
+                write_feature(&mut out, f, schema, &sel.0, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
             }
             out.extend_from_slice(b"]}");
             Reply { content_type: "application/json", headers: Vec::new(), etag, body: out }
         }
         OutputFormat::Gml32 => {
             let name = &q.type_name;
-            let srs = escape(&q.srs.name).into_owned();
             let next = if more {
-                format!(
-                    " next=\"{}\"",
-                    escape(format!(
-                        "{base}?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:{name}&SRSNAME={}&COUNT={}&STARTINDEX={}{}",
-                        q.srs.name,
-                        q.count,
-                        q.start + q.count,
-                        q.bbox.map(|_| format!("&BBOX={}", bbox_param(q))).unwrap_or_default()
-                    ))
-                )
+                let url = format!(
+                    "{base}?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:{name}&SRSNAME={}&COUNT={}&STARTINDEX={}{}{}",
+                    q.srs.name,
+                    q.count,
+                    q.start + q.count,
+                    q.bbox.map(|_| format!("&BBOX={}", bbox_param(q))).unwrap_or_default(),
+                    q.properties.as_ref().map(|p| format!("&PROPERTYNAME={}", p.join(","))).unwrap_or_default(),
+                );
+                format!(" next=\"{}\"", escape(url))
             } else {
                 String::new()
             };
             let mut x = String::with_capacity(512 + returned * 1024);
             let _ = write!(
                 x,
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:FeatureCollection xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" \
-                 xmlns:gml=\"http://www.opengis.net/gml/3.2\" xmlns:fjord=\"{NAMESPACE}\" \
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:FeatureCollection {WFS_NS} xmlns:fjord=\"{NAMESPACE}\" \
                  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
                  xsi:schemaLocation=\"http://www.opengis.net/wfs/2.0 http://schemas.opengis.net/wfs/2.0/wfs.xsd {NAMESPACE} {}\" \
                  numberMatched=\"{}\" numberReturned=\"{returned}\" timeStamp=\"{}\"{next}>",
@@ -161,25 +238,46 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
                 page.number_matched,
                 fjord_core::now_rfc3339()
             );
-            let geom = geometry_name(schema);
             for f in &page.features {
-                let g = wire_geometry(f, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
-                let _ = write!(x, "<wfs:member><fjord:{name} gml:id=\"{name}.{}\"><fjord:{geom}>", f.id);
-                gml::geometry(&mut x, &g, &format!("{name}.{}.geom", f.id), &srs);
-                let _ = write!(x, "</fjord:{geom}>");
-                for (field, v) in schema.fields.iter().zip(&f.values) {
-                    if let Some(text) = xml_value(v) {
-                        let tag = ncname(&field.name);
-                        let _ = write!(x, "<fjord:{tag}>{text}</fjord:{tag}>");
-                    }
-                }
-                let _ = write!(x, "</fjord:{name}></wfs:member>");
+                x.push_str("<wfs:member>");
+                gml_feature(&mut x, f, schema, &sel, q, "")?;
+                x.push_str("</wfs:member>");
             }
             x.push_str("</wfs:FeatureCollection>");
             Reply { content_type: "application/gml+xml; version=3.2", headers: Vec::new(), etag, body: x.into_bytes() }
         }
     };
     Ok(reply)
+}
+
+/// `REQUEST=GetPropertyValue&VALUEREFERENCE=prop`: the values of one property of the
+/// features a GetFeature would return, as a wfs:ValueCollection.
+pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<Reply, WfsError> {
+    let (slug, _) = api.readable(&q.type_name)?;
+    let layer = api.store.layer(&slug)?;
+    let schema = layer.schema();
+    let i = schema
+        .fields
+        .iter()
+        .position(|f| ncname(&f.name) == reference || f.name == reference)
+        .ok_or_else(|| WfsError::invalid("VALUEREFERENCE", format!("no property '{reference}'")))?;
+    let bbox = q
+        .bbox
+        .map(|(b, crs)| transform::transform_bbox(crs, STORAGE_CRS, &b))
+        .transpose()
+        .map_err(|e| WfsError::invalid("BBOX", e.to_string()))?;
+    let page = layer.items(&Query { bbox, properties: Some(vec![i]), limit: Some(q.count), offset: q.start })?;
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:ValueCollection {WFS_NS} xmlns:fjord=\"{NAMESPACE}\" numberMatched=\"{}\" numberReturned=\"{}\" timeStamp=\"{}\">",
+        page.number_matched,
+        page.features.len(),
+        fjord_core::now_rfc3339()
+    );
+    for f in &page.features {
+        let _ = write!(x, "<wfs:member>{}</wfs:member>", f.values.first().and_then(xml_value).unwrap_or_default());
+    }
+    x.push_str("</wfs:ValueCollection>");
+    Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: x.into_bytes() })
 }
 
 /// The BBOX of a request as a KVP value again (storage order, with its CRS URN).

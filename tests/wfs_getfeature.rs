@@ -68,7 +68,8 @@ fn stored_queries_property_names_and_values() {
 
     // the gml:id of a feature in a collection fetches that feature alone
     let page = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fylker&COUNT=1", 200);
-    let at = page.find("<fjord:fylker gml:id=\"").unwrap() + 22;
+    let open = "<fjord:fylker gml:id=\"";
+    let at = page.find(open).unwrap() + open.len();
     let id = &page[at..at + page[at..].find('"').unwrap()];
     let one = xml(&s, &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=urn:ogc:def:query:OGC-WFS::GetFeatureById&ID={id}"), 200);
     assert!(one.contains(&format!("gml:id=\"{id}\"")) && !one.contains("FeatureCollection"), "{one}");
@@ -98,6 +99,85 @@ fn stored_queries_property_names_and_values() {
     );
     assert!(values.contains("<wfs:ValueCollection") && values.contains("numberMatched=\"28\""));
     assert!(values.contains("<wfs:member>Oslo</wfs:member>") && values.contains("<wfs:member>Bærum</wfs:member>"));
+}
+
+/// Percent-encode a KVP value.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn fes_filters_select_exactly() {
+    let (_dir, s) = seeded();
+    let src: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("datasets/fjelltopper/fjelltopper.geojson")).unwrap(),
+    )
+    .unwrap();
+    let over = src["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["hoyde_m"].as_i64().unwrap() > 2300)
+        .count();
+    let gt = r#"<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:PropertyIsGreaterThan><fes:ValueReference>hoyde_m</fes:ValueReference><fes:Literal>2300</fes:Literal></fes:PropertyIsGreaterThan></fes:Filter>"#;
+    let body = xml(
+        &s,
+        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}", enc(gt)),
+        200,
+    );
+    assert!(body.contains(&format!("numberMatched=\"{over}\"")), "expected {over}: {body}");
+
+    // a LIKE and a lat/lon box around Jotunheimen, combined
+    let both = r#"<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0" xmlns:gml="http://www.opengis.net/gml/3.2"><fes:And>
+        <fes:PropertyIsLike wildCard="*" singleChar="." escapeChar="!"><fes:ValueReference>navn</fes:ValueReference><fes:Literal>Gald*</fes:Literal></fes:PropertyIsLike>
+        <fes:BBOX><fes:ValueReference>geometry</fes:ValueReference><gml:Envelope srsName="urn:ogc:def:crs:EPSG::4326"><gml:lowerCorner>61.4 8.0</gml:lowerCorner><gml:upperCorner>61.8 8.6</gml:upperCorner></gml:Envelope></fes:BBOX>
+        </fes:And></fes:Filter>"#;
+    let body = xml(
+        &s,
+        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}", enc(both)),
+        200,
+    );
+    assert!(body.contains("numberMatched=\"1\"") && body.contains("Galdhøpiggen"), "{body}");
+    let open = "<fjord:fjelltopper gml:id=\"";
+    let at = body.find(open).unwrap() + open.len();
+    let id = &body[at..at + body[at..].find('"').unwrap()];
+
+    let by_rid = xml(
+        &s,
+        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&RESOURCEID={id}"),
+        200,
+    );
+    assert!(by_rid.contains("numberMatched=\"1\"") && by_rid.contains("Galdhøpiggen"));
+
+    let broken = xml(
+        &s,
+        &format!(
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}",
+            enc("<Filter><And>")
+        ),
+        400,
+    );
+    assert!(broken.contains("OperationParsingFailed") && broken.contains("locator=\"FILTER\""));
+    let unknown = r#"<Filter><PropertyIsEqualTo><ValueReference>colour</ValueReference><Literal>red</Literal></PropertyIsEqualTo></Filter>"#;
+    let body = xml(
+        &s,
+        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}", enc(unknown)),
+        400,
+    );
+    assert!(body.contains("no property") && body.contains("colour"), "{body}");
+    xml(
+        &s,
+        &format!(
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&BBOX=1,2,3,4&FILTER={}",
+            enc(gt)
+        ),
+        400,
+    );
 }
 
 #[test]

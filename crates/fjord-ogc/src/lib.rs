@@ -9,6 +9,7 @@
 
 mod error;
 pub mod features;
+pub mod filter;
 mod reply;
 pub mod wfs;
 

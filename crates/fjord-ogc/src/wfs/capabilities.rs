@@ -39,7 +39,7 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
         "<ows:Parameter name=\"version\"><ows:AllowedValues><ows:Value>2.0.0</ows:Value></ows:AllowedValues></ows:Parameter>",
     );
     for (name, value) in [
-        ("ImplementsBasicWFS", "FALSE"),
+        ("ImplementsBasicWFS", "TRUE"),
         ("ImplementsSimpleWFS", "TRUE"),
         ("ImplementsResultPaging", "TRUE"),
         ("KVPEncoding", "TRUE"),
@@ -80,17 +80,50 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
         }
         x.push_str("</wfs:FeatureType>");
     }
-    x.push_str(
-        "</wfs:FeatureTypeList><fes:Filter_Capabilities><fes:Conformance>\
-         <fes:Constraint name=\"ImplementsQuery\"><ows:NoValues/><ows:DefaultValue>TRUE</ows:DefaultValue></fes:Constraint>\
-         <fes:Constraint name=\"ImplementsAdHocQuery\"><ows:NoValues/><ows:DefaultValue>TRUE</ows:DefaultValue></fes:Constraint>\
-         <fes:Constraint name=\"ImplementsMinSpatialFilter\"><ows:NoValues/><ows:DefaultValue>TRUE</ows:DefaultValue></fes:Constraint>\
-         <fes:Constraint name=\"ImplementsSpatialFilter\"><ows:NoValues/><ows:DefaultValue>FALSE</ows:DefaultValue></fes:Constraint>\
-         <fes:Constraint name=\"ImplementsFunctions\"><ows:NoValues/><ows:DefaultValue>FALSE</ows:DefaultValue></fes:Constraint>\
-         <fes:Constraint name=\"ImplementsSorting\"><ows:NoValues/><ows:DefaultValue>FALSE</ows:DefaultValue></fes:Constraint>\
-         </fes:Conformance><fes:Spatial_Capabilities><fes:GeometryOperands><fes:GeometryOperand name=\"gml:Envelope\"/></fes:GeometryOperands>\
-         <fes:SpatialOperators><fes:SpatialOperator name=\"BBOX\"/></fes:SpatialOperators></fes:Spatial_Capabilities>\
-         </fes:Filter_Capabilities></wfs:WFS_Capabilities>",
-    );
+    x.push_str("</wfs:FeatureTypeList><fes:Filter_Capabilities><fes:Conformance>");
+    for (name, value) in [
+        ("ImplementsQuery", "TRUE"),
+        ("ImplementsAdHocQuery", "TRUE"),
+        ("ImplementsFunctions", "FALSE"),
+        ("ImplementsResourceId", "TRUE"),
+        ("ImplementsMinStandardFilter", "TRUE"),
+        ("ImplementsStandardFilter", "TRUE"),
+        ("ImplementsMinSpatialFilter", "TRUE"),
+        ("ImplementsSpatialFilter", "TRUE"),
+        ("ImplementsMinTemporalFilter", "FALSE"),
+        ("ImplementsTemporalFilter", "FALSE"),
+        ("ImplementsVersionNav", "FALSE"),
+        ("ImplementsSorting", "FALSE"),
+        ("ImplementsExtendedOperators", "FALSE"),
+    ] {
+        let _ = write!(
+            x,
+            "<fes:Constraint name=\"{name}\"><ows:NoValues/><ows:DefaultValue>{value}</ows:DefaultValue></fes:Constraint>"
+        );
+    }
+    x.push_str("</fes:Conformance><fes:Id_Capabilities><fes:ResourceIdentifier name=\"fes:ResourceId\"/></fes:Id_Capabilities>");
+    x.push_str("<fes:Scalar_Capabilities><fes:LogicalOperators/><fes:ComparisonOperators>");
+    for op in [
+        "EqualTo",
+        "NotEqualTo",
+        "LessThan",
+        "GreaterThan",
+        "LessThanOrEqualTo",
+        "GreaterThanOrEqualTo",
+        "Like",
+        "Null",
+        "Between",
+    ] {
+        let _ = write!(x, "<fes:ComparisonOperator name=\"PropertyIs{op}\"/>");
+    }
+    x.push_str("</fes:ComparisonOperators></fes:Scalar_Capabilities><fes:Spatial_Capabilities><fes:GeometryOperands>");
+    for g in ["Envelope", "Point", "LineString", "Polygon"] {
+        let _ = write!(x, "<fes:GeometryOperand name=\"gml:{g}\"/>");
+    }
+    x.push_str("</fes:GeometryOperands><fes:SpatialOperators>");
+    for op in ["BBOX", "Intersects", "Within", "Contains", "Disjoint"] {
+        let _ = write!(x, "<fes:SpatialOperator name=\"{op}\"/>");
+    }
+    x.push_str("</fes:SpatialOperators></fes:Spatial_Capabilities></fes:Filter_Capabilities></wfs:WFS_Capabilities>");
     Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: x.into_bytes() })
 }

@@ -87,6 +87,9 @@ pub struct GetFeature {
     pub properties: Option<Vec<String>>,
     /// the GetFeatureById stored query: just this feature id
     pub by_id: Option<u64>,
+    /// a FES 2.0 filter (FILTER), or RESOURCEID turned into one, still to be parsed
+    /// against the feature type's schema
+    pub filter: Option<String>,
 }
 
 /// The request's parameters with upper-cased keys.
@@ -183,7 +186,23 @@ impl Kvp {
             Some(f) if f.contains("gml/3.2") || f.contains("version=3.2") || f == "gml32" => OutputFormat::Gml32,
             Some(f) => return Err(WfsError::invalid("OUTPUTFORMAT", format!("'{f}' is not offered"))),
         };
-        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format, properties, by_id })
+        let filter = match (self.get("FILTER"), self.get("RESOURCEID")) {
+            (Some(_), Some(_)) => {
+                return Err(WfsError::invalid("RESOURCEID", "FILTER and RESOURCEID exclude each other"))
+            }
+            (Some(f), None) => Some(f.to_string()),
+            (None, Some(ids)) => Some(format!(
+                "<Filter>{}</Filter>",
+                ids.split(',')
+                    .map(|id| format!("<ResourceId rid=\"{}\"/>", quick_xml::escape::escape(id.trim())))
+                    .collect::<String>()
+            )),
+            (None, None) => None,
+        };
+        if filter.is_some() && bbox.is_some() {
+            return Err(WfsError::invalid("BBOX", "BBOX and FILTER exclude each other; put the box in the filter"));
+        }
+        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format, properties, by_id, filter })
     }
 }
 

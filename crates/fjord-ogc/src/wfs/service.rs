@@ -5,9 +5,10 @@ use super::request::{GetFeature, Kvp, OutputFormat};
 use super::{WfsError, NAMESPACE};
 use crate::features::encode::{wire_geometry, write_feature};
 use crate::features::Api;
+use crate::filter::parse_fes;
 use crate::reply::Reply;
 use fjord_core::{transform, FieldType, GeometryKind, Schema, Value, STORAGE_CRS};
-use fjord_store::{Feature, FeatureSource, Query};
+use fjord_store::{Feature, FeatureSource, FgbLayer, Query};
 use quick_xml::escape::escape;
 use std::fmt::Write;
 
@@ -144,6 +145,40 @@ fn gml_feature(
 
 const WFS_NS: &str = "xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" xmlns:gml=\"http://www.opengis.net/gml/3.2\"";
 
+/// The features a GetFeature (or GetPropertyValue) selects: its BBOX or FILTER, paged.
+fn select(
+    layer: &FgbLayer,
+    schema: &Schema,
+    q: &GetFeature,
+    properties: Option<Vec<usize>>,
+    limit: usize,
+) -> Result<fjord_store::Page, WfsError> {
+    let mut bbox = q
+        .bbox
+        .map(|(b, crs)| transform::transform_bbox(crs, STORAGE_CRS, &b))
+        .transpose()
+        .map_err(|e| WfsError::invalid("BBOX", e.to_string()))?;
+    let filter = match &q.filter {
+        None => None,
+        Some(xml) => {
+            let names = [geometry_name(schema), "geometry"];
+            let f = parse_fes(xml, schema, &names, &q.type_name).map_err(|e| WfsError {
+                status: 400,
+                code: "OperationParsingFailed",
+                locator: "FILTER".into(),
+                text: e,
+            })?;
+            bbox = f.bbox_hint();
+            Some(f)
+        }
+    };
+    let query = Query { bbox, properties, limit: Some(limit), offset: q.start };
+    Ok(match filter {
+        None => layer.items(&query)?,
+        Some(f) => layer.items_where(&query, &|feature: &Feature| f.eval(feature))?,
+    })
+}
+
 /// `REQUEST=GetFeature`
 pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsError> {
     let (slug, record) = api.readable(&q.type_name)?;
@@ -187,13 +222,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
         };
         return Ok(reply);
     }
-    let bbox = q
-        .bbox
-        .map(|(b, crs)| transform::transform_bbox(crs, STORAGE_CRS, &b))
-        .transpose()
-        .map_err(|e| WfsError::invalid("BBOX", e.to_string()))?;
-    let limit = if q.hits { 0 } else { q.count };
-    let page = layer.items(&Query { bbox, properties: None, limit: Some(limit), offset: q.start })?;
+    let page = select(&layer, schema, q, None, if q.hits { 0 } else { q.count })?;
     let returned = page.features.len();
     let more = !q.hits && q.start + returned < page.number_matched as usize;
     let reply = match q.format {
@@ -222,7 +251,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
                     q.start + q.count,
                     q.bbox.map(|_| format!("&BBOX={}", bbox_param(q))).unwrap_or_default(),
                     q.properties.as_ref().map(|p| format!("&PROPERTYNAME={}", p.join(","))).unwrap_or_default(),
-                );
+                ) + &q.filter.as_ref().map(|f| format!("&FILTER={}", percent(f))).unwrap_or_default();
                 format!(" next=\"{}\"", escape(url))
             } else {
                 String::new()
@@ -261,12 +290,7 @@ pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<
         .iter()
         .position(|f| ncname(&f.name) == reference || f.name == reference)
         .ok_or_else(|| WfsError::invalid("VALUEREFERENCE", format!("no property '{reference}'")))?;
-    let bbox = q
-        .bbox
-        .map(|(b, crs)| transform::transform_bbox(crs, STORAGE_CRS, &b))
-        .transpose()
-        .map_err(|e| WfsError::invalid("BBOX", e.to_string()))?;
-    let page = layer.items(&Query { bbox, properties: Some(vec![i]), limit: Some(q.count), offset: q.start })?;
+    let page = select(&layer, schema, q, Some(vec![i]), q.count)?;
     let mut x = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:ValueCollection {WFS_NS} xmlns:fjord=\"{NAMESPACE}\" numberMatched=\"{}\" numberReturned=\"{}\" timeStamp=\"{}\">",
         page.number_matched,
@@ -278,6 +302,16 @@ pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<
     }
     x.push_str("</wfs:ValueCollection>");
     Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: x.into_bytes() })
+}
+
+/// Percent-encode a query value (RFC 3986 unreserved characters pass).
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The BBOX of a request as a KVP value again (storage order, with its CRS URN).

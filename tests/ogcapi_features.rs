@@ -2,7 +2,8 @@
 //! our own HTTP checks and by GDAL's OAPIF driver (ogrinfo, ogr2ogr).
 
 mod common;
-use common::{ok, root, Server};
+use common::{ok, root, sample, summits_over, Server};
+use fjord_core::url::encode_component;
 use serde_json::Value;
 use std::process::Command;
 
@@ -11,12 +12,6 @@ fn seeded() -> (tempfile::TempDir, Server) {
     ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
     let server = Server::start(dir.path());
     (dir, server)
-}
-
-/// The source GeoJSON of a sample dataset.
-fn source(name: &str) -> Value {
-    let text = std::fs::read_to_string(root().join(format!("datasets/{name}/{name}.geojson"))).unwrap();
-    serde_json::from_str(&text).unwrap()
 }
 
 #[test]
@@ -64,7 +59,7 @@ fn resources_answer_by_the_book() {
     assert!(a["features"].as_array().unwrap().iter().any(|f| f["properties"]["navn"] == "Oslo"));
 
     // output CRS: a summit at its known place, lon/lat in CRS84, lat/lon in EPSG:4326
-    let src = source("fjelltopper");
+    let src = sample("fjelltopper");
     let galdh = src["features"].as_array().unwrap().iter().find(|f| f["properties"]["navn"] == "Galdhøpiggen").unwrap();
     let (lon, lat) =
         (galdh["geometry"]["coordinates"][0].as_f64().unwrap(), galdh["geometry"]["coordinates"][1].as_f64().unwrap());
@@ -100,6 +95,30 @@ fn resources_answer_by_the_book() {
     assert_eq!(lom["numberMatched"].as_u64().unwrap() as usize, in_lom);
     let next = lom["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").unwrap();
     assert!(next["href"].as_str().unwrap().contains("kommune=Lom"));
+
+    // CQL2 filters (Part 3), text and JSON, with exact counts
+    let over = summits_over(2300);
+    let r = s.json("/ogcapi/collections/fjelltopper/items?filter=hoyde_m%20%3E%202300&limit=100", 200);
+    assert_eq!(r["numberMatched"].as_u64().unwrap() as usize, over);
+    let r = s.json(
+        "/ogcapi/collections/fjelltopper/items?filter=navn%20LIKE%20%27Gald%25%27%20AND%20S_INTERSECTS(geometry,BBOX(8,61.5,8.5,61.8))",
+        200,
+    );
+    assert_eq!(r["numberMatched"], 1);
+    assert_eq!(r["features"][0]["properties"]["navn"], "Galdhøpiggen");
+    let json = r#"{"op":"=","args":[{"property":"kommune"},"Lom"]}"#;
+    let r = s.json(
+        &format!(
+            "/ogcapi/collections/fjelltopper/items?filter-lang=cql2-json&limit=100&filter={}",
+            encode_component(json)
+        ),
+        200,
+    );
+    assert_eq!(r["numberMatched"].as_u64().unwrap() as usize, in_lom);
+    let bad = s.json("/ogcapi/collections/fjelltopper/items?filter=colour%20%3D%201", 400);
+    assert!(bad["description"].as_str().unwrap().contains("colour"), "{bad}");
+    let bad = s.json("/ogcapi/collections/fjelltopper/items?filter=hoyde_m%20%3E", 400);
+    assert!(bad["description"].as_str().unwrap().contains("malformed"), "{bad}");
 
     // HTML for a browser, JSON problems for bad requests
     let (status, ct, html) = s.get("/ogcapi/collections/fylker/items?f=html");
@@ -184,7 +203,7 @@ fn gdal_reads_and_copies_through_oapif() {
     let out = ogr2ogr.args(["-f", "GeoJSON", copy.to_str().unwrap(), &url, "kommuner"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let copied: Value = serde_json::from_str(&std::fs::read_to_string(&copy).unwrap()).unwrap();
-    let original = source("kommuner");
+    let original = sample("kommuner");
     let (a, b) = (original["features"].as_array().unwrap(), copied["features"].as_array().unwrap());
     assert_eq!(a.len(), b.len());
     for f in a {

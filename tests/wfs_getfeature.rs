@@ -2,7 +2,8 @@
 //! order pinned with a known point in Oslo, OWS exceptions, and GDAL's WFS driver.
 
 mod common;
-use common::{fixture, ok, root, Server};
+use common::{fixture, ok, root, summits_over, Server};
+use fjord_core::url::encode_component;
 use serde_json::Value;
 use std::process::Command;
 
@@ -101,33 +102,17 @@ fn stored_queries_property_names_and_values() {
     assert!(values.contains("<wfs:member>Oslo</wfs:member>") && values.contains("<wfs:member>Bærum</wfs:member>"));
 }
 
-/// Percent-encode a KVP value.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[test]
 fn fes_filters_select_exactly() {
     let (_dir, s) = seeded();
-    let src: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("datasets/fjelltopper/fjelltopper.geojson")).unwrap(),
-    )
-    .unwrap();
-    let over = src["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["properties"]["hoyde_m"].as_i64().unwrap() > 2300)
-        .count();
+    let over = summits_over(2300);
     let gt = r#"<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:PropertyIsGreaterThan><fes:ValueReference>hoyde_m</fes:ValueReference><fes:Literal>2300</fes:Literal></fes:PropertyIsGreaterThan></fes:Filter>"#;
     let body = xml(
         &s,
-        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}", enc(gt)),
+        &format!(
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}",
+            encode_component(gt)
+        ),
         200,
     );
     assert!(body.contains(&format!("numberMatched=\"{over}\"")), "expected {over}: {body}");
@@ -139,7 +124,10 @@ fn fes_filters_select_exactly() {
         </fes:And></fes:Filter>"#;
     let body = xml(
         &s,
-        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}", enc(both)),
+        &format!(
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}",
+            encode_component(both)
+        ),
         200,
     );
     assert!(body.contains("numberMatched=\"1\"") && body.contains("Galdhøpiggen"), "{body}");
@@ -158,7 +146,7 @@ fn fes_filters_select_exactly() {
         &s,
         &format!(
             "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}",
-            enc("<Filter><And>")
+            encode_component("<Filter><And>")
         ),
         400,
     );
@@ -166,7 +154,10 @@ fn fes_filters_select_exactly() {
     let unknown = r#"<Filter><PropertyIsEqualTo><ValueReference>colour</ValueReference><Literal>red</Literal></PropertyIsEqualTo></Filter>"#;
     let body = xml(
         &s,
-        &format!("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}", enc(unknown)),
+        &format!(
+            "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&FILTER={}",
+            encode_component(unknown)
+        ),
         400,
     );
     assert!(body.contains("no property") && body.contains("colour"), "{body}");
@@ -174,7 +165,7 @@ fn fes_filters_select_exactly() {
         &s,
         &format!(
             "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&BBOX=1,2,3,4&FILTER={}",
-            enc(gt)
+            encode_component(gt)
         ),
         400,
     );

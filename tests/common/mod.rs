@@ -16,6 +16,22 @@ pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
 }
 
+/// A sample dataset's source GeoJSON (`datasets/NAME/NAME.geojson`).
+pub fn sample(name: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join(format!("datasets/{name}/{name}.geojson"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// How many sample summits are higher than `metres`.
+pub fn summits_over(metres: i64) -> usize {
+    sample("fjelltopper")["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["hoyde_m"].as_i64().unwrap() > metres)
+        .count()
+}
+
 /// A `fjord` command on `data`.
 pub fn fjord(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_fjord"));

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod time;
 pub mod tms;
 pub mod transform;
+pub mod url;
 
 pub use bbox::BBox;
 pub use crs::{AxisOrder, Crs};

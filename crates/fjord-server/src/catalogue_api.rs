@@ -5,6 +5,7 @@ use crate::problem::Problem;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use fjord_catalogue::{GeoBox, SearchQuery, SearchResult};
+use fjord_core::url::encode_component;
 use fjord_core::BBox;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -69,7 +70,8 @@ pub async fn search(
             params.iter().filter(|(k, _)| *k != "offset").map(|(k, v)| (k.clone(), v.clone())).collect();
         p.sort();
         p.push(("offset".into(), offset.to_string()));
-        let qs: Vec<String> = p.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        let qs: Vec<String> =
+            p.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
         json!({ "rel": rel, "type": "application/json", "href": format!("/api/catalogue/search?{}", qs.join("&")) })
     };
     let mut links = Vec::new();
@@ -82,16 +84,6 @@ pub async fn search(
     let mut body = serde_json::to_value(&result).map_err(Problem::internal)?;
     body["links"] = Value::Array(links);
     Ok(Json(body))
-}
-
-/// Percent-encode a query component (RFC 3986 unreserved characters pass).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `GET /api/catalogue/records/{uuid}`
@@ -124,6 +116,5 @@ mod tests {
         let ok = parse_search(&p(&[("q", " høyde "), ("bbox", "4,57,31,72"), ("limit", "5")]), 100).unwrap();
         assert_eq!(ok.q.as_deref(), Some("høyde"));
         assert_eq!(ok.limit, 5);
-        assert_eq!(encode("høy de"), "h%C3%B8y%20de");
     }
 }

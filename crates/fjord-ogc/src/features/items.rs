@@ -5,6 +5,7 @@ use super::request::ItemsRequest;
 use super::Api;
 use crate::error::OgcError;
 use crate::reply::{Format, Reply};
+use fjord_core::url::encode_component;
 use fjord_core::{transform, Value, STORAGE_CRS};
 use fjord_store::{Feature, FeatureSource, Query};
 
@@ -13,21 +14,11 @@ fn page_href(base: &str, params: &[(String, String)], offset: usize, f: &str) ->
     let mut qs: Vec<String> = params
         .iter()
         .filter(|(k, _)| k != "offset" && k != "f")
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
         .collect();
     qs.push(format!("offset={offset}"));
     qs.push(format!("f={f}"));
     format!("{base}?{}", qs.join("&"))
-}
-
-/// Percent-encode a query component (RFC 3986 unreserved characters pass).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn html_value(v: &Value) -> String {
@@ -46,12 +37,11 @@ pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Res
     let schema = layer.schema();
     let req = ItemsRequest::parse(params, api.max_limit, &api.crs, schema)?;
     let bbox = req.bbox.map(|b| transform::transform_bbox(req.bbox_crs, STORAGE_CRS, &b)).transpose()?;
+    // a spatial filter narrows the R-tree search when no bbox does
+    let bbox = bbox.or_else(|| req.filter.as_ref().and_then(|f| f.bbox_hint()));
     let query = Query { bbox, properties: None, limit: Some(req.limit), offset: req.offset };
-    let found = if req.equals.is_empty() {
-        layer.items(&query)?
-    } else {
-        layer.items_where(&query, &|f: &Feature| req.keeps(&f.values))?
-    };
+    let found =
+        if req.filters() { layer.items_where(&query, &|f: &Feature| req.keeps(f))? } else { layer.items(&query)? };
     let href = format!("{}/collections/{id}/items", api.base);
     let returned = found.features.len();
     let mut links = vec![

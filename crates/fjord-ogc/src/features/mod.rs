@@ -3,7 +3,8 @@
 //! Resources: landing page, `/api` (OpenAPI 3.0), `/conformance`, `/collections`, `/collections/{id}`,
 //! `/collections/{id}/items` (`bbox`, `bbox-crs`, `crs`, `limit`, `offset`, `f`) and
 //! `/collections/{id}/items/{featureId}`, and `/collections/{id}/queryables` (the
-//! properties usable as `property=value` filters), each as JSON and HTML. Collections are the
+//! properties usable as `property=value` filters and in CQL2 `filter`s, Part 3), each as
+//! JSON and HTML. Collections are the
 //! store's datasets whose catalogue record is open; the others answer 401.
 
 mod collections;

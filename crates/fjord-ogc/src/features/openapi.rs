@@ -56,6 +56,17 @@ pub fn document(api: &Api) -> Value {
             json!({ "type": "integer", "minimum": 1, "maximum": api.max_limit, "default": 10 }),
         ),
         param("offset", "features to skip", json!({ "type": "integer", "minimum": 0, "default": 0 })),
+        param("filter", "a CQL2 filter on the queryables", json!({ "type": "string" })),
+        param(
+            "filter-lang",
+            "the encoding of filter",
+            json!({ "type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text" }),
+        ),
+        param(
+            "filter-crs",
+            "the CRS of geometries in filter",
+            json!({ "type": "string", "format": "uri", "enum": crs }),
+        ),
         f.clone(),
     ];
     let geo = ["application/geo+json", "text/html"];

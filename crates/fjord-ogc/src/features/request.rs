@@ -1,7 +1,9 @@
 //! Parsing and checking the query of `/collections/{id}/items`.
 
 use crate::error::OgcError;
+use crate::filter::{parse_cql2, Cql2Lang, Filter};
 use fjord_core::{AxisOrder, BBox, Crs, FieldType, Schema, Value};
+use fjord_store::Feature;
 
 /// A checked items request. The bbox is already in x = east order.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,10 +20,12 @@ pub struct ItemsRequest {
     pub offset: usize,
     /// `property=value` filters: schema field index and the value it must equal
     pub equals: Vec<(usize, Value)>,
+    /// a CQL2 `filter` (Part 3)
+    pub filter: Option<Filter>,
 }
 
 /// Parameters the items resource knows.
-const KNOWN: [&str; 6] = ["bbox", "bbox-crs", "crs", "limit", "offset", "f"];
+const KNOWN: [&str; 9] = ["bbox", "bbox-crs", "crs", "limit", "offset", "f", "filter", "filter-lang", "filter-crs"];
 
 fn supported(name: &str, value: &str, crs: &[Crs]) -> Result<Crs, OgcError> {
     let c = Crs::parse(value).map_err(|e| OgcError::invalid(format!("{name}: {e}")))?;
@@ -77,12 +81,36 @@ impl ItemsRequest {
                 Some(b)
             }
         };
-        Ok(ItemsRequest { bbox, bbox_crs, crs: out, limit: limit.min(max_limit), offset, equals })
+        let filter = match get("filter") {
+            None => None,
+            Some(text) => {
+                let lang = match get("filter-lang").unwrap_or("cql2-text") {
+                    "cql2-text" => Cql2Lang::Text,
+                    "cql2-json" => Cql2Lang::Json,
+                    other => {
+                        return Err(OgcError::invalid(format!("filter-lang '{other}': use cql2-text or cql2-json")))
+                    }
+                };
+                let filter_crs = get("filter-crs").map_or(Ok(Crs::Crs84), |v| supported("filter-crs", v, crs))?;
+                Some(
+                    parse_cql2(text, lang, schema, filter_crs)
+                        .map_err(|e| OgcError::invalid(format!("filter: {e}")))?,
+                )
+            }
+        };
+        Ok(ItemsRequest { bbox, bbox_crs, crs: out, limit: limit.min(max_limit), offset, equals, filter })
     }
 
-    /// Whether a feature (all fields, schema order) passes the `property=value` filters.
-    pub fn keeps(&self, values: &[Value]) -> bool {
-        self.equals.iter().all(|(i, want)| values.get(*i) == Some(want))
+    /// Whether the request filters on attributes (beyond the bbox).
+    pub fn filters(&self) -> bool {
+        !self.equals.is_empty() || self.filter.is_some()
+    }
+
+    /// Whether a feature (all fields, schema order) passes the `property=value` filters
+    /// and the CQL2 filter.
+    pub fn keeps(&self, f: &Feature) -> bool {
+        self.equals.iter().all(|(i, want)| f.values.get(*i) == Some(want))
+            && self.filter.as_ref().is_none_or(|x| x.eval(f))
     }
 }
 
@@ -105,17 +133,9 @@ mod tests {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
-    const CRS: [Crs; 3] = [Crs::Crs84, Crs::Epsg(4326), Crs::Epsg(25833)];
+    use crate::filter::summits as schema;
 
-    fn schema() -> Schema {
-        Schema {
-            geometry: fjord_core::GeometryKind::Point,
-            fields: vec![
-                fjord_core::Field::new("navn", FieldType::String),
-                fjord_core::Field::new("hoyde_m", FieldType::Integer),
-            ],
-        }
-    }
+    const CRS: [Crs; 3] = [Crs::Crs84, Crs::Epsg(4326), Crs::Epsg(25833)];
 
     #[test]
     fn defaults_caps_and_axis_order() {
@@ -132,8 +152,16 @@ mod tests {
         assert_eq!(r.bbox.unwrap().to_array(), [10.0, 59.5, 11.5, 60.3]);
         let r =
             ItemsRequest::parse(&p(&[("hoyde_m", "2469"), ("navn", "Galdhøpiggen")]), 1000, &CRS, &schema()).unwrap();
-        assert!(r.keeps(&[Value::Text("Galdhøpiggen".into()), Value::Int(2469)]));
-        assert!(!r.keeps(&[Value::Text("Glittertind".into()), Value::Int(2469)]));
+        let feature = |name: &str| Feature {
+            id: 1,
+            geometry: geo_types::Geometry::Point(geo_types::point!(x: 0.0, y: 0.0)),
+            values: vec![Value::Text(name.into()), Value::Int(2469)],
+        };
+        assert!(r.keeps(&feature("Galdhøpiggen")));
+        assert!(!r.keeps(&feature("Glittertind")));
+        let r =
+            ItemsRequest::parse(&p(&[("filter", "hoyde_m > 2400 AND navn LIKE 'G%'")]), 1000, &CRS, &schema()).unwrap();
+        assert!(r.keeps(&feature("Galdhøpiggen")) && r.filters());
     }
 
     #[test]
@@ -148,6 +176,9 @@ mod tests {
             vec![("bbox-crs", "nonsense")],
             vec![("colour", "red")],
             vec![("hoyde_m", "high")],
+            vec![("filter", "colour = 'red'")],
+            vec![("filter", "hoyde_m >")],
+            vec![("filter", "hoyde_m > 1"), ("filter-lang", "ecql")],
         ] {
             let e = ItemsRequest::parse(&p(&bad), 1000, &CRS, &schema()).unwrap_err();
             assert_eq!(e.status, 400, "{bad:?}");

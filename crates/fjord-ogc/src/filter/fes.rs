@@ -275,16 +275,10 @@ pub fn parse_fes(xml: &str, schema: &Schema, geometry_names: &[&str], type_name:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fjord_core::{Field, GeometryKind, Value};
+    use crate::filter::summits as schema;
+    use fjord_core::Value;
     use fjord_store::Feature;
     use geo_types::point;
-
-    fn schema() -> Schema {
-        Schema {
-            geometry: GeometryKind::Point,
-            fields: vec![Field::new("navn", FieldType::String), Field::new("hoyde_m", FieldType::Integer)],
-        }
-    }
 
     fn parse(xml: &str) -> Result<Filter, String> {
         parse_fes(xml, &schema(), &["geometry"], "fjelltopper")

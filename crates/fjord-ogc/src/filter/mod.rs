@@ -2,10 +2,12 @@
 //! Part 3) will too. A [`Filter`] is checked against the schema when it is built, so
 //! evaluating it against a feature cannot fail.
 
+mod cql2;
 mod eval;
 mod fes;
 mod like;
 
+pub use self::cql2::{parse_cql2, Cql2Lang};
 pub use fes::parse_fes;
 
 use geo_types::Geometry;
@@ -113,4 +115,14 @@ pub enum Filter {
     },
     /// the feature's id is one of these
     ResourceId(Vec<u64>),
+}
+
+/// The schema the filter tests share: summits with a name and a height.
+#[cfg(test)]
+pub(crate) fn summits() -> fjord_core::Schema {
+    use fjord_core::{Field, FieldType, GeometryKind, Schema};
+    Schema {
+        geometry: GeometryKind::Point,
+        fields: vec![Field::new("navn", FieldType::String), Field::new("hoyde_m", FieldType::Integer)],
+    }
 }

@@ -7,6 +7,7 @@ use crate::features::encode::{wire_geometry, write_feature};
 use crate::features::Api;
 use crate::filter::parse_fes;
 use crate::reply::Reply;
+use fjord_core::url::encode_component;
 use fjord_core::{transform, FieldType, GeometryKind, Schema, Value, STORAGE_CRS};
 use fjord_store::{Feature, FeatureSource, FgbLayer, Query};
 use quick_xml::escape::escape;
@@ -251,7 +252,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
                     q.start + q.count,
                     q.bbox.map(|_| format!("&BBOX={}", bbox_param(q))).unwrap_or_default(),
                     q.properties.as_ref().map(|p| format!("&PROPERTYNAME={}", p.join(","))).unwrap_or_default(),
-                ) + &q.filter.as_ref().map(|f| format!("&FILTER={}", percent(f))).unwrap_or_default();
+                ) + &q.filter.as_ref().map(|f| format!("&FILTER={}", encode_component(f))).unwrap_or_default();
                 format!(" next=\"{}\"", escape(url))
             } else {
                 String::new()
@@ -302,16 +303,6 @@ pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<
     }
     x.push_str("</wfs:ValueCollection>");
     Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: x.into_bytes() })
-}
-
-/// Percent-encode a query value (RFC 3986 unreserved characters pass).
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The BBOX of a request as a KVP value again (storage order, with its CRS URN).

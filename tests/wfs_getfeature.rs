@@ -93,6 +93,18 @@ fn stored_queries_property_names_and_values() {
     assert!(with_geom.contains("<gml:MultiSurface"));
     xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fylker&PROPERTYNAME=colour", 400);
 
+    // SORTBY: descending heights, paged
+    let top = xml(
+        &s,
+        "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&SORTBY=hoyde_m%20DESC&COUNT=2",
+        200,
+    );
+    let first = top.find("Galdhøpiggen").expect("the highest first");
+    let second = top.find("Glittertind").expect("the second highest second");
+    assert!(first < second && top.contains("numberMatched=\"30\"") && top.contains("SORTBY="), "{top}");
+    xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&SORTBY=colour", 400);
+    xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:fjelltopper&SORTBY=navn%20SIDEWAYS", 400);
+
     let values = xml(
         &s,
         "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetPropertyValue&TYPENAMES=fjord:kommuner&VALUEREFERENCE=navn&COUNT=100",

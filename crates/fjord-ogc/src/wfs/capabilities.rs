@@ -93,7 +93,7 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
         ("ImplementsMinTemporalFilter", "FALSE"),
         ("ImplementsTemporalFilter", "FALSE"),
         ("ImplementsVersionNav", "FALSE"),
-        ("ImplementsSorting", "FALSE"),
+        ("ImplementsSorting", "TRUE"),
         ("ImplementsExtendedOperators", "FALSE"),
     ] {
         let _ = write!(

@@ -90,6 +90,8 @@ pub struct GetFeature {
     /// a FES 2.0 filter (FILTER), or RESOURCEID turned into one, still to be parsed
     /// against the feature type's schema
     pub filter: Option<String>,
+    /// SORTBY: property names, each descending or not
+    pub sort: Vec<(String, bool)>,
 }
 
 /// The request's parameters with upper-cased keys.
@@ -202,7 +204,18 @@ impl Kvp {
         if filter.is_some() && bbox.is_some() {
             return Err(WfsError::invalid("BBOX", "BBOX and FILTER exclude each other; put the box in the filter"));
         }
-        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format, properties, by_id, filter })
+        let mut sort = Vec::new();
+        for key in self.get("SORTBY").map(|v| v.split(',').collect::<Vec<_>>()).unwrap_or_default() {
+            let mut words = key.split_whitespace();
+            let name = words.next().ok_or_else(|| WfsError::invalid("SORTBY", "an empty sort key"))?;
+            let desc = match words.next().map(str::to_ascii_uppercase).as_deref() {
+                None | Some("ASC") | Some("A") => false,
+                Some("DESC") | Some("D") => true,
+                Some(other) => return Err(WfsError::invalid("SORTBY", format!("'{other}': use ASC or DESC"))),
+            };
+            sort.push((name.rsplit(':').next().unwrap_or(name).to_string(), desc));
+        }
+        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format, properties, by_id, filter, sort })
     }
 }
 

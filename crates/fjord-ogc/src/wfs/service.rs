@@ -11,6 +11,7 @@ use fjord_core::url::encode_component;
 use fjord_core::{transform, FieldType, GeometryKind, Schema, Value, STORAGE_CRS};
 use fjord_store::{Feature, FeatureSource, FgbLayer, Query};
 use quick_xml::escape::escape;
+use std::cmp::Ordering;
 use std::fmt::Write;
 
 /// The name of the geometry property (moved aside if an attribute already has it).
@@ -173,11 +174,80 @@ fn select(
             Some(f)
         }
     };
+    if !q.sort.is_empty() {
+        return sorted(layer, schema, q, bbox, filter.as_ref(), properties, limit);
+    }
     let query = Query { bbox, properties, limit: Some(limit), offset: q.start };
     Ok(match filter {
         None => layer.items(&query)?,
         Some(f) => layer.items_where(&query, &|feature: &Feature| f.eval(feature))?,
     })
+}
+
+/// Values in sort order: numbers by value, text by code point, nulls last.
+fn order(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Greater,
+        (_, Value::Null) => Ordering::Less,
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (x, y) => {
+            let n = |v: &Value| match v {
+                Value::Int(i) => *i as f64,
+                Value::Real(r) => *r,
+                _ => f64::NAN,
+            };
+            n(x).total_cmp(&n(y))
+        }
+    }
+}
+
+/// SORTBY: every match is read, sorted (stably, so ties keep file order) and paged.
+fn sorted(
+    layer: &FgbLayer,
+    schema: &Schema,
+    q: &GetFeature,
+    bbox: Option<fjord_core::BBox>,
+    filter: Option<&crate::filter::Filter>,
+    properties: Option<Vec<usize>>,
+    limit: usize,
+) -> Result<fjord_store::Page, WfsError> {
+    let keys: Vec<(usize, bool)> = q
+        .sort
+        .iter()
+        .map(|(name, desc)| {
+            schema
+                .fields
+                .iter()
+                .position(|f| ncname(&f.name) == *name || f.name == *name)
+                .map(|i| (i, *desc))
+                .ok_or_else(|| WfsError::invalid("SORTBY", format!("no property '{name}'")))
+        })
+        .collect::<Result<_, _>>()?;
+    let all = Query { bbox, properties: None, limit: None, offset: 0 };
+    let mut page = layer.items_where(&all, &|f: &Feature| filter.is_none_or(|x| x.eval(f)))?;
+    page.features.sort_by(|a, b| {
+        keys.iter()
+            .map(|&(i, desc)| {
+                let o = order(&a.values[i], &b.values[i]);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            })
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
+    });
+    let mut features: Vec<Feature> = page.features.into_iter().skip(q.start).take(limit).collect();
+    if let Some(p) = properties {
+        for f in &mut features {
+            f.values = p.iter().map(|&i| f.values.get(i).cloned().unwrap_or(Value::Null)).collect();
+        }
+    }
+    Ok(fjord_store::Page { features, number_matched: page.number_matched })
 }
 
 /// `REQUEST=GetFeature`
@@ -252,7 +322,8 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
                     q.start + q.count,
                     q.bbox.map(|_| format!("&BBOX={}", bbox_param(q))).unwrap_or_default(),
                     q.properties.as_ref().map(|p| format!("&PROPERTYNAME={}", p.join(","))).unwrap_or_default(),
-                ) + &q.filter.as_ref().map(|f| format!("&FILTER={}", encode_component(f))).unwrap_or_default();
+                ) + &sort_param(q)
+                    + &q.filter.as_ref().map(|f| format!("&FILTER={}", encode_component(f))).unwrap_or_default();
                 format!(" next=\"{}\"", escape(url))
             } else {
                 String::new()
@@ -303,6 +374,15 @@ pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<
     }
     x.push_str("</wfs:ValueCollection>");
     Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: x.into_bytes() })
+}
+
+/// The SORTBY of a request as a KVP parameter again (empty without one).
+fn sort_param(q: &GetFeature) -> String {
+    if q.sort.is_empty() {
+        return String::new();
+    }
+    let keys: Vec<String> = q.sort.iter().map(|(n, d)| format!("{n} {}", if *d { "DESC" } else { "ASC" })).collect();
+    format!("&SORTBY={}", encode_component(&keys.join(",")))
 }
 
 /// The BBOX of a request as a KVP value again (storage order, with its CRS URN).

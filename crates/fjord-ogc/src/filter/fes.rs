@@ -6,7 +6,7 @@
 //! srsName's axis order honoured); ResourceId. Anything else is refused by name.
 
 use super::{CmpOp, Filter, Literal, SpatialOp};
-use fjord_core::{transform, AxisOrder, Crs, FieldType, Schema, STORAGE_CRS};
+use fjord_core::{transform, AxisOrder, FieldType, Schema, STORAGE_CRS};
 use geo_types::{Coord, Geometry, LineString, Point, Polygon, Rect};
 use quick_xml::events::Event;
 
@@ -239,8 +239,9 @@ fn gml_geometry(el: &El) -> Result<Geometry<f64>, String> {
     let text = |name: &str| el.child(name).map(|c| c.text.as_str()).ok_or_else(|| format!("{} needs {name}", el.name));
     let mut g = match el.name.as_str() {
         "Envelope" => {
+            // a box is turned into a polygon so that reprojection bends its edges
             let (lo, hi) = (coords(text("lowerCorner")?, order)?, coords(text("upperCorner")?, order)?);
-            Geometry::Rect(Rect::new(lo[0], hi[0])).to_owned()
+            Geometry::Polygon(Rect::new(lo[0], hi[0]).to_polygon())
         }
         "Point" => Geometry::Point(Point(*coords(text("pos")?, order)?.first().ok_or("empty pos")?)),
         "LineString" => Geometry::LineString(LineString(coords(text("posList")?, order)?)),
@@ -255,13 +256,7 @@ fn gml_geometry(el: &El) -> Result<Geometry<f64>, String> {
         }
         other => return Err(format!("the geometry '{other}' is not supported in filters")),
     };
-    if let Geometry::Rect(r) = g {
-        // a box is densified on reprojection by transforming it as a polygon
-        g = Geometry::Polygon(r.to_polygon());
-    }
-    if spelled.crs != STORAGE_CRS && spelled.crs != Crs::Epsg(0) {
-        transform::transform_geometry(spelled.crs, STORAGE_CRS, &mut g).map_err(|e| e.to_string())?;
-    }
+    transform::transform_geometry(spelled.crs, STORAGE_CRS, &mut g).map_err(|e| e.to_string())?;
     Ok(g)
 }
 

@@ -4,7 +4,6 @@ use crate::error::OgcError;
 use fjord_core::{transform, AxisOrder, Crs, Schema, STORAGE_CRS};
 use fjord_store::Feature;
 use geo_types::Geometry;
-use geozero::GeozeroGeometry;
 use serde_json::{json, Value};
 use std::io::Write;
 
@@ -35,7 +34,7 @@ pub(crate) fn write_feature(
 ) -> Result<(), OgcError> {
     let g = wire_geometry(f, crs, order)?;
     let _ = write!(out, "{{\"type\":\"Feature\",\"id\":{},\"geometry\":", f.id);
-    g.process_geom(&mut geozero::geojson::GeoJsonWriter::new(&mut *out)).map_err(OgcError::internal)?;
+    super::geojson::write_geometry(out, &g);
     out.extend_from_slice(b",\"properties\":{");
     for (n, (&i, v)) in fields.iter().zip(&f.values).enumerate() {
         if n > 0 {

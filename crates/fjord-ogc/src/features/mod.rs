@@ -9,6 +9,7 @@
 
 mod collections;
 pub(crate) mod encode;
+mod geojson;
 mod items;
 mod openapi;
 mod request;

@@ -162,7 +162,7 @@ fn the_openapi_document_validates() {
 
 #[test]
 fn etag_follows_the_dataset_version() {
-    let (_dir, s) = seeded();
+    let (dir, s) = seeded();
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let url = format!("{}/ogcapi/collections/fylker/items?limit=1", s.base);
     let res = agent.get(&url).call().unwrap();
@@ -172,6 +172,15 @@ fn etag_follows_the_dataset_version() {
     assert_eq!(again.status().as_u16(), 304);
     let stale = agent.get(&url).header("If-None-Match", "\"fylker-0\"").call().unwrap();
     assert_eq!(stale.status().as_u16(), 200);
+
+    // a new version published while the server runs: the old tag no longer matches and
+    // the collection reports the new count at once
+    let src = root().join("datasets/kommuner/kommuner.geojson");
+    ok(dir.path(), &["ingest", src.to_str().unwrap(), "--dataset", "fylker", "--org", "kartverket"]);
+    let fresh = agent.get(&url).header("If-None-Match", &etag).call().unwrap();
+    assert_eq!(fresh.status().as_u16(), 200);
+    assert_eq!(fresh.headers().get("etag").unwrap(), "\"fylker-2\"");
+    assert_eq!(s.json("/ogcapi/collections/fylker/items?limit=1", 200)["numberMatched"], 28);
 }
 
 fn gdal(tool: &str) -> Option<Command> {

@@ -29,6 +29,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// permits for blocking store work, one per core
     pub blocking: Arc<tokio::sync::Semaphore>,
+    /// catalogue records of served datasets, per version
+    pub records: Arc<fjord_ogc::features::RecordCache>,
 }
 
 async fn not_found() -> Problem {

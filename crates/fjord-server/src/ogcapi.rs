@@ -25,6 +25,7 @@ pub(crate) fn api(state: &AppState, base: String) -> Api<'_> {
         base,
         max_limit: state.config.limits.max_features_per_page,
         crs: SERVICE_CRS.to_vec(),
+        records: &state.records,
     }
 }
 

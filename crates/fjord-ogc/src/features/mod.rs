@@ -23,6 +23,8 @@ use crate::error::OgcError;
 use fjord_catalogue::{Access, Catalogue, Record};
 use fjord_core::{Crs, Slug};
 use fjord_store::Store;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// What every OGC API – Features request can reach.
 pub struct Api<'a> {
@@ -36,15 +38,45 @@ pub struct Api<'a> {
     pub max_limit: usize,
     /// the CRSs features can be requested in
     pub crs: Vec<Crs>,
+    /// catalogue records by dataset version
+    pub records: &'a RecordCache,
+}
+
+/// The catalogue records of served datasets, kept per dataset version so a feature
+/// request reads the store's `CURRENT` instead of the catalogue. A record is cached only
+/// when it describes the version being served (right after a publish the catalogue may
+/// still be a moment behind).
+#[derive(Default)]
+pub struct RecordCache {
+    map: Mutex<HashMap<Slug, (u32, Arc<Record>)>>,
+}
+
+impl RecordCache {
+    fn get(&self, store: &Store, catalogue: &Catalogue, id: &Slug) -> Result<Option<Arc<Record>>, OgcError> {
+        let Some(served) = store.current_version(id)? else { return Ok(None) };
+        if let Some((v, r)) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            if *v == served {
+                return Ok(Some(Arc::clone(r)));
+            }
+        }
+        let Some(record) = catalogue.by_dataset(id.as_str())? else { return Ok(None) };
+        let record = Arc::new(record);
+        if record.version == Some(served) {
+            self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (served, Arc::clone(&record)));
+        }
+        Ok(Some(record))
+    }
 }
 
 impl Api<'_> {
     /// The record of a collection the caller may read: 404 when unknown, 401 when the
     /// dataset is not open (the identity gateway will let its audience in).
-    pub(crate) fn readable(&self, id: &str) -> Result<(Slug, Record), OgcError> {
+    pub(crate) fn readable(&self, id: &str) -> Result<(Slug, Arc<Record>), OgcError> {
         let slug = Slug::new(id).map_err(|_| OgcError::not_found(format!("no collection '{id}'")))?;
-        let record =
-            self.catalogue.by_dataset(id)?.ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
+        let record = self
+            .records
+            .get(self.store, self.catalogue, &slug)?
+            .ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
         if record.access != Access::Open {
             return Err(OgcError::unauthorized(format!("collection '{id}' is not open; log in to read it")));
         }

@@ -5,7 +5,10 @@
 //! [`Reply`] back.
 //!
 //! - [`features`]: OGC API – Features (Part 1 Core, Part 2 CRS by reference).
-//! - [`wfs`]: WFS 2.0.0 (KVP GetCapabilities, DescribeFeatureType, GetFeature).
+//! - [`features`] also holds Part 3: queryables, `property=value` and CQL2 filters.
+//! - [`wfs`]: WFS 2.0.0 by KVP (capabilities, schema, features, property values, stored
+//!   queries).
+//! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 
 mod error;
 pub mod features;

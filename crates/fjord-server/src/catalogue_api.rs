@@ -54,8 +54,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
 
 /// Run a search off the async runtime (SQLite blocks).
 pub async fn run_search(state: &AppState, q: SearchQuery) -> Result<SearchResult, Problem> {
-    let catalogue = state.catalogue.clone();
-    tokio::task::spawn_blocking(move || catalogue.search(&q)).await.map_err(Problem::internal)?.map_err(Problem::from)
+    state.blocking(move |s| s.catalogue.search(&q)).await.map_err(Problem::internal)?.map_err(Problem::from)
 }
 
 /// `GET /api/catalogue/search?q=&theme=&org=&kind=&bbox=&limit=&offset=`
@@ -88,9 +87,8 @@ pub async fn search(
 
 /// `GET /api/catalogue/records/{uuid}`
 pub async fn record(State(state): State<AppState>, Path(uuid): Path<String>) -> Result<Json<Value>, Problem> {
-    let catalogue = state.catalogue.clone();
     let id = uuid.clone();
-    let record = tokio::task::spawn_blocking(move || catalogue.get(&id)).await.map_err(Problem::internal)??;
+    let record = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {
         Some(r) => Ok(Json(serde_json::to_value(r).map_err(Problem::internal)?)),
         None => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),

@@ -61,13 +61,13 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| StartError::Listen(listen.clone(), e))?;
     let addr = listener.local_addr().map_err(|e| StartError::Listen(listen.clone(), e))?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let blocking = Arc::new(tokio::sync::Semaphore::new(cores));
+    let permits = Arc::new(tokio::sync::Semaphore::new(cores));
     let state = AppState {
         catalogue,
         store,
         config: Arc::new(config),
         metrics: Arc::default(),
-        blocking,
+        permits,
         records: Arc::default(),
     };
     tracing::info!(%addr, "listening on http://{addr}");

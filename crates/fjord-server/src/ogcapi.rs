@@ -80,13 +80,7 @@ async fn run(
         Ok(f) => f,
         Err(e) => return exception(e),
     };
-    // as many store reads at once as there are cores: queued requests wait their turn
-    // (the semaphore is fair) instead of a thread each fighting for the CPU
-    let Ok(_permit) = state.blocking.clone().acquire_owned().await else {
-        return exception(OgcError::internal("the server is shutting down"));
-    };
-    let result = tokio::task::spawn_blocking(move || call(&api(&state, base), f, &params)).await;
-    match result {
+    match state.blocking(move |state| call(&api(state, base), f, &params)).await {
         Ok(Ok(reply)) => send(reply, &headers),
         Ok(Err(e)) => exception(e),
         Err(e) => exception(OgcError::internal(e)),

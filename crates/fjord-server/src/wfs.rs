@@ -25,11 +25,7 @@ pub async fn get(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     let base = base(&headers, "/wfs");
-    let Ok(_permit) = state.blocking.clone().acquire_owned().await else {
-        return exception(WfsError::internal("the server is shutting down"));
-    };
-    let result = tokio::task::spawn_blocking(move || wfs::handle(&api(&state, base.clone()), &base, &params)).await;
-    match result {
+    match state.blocking(move |state| wfs::handle(&api(state, base.clone()), &base, &params)).await {
         Ok(Ok(reply)) => send(reply, &headers),
         Ok(Err(e)) => exception(e),
         Err(e) => exception(WfsError::internal(e)),

@@ -160,6 +160,12 @@ impl Store {
     /// version is published).
     pub fn layer(&self, id: &Slug) -> Result<Arc<FgbLayer>> {
         let v = self.current_version(id)?.ok_or_else(|| Error::DatasetNotFound(id.to_string()))?;
+        self.layer_at(id, v)
+    }
+
+    /// Version `v` of a dataset, opened for queries (the open current version is cached),
+    /// for callers that have already read `CURRENT`.
+    pub fn layer_at(&self, id: &Slug, v: u32) -> Result<Arc<FgbLayer>> {
         if let Some((cv, layer)) = self.open.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
             if *cv == v {
                 return Ok(Arc::clone(layer));

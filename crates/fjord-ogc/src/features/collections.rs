@@ -121,7 +121,7 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
 
 /// `GET /collections/{id}`.
 pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
-    let (_, record) = api.readable(id)?;
+    let (_, _, record) = api.readable(id)?;
     let mut reply = match f {
         Format::Json => Reply::json(&collection_json(api, &record), "application/json"),
         Format::Html => {
@@ -143,8 +143,7 @@ pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
 /// `GET /collections/{id}/queryables`: a JSON Schema of the properties that can be used
 /// as `property=value` filters on the items.
 pub fn queryables(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
-    let (slug, record) = api.readable(id)?;
-    let layer = api.store.layer(&slug)?;
+    let (record, layer) = api.open(id)?;
     let schema = fjord_store::FeatureSource::schema(&*layer);
     let mut properties = serde_json::Map::new();
     for field in &schema.fields {

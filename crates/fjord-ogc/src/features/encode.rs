@@ -5,6 +5,7 @@ use fjord_core::{transform, AxisOrder, Crs, Schema, STORAGE_CRS};
 use fjord_store::Feature;
 use geo_types::Geometry;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::io::Write;
 
 /// A link object.
@@ -12,14 +13,18 @@ pub(crate) fn link(href: &str, rel: &str, media: &str, title: &str) -> Value {
     json!({ "href": href, "rel": rel, "type": media, "title": title })
 }
 
-/// A feature's geometry as it goes on the wire: in `crs`, coordinates in `order`.
-pub(crate) fn wire_geometry(f: &Feature, crs: Crs, order: AxisOrder) -> Result<Geometry<f64>, OgcError> {
+/// A feature's geometry as it goes on the wire: in `crs`, coordinates in `order`
+/// (borrowed, not copied, when that is how it is stored).
+pub(crate) fn wire_geometry(f: &Feature, crs: Crs, order: AxisOrder) -> Result<Cow<'_, Geometry<f64>>, OgcError> {
+    if crs == STORAGE_CRS && order == AxisOrder::EastNorth {
+        return Ok(Cow::Borrowed(&f.geometry));
+    }
     let mut g = f.geometry.clone();
     transform::transform_geometry(STORAGE_CRS, crs, &mut g)?;
     if order == AxisOrder::NorthEast {
         transform::swap_axes(&mut g);
     }
-    Ok(g)
+    Ok(Cow::Owned(g))
 }
 
 /// Write one feature as GeoJSON in `crs` with coordinates in `order` (OGC API Part 2:

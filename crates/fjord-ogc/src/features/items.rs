@@ -32,8 +32,7 @@ fn html_value(v: &Value) -> String {
 /// `GET /collections/{id}/items`: GeoJSON FeatureCollection with exact numberMatched,
 /// paging links and `Content-Crs`.
 pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Result<Reply, OgcError> {
-    let (slug, record) = api.readable(id)?;
-    let layer = api.store.layer(&slug)?;
+    let (record, layer) = api.open(id)?;
     let schema = layer.schema();
     let req = ItemsRequest::parse(params, api.max_limit, &api.crs, schema)?;
     let bbox = req.bbox.map(|b| transform::transform_bbox(req.bbox_crs, STORAGE_CRS, &b)).transpose()?;
@@ -116,14 +115,13 @@ pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Res
 
 /// `GET /collections/{id}/items/{featureId}`.
 pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Format) -> Result<Reply, OgcError> {
-    let (slug, record) = api.readable(id)?;
+    let (record, layer) = api.open(id)?;
     let crs_only: Vec<(String, String)> = params.iter().filter(|(k, _)| k == "crs" || k == "f").cloned().collect();
     if let Some((k, _)) = params.iter().find(|(k, _)| k != "crs" && k != "f") {
         return Err(OgcError::invalid(format!("unknown query parameter '{k}'")));
     }
     let missing = || OgcError::not_found(format!("no feature '{fid}' in '{id}'"));
     let n: u64 = fid.parse().map_err(|_| missing())?;
-    let layer = api.store.layer(&slug)?;
     let schema = layer.schema();
     let req = ItemsRequest::parse(&crs_only, api.max_limit, &api.crs, schema)?;
     let feature: Feature = layer.item(n, None)?.ok_or_else(missing)?;

@@ -22,7 +22,7 @@ pub use request::ItemsRequest;
 use crate::error::OgcError;
 use fjord_catalogue::{Access, Catalogue, Record};
 use fjord_core::{Crs, Slug};
-use fjord_store::Store;
+use fjord_store::{FgbLayer, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -52,11 +52,12 @@ pub struct RecordCache {
 }
 
 impl RecordCache {
-    fn get(&self, store: &Store, catalogue: &Catalogue, id: &Slug) -> Result<Option<Arc<Record>>, OgcError> {
+    /// The served version of a dataset and its record; `None` when it has neither.
+    fn get(&self, store: &Store, catalogue: &Catalogue, id: &Slug) -> Result<Option<(u32, Arc<Record>)>, OgcError> {
         let Some(served) = store.current_version(id)? else { return Ok(None) };
         if let Some((v, r)) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
             if *v == served {
-                return Ok(Some(Arc::clone(r)));
+                return Ok(Some((served, Arc::clone(r))));
             }
         }
         let Some(record) = catalogue.by_dataset(id.as_str())? else { return Ok(None) };
@@ -64,23 +65,30 @@ impl RecordCache {
         if record.version == Some(served) {
             self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (served, Arc::clone(&record)));
         }
-        Ok(Some(record))
+        Ok(Some((served, record)))
     }
 }
 
 impl Api<'_> {
     /// The record of a collection the caller may read: 404 when unknown, 401 when the
     /// dataset is not open (the identity gateway will let its audience in).
-    pub(crate) fn readable(&self, id: &str) -> Result<(Slug, Arc<Record>), OgcError> {
+    pub(crate) fn readable(&self, id: &str) -> Result<(Slug, u32, Arc<Record>), OgcError> {
         let slug = Slug::new(id).map_err(|_| OgcError::not_found(format!("no collection '{id}'")))?;
-        let record = self
+        let (version, record) = self
             .records
             .get(self.store, self.catalogue, &slug)?
             .ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
         if record.access != Access::Open {
             return Err(OgcError::unauthorized(format!("collection '{id}' is not open; log in to read it")));
         }
-        Ok((slug, record))
+        Ok((slug, version, record))
+    }
+
+    /// The record and the served layer of a readable collection, from one read of
+    /// `CURRENT` (so both describe the same version).
+    pub(crate) fn open(&self, id: &str) -> Result<(Arc<Record>, Arc<FgbLayer>), OgcError> {
+        let (slug, version, record) = self.readable(id)?;
+        Ok((record, self.store.layer_at(&slug, version)?))
     }
 
     /// Every open collection, by id.

@@ -59,8 +59,7 @@ pub fn describe_feature_type(api: &Api, kvp: &Kvp) -> Result<Reply, WfsError> {
          <xsd:import namespace=\"http://www.opengis.net/gml/3.2\" schemaLocation=\"http://schemas.opengis.net/gml/3.2.1/gml.xsd\"/>"
     );
     for name in names {
-        let (slug, _) = api.readable(&name)?;
-        let layer = api.store.layer(&slug)?;
+        let (_, layer) = api.open(&name)?;
         let schema = layer.schema();
         let _ = write!(
             x,
@@ -252,14 +251,13 @@ fn sorted(
 
 /// `REQUEST=GetFeature`
 pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsError> {
-    let (slug, record) = api.readable(&q.type_name)?;
     if !api.crs.contains(&q.srs.crs) {
         return Err(WfsError::invalid(
             "SRSNAME",
             format!("{} is not offered; see OtherCRS in the capabilities", q.srs.name),
         ));
     }
-    let layer = api.store.layer(&slug)?;
+    let (record, layer) = api.open(&q.type_name)?;
     let schema = layer.schema();
     let sel = selected(schema, q)?;
     let etag = record.version.map(|v| format!("\"{}-{v}\"", q.type_name));
@@ -354,8 +352,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
 /// `REQUEST=GetPropertyValue&VALUEREFERENCE=prop`: the values of one property of the
 /// features a GetFeature would return, as a wfs:ValueCollection.
 pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<Reply, WfsError> {
-    let (slug, _) = api.readable(&q.type_name)?;
-    let layer = api.store.layer(&slug)?;
+    let (_, layer) = api.open(&q.type_name)?;
     let schema = layer.schema();
     let i = schema
         .fields

@@ -2,7 +2,7 @@
 //! our own HTTP checks and by GDAL's OAPIF driver (ogrinfo, ogr2ogr).
 
 mod common;
-use common::{ok, root, sample, summits_over, Server};
+use common::{gdal, ok, root, sample, summits_over, Server};
 use fjord_core::url::encode_component;
 use serde_json::Value;
 use std::process::Command;
@@ -181,16 +181,6 @@ fn etag_follows_the_dataset_version() {
     assert_eq!(fresh.status().as_u16(), 200);
     assert_eq!(fresh.headers().get("etag").unwrap(), "\"fylker-2\"");
     assert_eq!(s.json("/ogcapi/collections/fylker/items?limit=1", 200)["numberMatched"], 28);
-}
-
-fn gdal(tool: &str) -> Option<Command> {
-    match Command::new(tool).arg("--version").output() {
-        Ok(o) if o.status.success() => Some(Command::new(tool)),
-        _ => {
-            println!("SKIPPED: {tool} is not installed (just deps installs gdal-bin)");
-            None
-        }
-    }
 }
 
 #[test]

@@ -2,10 +2,9 @@
 //! order pinned with a known point in Oslo, OWS exceptions, and GDAL's WFS driver.
 
 mod common;
-use common::{fixture, ok, root, summits_over, Server};
+use common::{fixture, gdal, ok, root, summits_over, Server};
 use fjord_core::url::encode_component;
 use serde_json::Value;
-use std::process::Command;
 
 fn seeded() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
@@ -253,12 +252,9 @@ fn refusals_are_ows_exception_reports() {
 #[test]
 fn gdal_reads_and_copies_through_wfs() {
     let (dir, s) = seeded();
-    if Command::new("ogrinfo").arg("--version").output().is_err() {
-        println!("SKIPPED: ogrinfo is not installed (just deps installs gdal-bin)");
-        return;
-    }
+    let Some(mut ogrinfo) = gdal("ogrinfo") else { return };
     let url = format!("WFS:{}/wfs", s.base);
-    let out = Command::new("ogrinfo").args(["-ro", "-so", "-al", &url]).output().unwrap();
+    let out = ogrinfo.args(["-ro", "-so", "-al", &url]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     for (layer, count) in [("fjord:fjelltopper", 30), ("fjord:fylker", 15), ("fjord:kommuner", 28)] {
@@ -268,7 +264,8 @@ fn gdal_reads_and_copies_through_wfs() {
     }
 
     let copy = dir.path().join("copy.geojson");
-    let out = Command::new("ogr2ogr")
+    let Some(mut ogr2ogr) = gdal("ogr2ogr") else { return };
+    let out = ogr2ogr
         .args(["-f", "GeoJSON", "-t_srs", "EPSG:4326", "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=10"])
         .args([copy.to_str().unwrap(), &url, "fjord:fjelltopper"])
         .output()

@@ -32,6 +32,17 @@ pub fn summits_over(metres: i64) -> usize {
         .count()
 }
 
+/// A GDAL command-line tool, or `None` (with a printed reason) when it is not installed.
+pub fn gdal(tool: &str) -> Option<Command> {
+    match Command::new(tool).arg("--version").output() {
+        Ok(o) if o.status.success() => Some(Command::new(tool)),
+        _ => {
+            println!("SKIPPED: {tool} is not installed (just deps installs gdal-bin)");
+            None
+        }
+    }
+}
+
 /// A `fjord` command on `data`.
 pub fn fjord(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_fjord"));

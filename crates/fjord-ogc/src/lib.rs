@@ -14,7 +14,8 @@ mod error;
 pub mod features;
 pub mod filter;
 mod reply;
+mod stream;
 pub mod wfs;
 
 pub use error::OgcError;
-pub use reply::{Format, Reply};
+pub use reply::{Body, Format, Producer, Reply, STREAM_AFTER_FEATURES};

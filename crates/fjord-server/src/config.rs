@@ -66,11 +66,19 @@ pub struct Limits {
     pub max_source_bytes: u64,
     /// largest page of features (OGC API `limit` above it is cut to it)
     pub max_features_per_page: usize,
+    /// most features one WFS GetFeature returns (its default COUNT, as GeoServer's
+    /// "maximum number of features"); responses stream, so this bounds time, not memory
+    pub max_wfs_features: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_search_limit: 100, max_source_bytes: 4 << 30, max_features_per_page: 10_000 }
+        Limits {
+            max_search_limit: 100,
+            max_source_bytes: 4 << 30,
+            max_features_per_page: 10_000,
+            max_wfs_features: 1_000_000,
+        }
     }
 }
 

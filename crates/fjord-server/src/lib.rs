@@ -13,6 +13,7 @@ mod metrics;
 mod ogcapi;
 mod ops;
 mod problem;
+mod stream;
 mod wfs;
 
 pub use app::{router, AppState};

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_core::SERVICE_CRS;
 use fjord_ogc::features::{self, Api};
-use fjord_ogc::{Format, OgcError, Reply};
+use fjord_ogc::{Body, Format, OgcError, Reply};
 
 type Params = Vec<(String, String)>;
 
@@ -18,22 +18,26 @@ pub(crate) fn base(headers: &HeaderMap, path: &str) -> String {
 }
 
 /// The adapters' view of the server state.
-pub(crate) fn api(state: &AppState, base: String) -> Api<'_> {
+pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
     Api {
         store: &state.store,
         catalogue: &state.catalogue,
         base,
+        wfs,
         max_limit: state.config.limits.max_features_per_page,
+        max_count: state.config.limits.max_wfs_features,
         crs: SERVICE_CRS.to_vec(),
         records: &state.records,
     }
 }
 
-fn format(params: &Params, headers: &HeaderMap) -> Result<Format, OgcError> {
+/// The format asked for; FlatGeobuf and GML only where the resource is `features`.
+fn format(params: &Params, headers: &HeaderMap, features: bool) -> Result<Format, OgcError> {
     let f = params.iter().find(|(k, _)| k == "f").map(|(_, v)| v.as_str());
     let accept = headers.get(header::ACCEPT).and_then(|h| h.to_str().ok());
-    Format::negotiate(f, accept)
-        .ok_or_else(|| OgcError::invalid(format!("f={} is not offered; use json or html", f.unwrap_or(""))))
+    let offered = if features { "json, html, fgb or gml" } else { "json or html" };
+    Format::negotiate(f, accept, features)
+        .ok_or_else(|| OgcError::invalid(format!("f={} is not offered here; use {offered}", f.unwrap_or(""))))
 }
 
 /// An OGC API exception: `{"code", "description"}` with the status.
@@ -56,7 +60,11 @@ pub(crate) fn send(reply: Reply, headers: &HeaderMap) -> Response {
             return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag.clone())]).into_response();
         }
     }
-    let mut res = (StatusCode::OK, [(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response();
+    let body = match reply.body {
+        Body::Bytes(bytes) => axum::body::Body::from(bytes),
+        Body::Stream(producer) => crate::stream::body(producer),
+    };
+    let mut res = (StatusCode::OK, [(header::CONTENT_TYPE, reply.content_type)], body).into_response();
     if let Some(tag) = etag {
         res.headers_mut().insert(header::ETAG, tag);
     }
@@ -68,19 +76,21 @@ pub(crate) fn send(reply: Reply, headers: &HeaderMap) -> Response {
     res
 }
 
-/// Run an adapter call off the async runtime (store and catalogue block).
+/// Run an adapter call off the async runtime (store and catalogue block); `features`
+/// says whether the resource is features (FlatGeobuf and GML offered).
 async fn run(
     state: AppState,
     headers: HeaderMap,
     params: Params,
+    features: bool,
     call: impl FnOnce(&Api, Format, &Params) -> Result<Reply, OgcError> + Send + 'static,
 ) -> Response {
-    let base = base(&headers, "/ogcapi");
-    let f = match format(&params, &headers) {
+    let (base, wfs) = (base(&headers, "/ogcapi"), base(&headers, "/wfs"));
+    let f = match format(&params, &headers, features) {
         Ok(f) => f,
         Err(e) => return exception(e),
     };
-    match state.blocking(move |state| call(&api(state, base), f, &params)).await {
+    match state.blocking(move |state| call(&api(state, base, wfs), f, &params)).await {
         Ok(Ok(reply)) => send(reply, &headers),
         Ok(Err(e)) => exception(e),
         Err(e) => exception(OgcError::internal(e)),
@@ -89,12 +99,12 @@ async fn run(
 
 /// `GET /ogcapi`
 pub async fn landing(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
-    run(s, headers, p, |api, f, _| features::landing(api, f)).await
+    run(s, headers, p, false, |api, f, _| features::landing(api, f)).await
 }
 
 /// `GET /ogcapi/api`: the OpenAPI 3.0 document.
 pub async fn openapi(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    run(s, headers, Vec::new(), |api, _, _| {
+    run(s, headers, Vec::new(), false, |api, _, _| {
         Ok(Reply::json(&features::openapi(api), "application/vnd.oai.openapi+json;version=3.0"))
     })
     .await
@@ -102,12 +112,12 @@ pub async fn openapi(State(s): State<AppState>, headers: HeaderMap) -> Response 
 
 /// `GET /ogcapi/conformance`
 pub async fn conformance(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
-    run(s, headers, p, |_, f, _| Ok(features::conformance(f))).await
+    run(s, headers, p, false, |_, f, _| Ok(features::conformance(f))).await
 }
 
 /// `GET /ogcapi/collections`
 pub async fn collections(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
-    run(s, headers, p, |api, f, _| features::collections(api, f)).await
+    run(s, headers, p, false, |api, f, _| features::collections(api, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}`
@@ -117,7 +127,7 @@ pub async fn collection(
     headers: HeaderMap,
     Query(p): Query<Params>,
 ) -> Response {
-    run(s, headers, p, move |api, f, _| features::collection(api, &id, f)).await
+    run(s, headers, p, false, move |api, f, _| features::collection(api, &id, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}/queryables`
@@ -127,7 +137,7 @@ pub async fn queryables(
     headers: HeaderMap,
     Query(p): Query<Params>,
 ) -> Response {
-    run(s, headers, p, move |api, f, _| features::queryables(api, &id, f)).await
+    run(s, headers, p, false, move |api, f, _| features::queryables(api, &id, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}/items`
@@ -137,7 +147,7 @@ pub async fn items(
     headers: HeaderMap,
     Query(p): Query<Params>,
 ) -> Response {
-    run(s, headers, p, move |api, f, p| features::items(api, &id, p, f)).await
+    run(s, headers, p, true, move |api, f, p| features::items(api, &id, p, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}/items/{featureId}`
@@ -147,5 +157,5 @@ pub async fn item(
     headers: HeaderMap,
     Query(p): Query<Params>,
 ) -> Response {
-    run(s, headers, p, move |api, f, p| features::item(api, &id, &fid, p, f)).await
+    run(s, headers, p, true, move |api, f, p| features::item(api, &id, &fid, p, f)).await
 }

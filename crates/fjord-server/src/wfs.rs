@@ -25,7 +25,7 @@ pub async fn get(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     let base = base(&headers, "/wfs");
-    match state.blocking(move |state| wfs::handle(&api(state, base.clone()), &base, &params)).await {
+    match state.blocking(move |state| wfs::handle(&api(state, base.clone(), base.clone()), &base, &params)).await {
         Ok(Ok(reply)) => send(reply, &headers),
         Ok(Err(e)) => exception(e),
         Err(e) => exception(WfsError::internal(e)),

@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::fgb_props;
-use crate::source::{Feature, FeatureSource, Page, Query};
+use crate::source::{Feature, FeatureSource, Keep, Query, Selection};
 use fjord_core::{BBox, Schema, Value};
 use flatgeobuf::packed_r_tree::PackedRTree;
 use flatgeobuf::{ColumnType, GeometryType};
@@ -149,6 +149,11 @@ impl FgbLayer {
         self.entries.is_empty()
     }
 
+    /// The position of the feature with id `fid`, for [`FeatureSource::fetch`].
+    pub fn position(&self, fid: u64) -> Option<u32> {
+        self.by_fid.get(&fid).copied()
+    }
+
     /// Positions (file order) of the features whose boxes intersect `bbox`, from the
     /// R-tree alone, unsorted. The hot part of every bbox query.
     pub fn candidates(&self, bbox: &BBox) -> Vec<u32> {
@@ -251,40 +256,41 @@ impl FeatureSource for FgbLayer {
         self.extent
     }
 
-    fn items(&self, q: &Query) -> Result<Page> {
+    fn select(&self, q: &Query, keep: Option<Keep>) -> Result<Selection> {
         let mut hits = self.bbox_hits(q)?;
-        let number_matched = hits.len() as u64;
-        let start = q.offset.min(hits.len());
-        let end = q.limit.map_or(hits.len(), |l| start.saturating_add(l).min(hits.len()));
-        // file order is the stable paging order; only the first `end` need sorting
-        if end > 0 && end < hits.len() {
-            hits.select_nth_unstable(end - 1);
-        }
-        hits.truncate(end);
+        let Some(keep) = keep else {
+            let number_matched = hits.len() as u64;
+            let start = q.offset.min(hits.len());
+            let end = q.limit.map_or(hits.len(), |l| start.saturating_add(l).min(hits.len()));
+            // file order is the stable paging order; only the first `end` need sorting
+            if end > 0 && end < hits.len() {
+                hits.select_nth_unstable(end - 1);
+            }
+            hits.truncate(end);
+            hits.sort_unstable();
+            hits.drain(..start);
+            return Ok(Selection { positions: hits, number_matched });
+        };
         hits.sort_unstable();
-        let features = hits[start..]
-            .iter()
-            .map(|&pos| self.read(pos as usize, q.properties.as_deref()))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page { features, number_matched })
-    }
-
-    fn items_where(&self, q: &Query, keep: &dyn Fn(&Feature) -> bool) -> Result<Page> {
-        let mut hits = self.bbox_hits(q)?;
-        hits.sort_unstable();
-        let (offset, limit) = (q.offset, q.limit.unwrap_or(usize::MAX));
-        let mut page = Page::default();
+        let (offset, limit) = (q.offset as u64, q.limit.unwrap_or(usize::MAX));
+        let mut sel = Selection::default();
         for pos in hits {
-            let f = self.read(pos as usize, None)?;
-            if !keep(&f) {
+            if !keep(&self.read(pos as usize, None)?) {
                 continue;
             }
-            if page.number_matched >= offset as u64 && page.features.len() < limit {
-                page.features.push(project(f, q.properties.as_deref()));
+            if sel.number_matched >= offset && sel.positions.len() < limit {
+                sel.positions.push(pos);
             }
-            page.number_matched += 1;
+            sel.number_matched += 1;
         }
-        Ok(page)
+        Ok(sel)
+    }
+
+    fn fetch(&self, position: u32, properties: Option<&[usize]>) -> Result<Feature> {
+        if position as usize >= self.entries.len() {
+            return Err(self.corrupt(format!("no feature at position {position}")));
+        }
+        self.read(position as usize, properties)
     }
 
     fn item(&self, id: u64, properties: Option<&[usize]>) -> Result<Option<Feature>> {

@@ -13,6 +13,7 @@
 //! the file and keeps an `rstar` R-tree of the feature boxes in memory.
 
 mod error;
+mod fgb_file;
 mod fgb_layer;
 mod fgb_props;
 mod source;
@@ -21,8 +22,9 @@ mod version;
 mod writer;
 
 pub use error::{Error, Result};
+pub use fgb_file::FgbFile;
 pub use fgb_layer::FgbLayer;
-pub use source::{Feature, FeatureSource, Page, Query};
+pub use source::{Feature, FeatureSource, Keep, Page, Query, Selection};
 pub use store::Store;
 pub use version::VersionInfo;
 pub use writer::VersionWriter;

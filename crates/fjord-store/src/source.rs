@@ -37,18 +37,44 @@ pub struct Page {
     pub number_matched: u64,
 }
 
+/// The features a query selects, as positions to [`FeatureSource::fetch`], in the
+/// source's stable order, and the exact number of features matching in all. Four bytes
+/// a feature: a response of a million features is selected first and then read and
+/// sent one by one.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// the page's features, in order
+    pub positions: Vec<u32>,
+    /// how many features match in all
+    pub number_matched: u64,
+}
+
+/// A test on a whole feature (every field), for attribute and CQL2/FES filters.
+pub type Keep<'a> = &'a dyn Fn(&Feature) -> bool;
+
 /// A source of vector features: the whole interface a protocol adapter needs.
 pub trait FeatureSource: Send + Sync {
     /// The attribute schema and geometry kind.
     fn schema(&self) -> &Schema;
 
-    /// Features matching `q`, with the exact count.
-    fn items(&self, q: &Query) -> Result<Page>;
+    /// The page of features matching `q` (its bbox, offset and limit; its property list
+    /// is for [`FeatureSource::fetch`]) for which `keep` is true, with the exact count.
+    /// Without `keep` only the bbox's edge candidates are decoded; with it, each of the
+    /// bbox's features is.
+    fn select(&self, q: &Query, keep: Option<Keep>) -> Result<Selection>;
 
-    /// Features matching `q` for which `keep` (given the whole feature, every field) is
-    /// true, with the exact count. Each candidate is decoded, so attribute filters cost a
-    /// pass over the bbox's features.
-    fn items_where(&self, q: &Query, keep: &dyn Fn(&Feature) -> bool) -> Result<Page>;
+    /// One selected feature, with the given fields (`None` = all).
+    fn fetch(&self, position: u32, properties: Option<&[usize]>) -> Result<Feature>;
+
+    /// Features matching `q`, with the exact count, read at once.
+    fn items(&self, q: &Query) -> Result<Page> {
+        read_page(self, q, None)
+    }
+
+    /// Features matching `q` for which `keep` is true, with the exact count.
+    fn items_where(&self, q: &Query, keep: Keep) -> Result<Page> {
+        read_page(self, q, Some(keep))
+    }
 
     /// One feature by id, with the given fields (`None` = all).
     fn item(&self, id: u64, properties: Option<&[usize]>) -> Result<Option<Feature>>;
@@ -77,4 +103,12 @@ pub trait FeatureSource: Send + Sync {
         };
         Ok(self.items(&Query { bbox: Some(bbox), ..Query::default() })?.features)
     }
+}
+
+/// [`FeatureSource::select`], then every selected feature read.
+fn read_page<S: FeatureSource + ?Sized>(source: &S, q: &Query, keep: Option<Keep>) -> Result<Page> {
+    let sel = source.select(q, keep)?;
+    let features =
+        sel.positions.iter().map(|&p| source.fetch(p, q.properties.as_deref())).collect::<Result<Vec<_>>>()?;
+    Ok(Page { features, number_matched: sel.number_matched })
 }

@@ -1,39 +1,15 @@
 //! Writing a new version: features go to a staging folder; `publish` makes it current.
 
 use crate::error::{io, Error, Result};
-use crate::fgb_layer::FID_COLUMN;
-use crate::fgb_props::column_type;
+use crate::fgb_file::FgbFile;
 use crate::store::{sync_dir, Store};
 use crate::version::VersionInfo;
-use fjord_core::{BBox, GeometryKind, Lineage, Schema, Slug, Value, CATALOGUE_CRS, STORAGE_CRS};
-use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
+use fjord_core::{BBox, Lineage, Schema, Slug, Value, CATALOGUE_CRS, STORAGE_CRS};
 use geo::BoundingRect;
 use geo_types::Geometry;
-use geozero::{ColumnValue, GeomProcessor, GeozeroGeometry, PropertyProcessor};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-
-/// Lets flatgeobuf read a borrowed geometry (geozero implements its trait on owned ones).
-struct GeomRef<'a>(&'a Geometry<f64>);
-
-impl GeozeroGeometry for GeomRef<'_> {
-    fn process_geom<P: GeomProcessor>(&self, p: &mut P) -> geozero::error::Result<()> {
-        self.0.process_geom(p)
-    }
-}
-
-fn fgb_geometry_type(kind: GeometryKind) -> GeometryType {
-    match kind {
-        GeometryKind::Point => GeometryType::Point,
-        GeometryKind::LineString => GeometryType::LineString,
-        GeometryKind::Polygon => GeometryType::Polygon,
-        GeometryKind::MultiPoint => GeometryType::MultiPoint,
-        GeometryKind::MultiLineString => GeometryType::MultiLineString,
-        GeometryKind::MultiPolygon => GeometryType::MultiPolygon,
-        GeometryKind::Mixed => GeometryType::Unknown,
-    }
-}
 
 /// A version being written. Dropping it without [`VersionWriter::publish`] removes the
 /// staging folder; a killed process leaves it for the next writer to sweep away.
@@ -41,7 +17,7 @@ pub struct VersionWriter<'s> {
     store: &'s Store,
     dataset: Slug,
     staging: PathBuf,
-    fgb: Option<FgbWriter<'static>>,
+    fgb: Option<FgbFile>,
     schema: Schema,
     count: u64,
     extent: Option<BBox>,
@@ -51,50 +27,15 @@ pub struct VersionWriter<'s> {
 
 impl<'s> VersionWriter<'s> {
     pub(crate) fn new(store: &'s Store, dataset: Slug, staging: PathBuf, schema: Schema) -> Result<Self> {
-        let options = FgbWriterOptions {
-            write_index: true,
-            detect_type: false,
-            promote_to_multi: false,
-            crs: FgbCrs { code: STORAGE_CRS.epsg().unwrap_or(0) as i32, ..Default::default() },
-            ..Default::default()
-        };
-        let mut fgb = FgbWriter::create_with_options(dataset.as_str(), fgb_geometry_type(schema.geometry), options)
-            .map_err(|e| Error::Encode(e.to_string()))?;
-        fgb.add_column(FID_COLUMN, ColumnType::ULong, |_, c| c.nullable = false);
-        for f in &schema.fields {
-            fgb.add_column(&f.name, column_type(f.ty), |_, _| {});
-        }
+        let all: Vec<usize> = (0..schema.fields.len()).collect();
+        let fgb = FgbFile::new(dataset.as_str(), &schema, &all, STORAGE_CRS, true)?;
         Ok(VersionWriter { store, dataset, staging, fgb: Some(fgb), schema, count: 0, extent: None, boxes: Vec::new() })
     }
 
     /// Add one feature: geometry in the storage CRS, values aligned with the schema.
     pub fn add(&mut self, fid: u64, geometry: &Geometry<f64>, values: &[Value]) -> Result<()> {
         let fgb = self.fgb.as_mut().ok_or_else(|| Error::Encode("writer already finished".into()))?;
-        let mut failed = None;
-        let fields = &self.schema.fields;
-        fgb.add_feature_geom(GeomRef(geometry), |w| {
-            let mut set = |i: usize, name: &str, v: &ColumnValue| {
-                if let Err(e) = w.property(i, name, v) {
-                    failed = Some(e.to_string());
-                }
-            };
-            set(0, FID_COLUMN, &ColumnValue::ULong(fid));
-            for (i, (field, v)) in fields.iter().zip(values).enumerate() {
-                let cv = match v {
-                    Value::Null => continue,
-                    Value::Bool(b) => ColumnValue::Bool(*b),
-                    Value::Int(n) => ColumnValue::Long(*n),
-                    Value::Real(r) => ColumnValue::Double(*r),
-                    Value::Text(s) if column_type(field.ty) == ColumnType::DateTime => ColumnValue::DateTime(s),
-                    Value::Text(s) => ColumnValue::String(s),
-                };
-                set(i + 1, &field.name, &cv);
-            }
-        })
-        .map_err(|e| Error::Encode(e.to_string()))?;
-        if let Some(e) = failed {
-            return Err(Error::Encode(e));
-        }
+        fgb.add(fid, geometry, values)?;
         if let Some(r) = geometry.bounding_rect() {
             let b = BBox { minx: r.min().x, miny: r.min().y, maxx: r.max().x, maxy: r.max().y };
             self.extent = Some(self.extent.map_or(b, |e| e.union(&b)));
@@ -121,7 +62,7 @@ impl<'s> VersionWriter<'s> {
         let data = self.staging.join("features.fgb");
         let file = File::create(&data).map_err(io(&data))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        fgb.write(&mut out).map_err(|e| Error::Encode(e.to_string()))?;
+        fgb.write(&mut out)?;
         let file = out.into_inner().map_err(|e| io(&data)(e.into_error()))?;
         file.sync_all().map_err(io(&data))?;
         let info = VersionInfo {

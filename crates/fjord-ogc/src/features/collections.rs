@@ -42,10 +42,6 @@ pub fn landing(api: &Api, f: Format) -> Result<Reply, OgcError> {
         link(&format!("{b}/collections"), "data", "application/json", "the collections"),
     ];
     Ok(match f {
-        Format::Json => Reply::json(
-            &json!({ "title": "fjord OGC API – Features", "description": "Vector datasets of the fjord spatial data infrastructure", "links": links }),
-            "application/json",
-        ),
         Format::Html => Reply::html(page(
             "fjord OGC API – Features",
             &html_list(&[
@@ -54,17 +50,21 @@ pub fn landing(api: &Api, f: Format) -> Result<Reply, OgcError> {
                 (format!("{b}/api"), "API definition (OpenAPI 3.0)".into()),
             ]),
         )),
+        _ => Reply::json(
+            &json!({ "title": "fjord OGC API – Features", "description": "Vector datasets of the fjord spatial data infrastructure", "links": links }),
+            "application/json",
+        ),
     })
 }
 
 /// `GET /conformance`.
 pub fn conformance(f: Format) -> Reply {
     match f {
-        Format::Json => Reply::json(&json!({ "conformsTo": CONFORMANCE }), "application/json"),
         Format::Html => {
             let li: String = CONFORMANCE.iter().map(|c| format!("<li>{c}</li>")).collect();
             Reply::html(page("Conformance", &format!("<ul>{li}</ul>")))
         }
+        _ => Reply::json(&json!({ "conformsTo": CONFORMANCE }), "application/json"),
     }
 }
 
@@ -87,6 +87,8 @@ fn collection_json(api: &Api, r: &Record) -> Value {
             link(&format!("{href}?f=html"), "alternate", "text/html", "this collection as HTML"),
             link(&format!("{href}/items?f=json"), "items", "application/geo+json", "the features"),
             link(&format!("{href}/items?f=html"), "items", "text/html", "the features as HTML"),
+            link(&format!("{href}/items?f=fgb"), "items", "application/flatgeobuf", "the features as FlatGeobuf"),
+            link(&format!("{href}/items?f=gml"), "items", "application/gml+xml; version=3.2", "the features as GML 3.2"),
             link(&format!("{href}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "the queryables"),
         ],
     })
@@ -97,16 +99,6 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
     let records = api.open_records()?;
     let b = &api.base;
     Ok(match f {
-        Format::Json => Reply::json(
-            &json!({
-                "links": [
-                    link(&format!("{b}/collections?f=json"), "self", "application/json", "the collections"),
-                    link(&format!("{b}/collections?f=html"), "alternate", "text/html", "the collections as HTML"),
-                ],
-                "collections": records.iter().map(|r| collection_json(api, r)).collect::<Vec<_>>(),
-            }),
-            "application/json",
-        ),
         Format::Html => {
             let items: Vec<(String, String)> = records
                 .iter()
@@ -116,6 +108,16 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
                 .collect();
             Reply::html(page("Collections", &html_list(&items)))
         }
+        _ => Reply::json(
+            &json!({
+                "links": [
+                    link(&format!("{b}/collections?f=json"), "self", "application/json", "the collections"),
+                    link(&format!("{b}/collections?f=html"), "alternate", "text/html", "the collections as HTML"),
+                ],
+                "collections": records.iter().map(|r| collection_json(api, r)).collect::<Vec<_>>(),
+            }),
+            "application/json",
+        ),
     })
 }
 
@@ -123,7 +125,6 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
 pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
     let (_, _, record) = api.readable(id)?;
     let mut reply = match f {
-        Format::Json => Reply::json(&collection_json(api, &record), "application/json"),
         Format::Html => {
             let b = &api.base;
             let body = format!(
@@ -135,6 +136,7 @@ pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
             );
             Reply::html(page(&record.title, &body))
         }
+        _ => Reply::json(&collection_json(api, &record), "application/json"),
     };
     reply.etag = record.version.map(|v| format!("\"{id}-{v}\""));
     Ok(reply)
@@ -159,7 +161,15 @@ pub fn queryables(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
     }
     properties.insert("geometry".into(), json!({ "$ref": "https://geojson.org/schema/Geometry.json" }));
     let mut reply = match f {
-        Format::Json => {
+        Format::Html => {
+            let rows: String = schema
+                .fields
+                .iter()
+                .map(|f| format!("<tr><td>{}</td><td>{:?}</td></tr>", esc(&f.name), f.ty))
+                .collect();
+            Reply::html(page(&format!("{} – queryables", record.title), &format!("<table>{rows}</table>")))
+        }
+        _ => {
             let doc = json!({
                 "$schema": "https://json-schema.org/draft/2019-09/schema",
                 "$id": format!("{}/collections/{id}/queryables", api.base),
@@ -168,14 +178,6 @@ pub fn queryables(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
                 "properties": properties,
             });
             Reply::json(&doc, "application/schema+json")
-        }
-        Format::Html => {
-            let rows: String = schema
-                .fields
-                .iter()
-                .map(|f| format!("<tr><td>{}</td><td>{:?}</td></tr>", esc(&f.name), f.ty))
-                .collect();
-            Reply::html(page(&format!("{} – queryables", record.title), &format!("<table>{rows}</table>")))
         }
     };
     reply.etag = record.version.map(|v| format!("\"{id}-{v}\""));

@@ -34,8 +34,13 @@ pub struct Api<'a> {
     pub catalogue: &'a Catalogue,
     /// absolute URL of the API root, e.g. `http://127.0.0.1:8080/ogcapi`
     pub base: String,
+    /// absolute URL of the WFS whose DescribeFeatureType is the XML Schema of the
+    /// feature types (GML answers point to it)
+    pub wfs: String,
     /// the largest `limit` honoured; larger ones are cut to it
     pub max_limit: usize,
+    /// the most features a WFS GetFeature returns (its default COUNT)
+    pub max_count: usize,
     /// the CRSs features can be requested in
     pub crs: Vec<Crs>,
     /// catalogue records by dataset version

@@ -55,7 +55,7 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
         x,
         "<ows:Constraint name=\"CountDefault\"><ows:NoValues/><ows:DefaultValue>{}</ows:DefaultValue></ows:Constraint>\
          </ows:OperationsMetadata><wfs:FeatureTypeList>",
-        api.max_limit
+        api.max_count
     );
     for r in api.open_records()? {
         let id = r.dataset.as_deref().unwrap_or_default();
@@ -125,5 +125,5 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
         let _ = write!(x, "<fes:SpatialOperator name=\"{op}\"/>");
     }
     x.push_str("</fes:SpatialOperators></fes:Spatial_Capabilities></fes:Filter_Capabilities></wfs:WFS_Capabilities>");
-    Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: x.into_bytes() })
+    Ok(Reply::new("application/xml", x))
 }

@@ -1,8 +1,87 @@
 //! GML 3.2 geometry encoding, written by hand: geozero reads GML but has no GML writer,
 //! and the subset needed (points, lines, polygons, their multis, collections) is small.
 
+use crate::error::OgcError;
+use crate::features::encode::wire_geometry;
+use fjord_core::{AxisOrder, Crs, Schema, Value};
+use fjord_store::Feature;
 use geo_types::{Coord, Geometry, LineString, Polygon};
+use quick_xml::escape::escape;
 use std::fmt::Write;
+
+/// The name of the geometry property (moved aside if an attribute already has it).
+pub fn geometry_name(schema: &Schema) -> &'static str {
+    if schema.index_of("geometry").is_some() {
+        "fjord_geometry"
+    } else {
+        "geometry"
+    }
+}
+
+/// A value as element text; `None` for null (the element is left out).
+pub fn xml_value(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Text(s) => Some(escape(s).into_owned()),
+        other => Some(other.to_json().to_string()),
+    }
+}
+
+/// Writes features as `fjord:<type>` elements with gml:id `<type>.<fid>`: the geometry
+/// property (when asked for) in a CRS, then the non-null values of chosen fields.
+#[derive(Clone, Debug)]
+pub struct FeatureWriter {
+    type_name: String,
+    geometry: Option<&'static str>,
+    /// element names of the values a feature carries, in order
+    tags: Vec<String>,
+    crs: Crs,
+    order: AxisOrder,
+    /// srsName, escaped
+    srs_name: String,
+}
+
+impl FeatureWriter {
+    /// For features of `schema` read with the fields at `fields`, with or without the
+    /// geometry, in `crs` with axes in `order`, named `srs_name` in srsName.
+    pub fn new(
+        type_name: &str,
+        schema: &Schema,
+        fields: &[usize],
+        geometry: bool,
+        (crs, order): (Crs, AxisOrder),
+        srs_name: &str,
+    ) -> FeatureWriter {
+        FeatureWriter {
+            type_name: type_name.to_string(),
+            geometry: geometry.then(|| geometry_name(schema)),
+            tags: fields.iter().filter_map(|&i| schema.fields.get(i)).map(|f| ncname(&f.name)).collect(),
+            crs,
+            order,
+            srs_name: escape(srs_name).into_owned(),
+        }
+    }
+
+    /// One feature; `ns` is extra attributes for the element (namespace declarations
+    /// when it stands alone).
+    pub fn write(&self, x: &mut String, f: &Feature, ns: &str) -> Result<(), OgcError> {
+        let name = &self.type_name;
+        let _ = write!(x, "<fjord:{name}{ns} gml:id=\"{name}.{}\">", f.id);
+        if let Some(geom) = self.geometry {
+            let g = wire_geometry(f, self.crs, self.order)?;
+            let _ = write!(x, "<fjord:{geom}>");
+            geometry(x, &g, &format!("{name}.{}.geom", f.id), &self.srs_name);
+            let _ = write!(x, "</fjord:{geom}>");
+        }
+        for (tag, v) in self.tags.iter().zip(&f.values) {
+            if let Some(text) = xml_value(v) {
+                let _ = write!(x, "<fjord:{tag}>{text}</fjord:{tag}>");
+            }
+        }
+        let _ = write!(x, "</fjord:{name}>");
+        Ok(())
+    }
+}
 
 /// An XML NCName for an attribute name: invalid characters become `_`, and a name that
 /// cannot start an element gets a leading `_`. The schema and the features use the same.

@@ -8,7 +8,7 @@
 //! (`urn:ogc:def:crs:EPSG::4326` is lat/lon), the WFS 1.x style `EPSG:4326` is lon/lat.
 
 mod capabilities;
-mod gml;
+pub(crate) mod gml;
 mod request;
 mod service;
 mod stored_queries;
@@ -117,11 +117,11 @@ pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Repl
     match kvp.operation()? {
         Operation::GetCapabilities => capabilities::capabilities(api, base),
         Operation::DescribeFeatureType => service::describe_feature_type(api, &kvp),
-        Operation::GetFeature => service::get_feature(api, base, &kvp.get_feature(api.max_limit)?),
+        Operation::GetFeature => service::get_feature(api, base, &kvp.get_feature(api.max_count)?),
         Operation::GetPropertyValue => {
             let reference = kvp.get("VALUEREFERENCE").ok_or_else(|| WfsError::missing("VALUEREFERENCE"))?;
             let reference = reference.rsplit(':').next().unwrap_or(reference).to_string();
-            service::get_property_value(api, &kvp.get_feature(api.max_limit)?, &reference)
+            service::get_property_value(api, &kvp.get_feature(api.max_count)?, &reference)
         }
         Operation::ListStoredQueries => Ok(stored_queries::list()),
         Operation::DescribeStoredQueries => Ok(stored_queries::describe()),

@@ -1,27 +1,22 @@
 //! DescribeFeatureType and GetFeature.
 
-use super::gml::{self, ncname};
+use super::gml::{geometry_name, ncname, xml_value, FeatureWriter};
 use super::request::{GetFeature, Kvp, OutputFormat};
 use super::{WfsError, NAMESPACE};
-use crate::features::encode::{wire_geometry, write_feature};
+use crate::error::OgcError;
+use crate::features::encode::write_feature;
 use crate::features::Api;
 use crate::filter::parse_fes;
 use crate::reply::Reply;
+use crate::stream::Selected;
 use fjord_core::url::encode_component;
 use fjord_core::{transform, FieldType, GeometryKind, Schema, Value, STORAGE_CRS};
-use fjord_store::{Feature, FeatureSource, FgbLayer, Query};
+use fjord_store::{Feature, FeatureSource, FgbLayer, Keep, Query, Selection};
 use quick_xml::escape::escape;
 use std::cmp::Ordering;
-use std::fmt::Write;
-
-/// The name of the geometry property (moved aside if an attribute already has it).
-fn geometry_name(schema: &Schema) -> &'static str {
-    if schema.index_of("geometry").is_some() {
-        "fjord_geometry"
-    } else {
-        "geometry"
-    }
-}
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::Arc;
 
 fn xsd_type(t: FieldType) -> &'static str {
     match t {
@@ -83,20 +78,7 @@ pub fn describe_feature_type(api: &Api, kvp: &Kvp) -> Result<Reply, WfsError> {
         );
     }
     x.push_str("</xsd:schema>");
-    Ok(Reply {
-        content_type: "application/gml+xml; version=3.2",
-        headers: Vec::new(),
-        etag: None,
-        body: x.into_bytes(),
-    })
-}
-
-fn xml_value(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Text(s) => Some(escape(s).into_owned()),
-        other => Some(other.to_json().to_string()),
-    }
+    Ok(Reply::new("application/gml+xml; version=3.2", x))
 }
 
 /// The schema fields PROPERTYNAME asks for (all when absent), and whether the geometry
@@ -106,54 +88,26 @@ fn selected(schema: &Schema, q: &GetFeature) -> Result<(Vec<usize>, bool), WfsEr
     let geom = geometry_name(schema);
     let mut fields = Vec::new();
     for n in names.iter().filter(|n| n.as_str() != geom) {
-        let i = schema
-            .fields
-            .iter()
-            .position(|f| ncname(&f.name) == *n || f.name == *n)
-            .ok_or_else(|| WfsError::invalid("PROPERTYNAME", format!("no property '{n}'")))?;
-        fields.push(i);
+        fields.push(field(schema, "PROPERTYNAME", n)?);
     }
     Ok((fields, names.iter().any(|n| n == geom)))
 }
 
-/// One feature as its GML element (`fjord:<type>` with gml:id `<type>.<fid>`).
-fn gml_feature(
-    x: &mut String,
-    f: &Feature,
-    schema: &Schema,
-    sel: &(Vec<usize>, bool),
-    q: &GetFeature,
-    ns: &str,
-) -> Result<(), WfsError> {
-    let name = &q.type_name;
-    let _ = write!(x, "<fjord:{name}{ns} gml:id=\"{name}.{}\">", f.id);
-    if sel.1 {
-        let geom = geometry_name(schema);
-        let g = wire_geometry(f, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
-        let _ = write!(x, "<fjord:{geom}>");
-        gml::geometry(x, &g, &format!("{name}.{}.geom", f.id), &escape(&q.srs.name));
-        let _ = write!(x, "</fjord:{geom}>");
-    }
-    for &i in &sel.0 {
-        if let Some(text) = f.values.get(i).and_then(xml_value) {
-            let tag = ncname(&schema.fields[i].name);
-            let _ = write!(x, "<fjord:{tag}>{text}</fjord:{tag}>");
-        }
-    }
-    let _ = write!(x, "</fjord:{name}>");
-    Ok(())
+/// The schema index of a property named in a request (by its element name or its own).
+fn field(schema: &Schema, param: &str, name: &str) -> Result<usize, WfsError> {
+    schema
+        .fields
+        .iter()
+        .position(|f| ncname(&f.name) == name || f.name == name)
+        .ok_or_else(|| WfsError::invalid(param, format!("no property '{name}'")))
 }
 
 const WFS_NS: &str = "xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" xmlns:gml=\"http://www.opengis.net/gml/3.2\"";
 
-/// The features a GetFeature (or GetPropertyValue) selects: its BBOX or FILTER, paged.
-fn select(
-    layer: &FgbLayer,
-    schema: &Schema,
-    q: &GetFeature,
-    properties: Option<Vec<usize>>,
-    limit: usize,
-) -> Result<fjord_store::Page, WfsError> {
+/// The features a GetFeature (or GetPropertyValue) selects: its BBOX or FILTER, sorted
+/// by SORTBY, paged.
+fn select(layer: &FgbLayer, q: &GetFeature, limit: usize) -> Result<Selection, WfsError> {
+    let schema = layer.schema();
     let mut bbox = q
         .bbox
         .map(|(b, crs)| transform::transform_bbox(crs, STORAGE_CRS, &b))
@@ -173,14 +127,18 @@ fn select(
             Some(f)
         }
     };
-    if !q.sort.is_empty() {
-        return sorted(layer, schema, q, bbox, filter.as_ref(), properties, limit);
+    let keep = |feature: &Feature| filter.as_ref().is_none_or(|f| f.eval(feature));
+    let keep = filter.as_ref().map(|_| &keep as Keep);
+    if q.sort.is_empty() {
+        let query = Query { bbox, properties: None, limit: Some(limit), offset: q.start };
+        return Ok(layer.select(&query, keep)?);
     }
-    let query = Query { bbox, properties, limit: Some(limit), offset: q.start };
-    Ok(match filter {
-        None => layer.items(&query)?,
-        Some(f) => layer.items_where(&query, &|feature: &Feature| f.eval(feature))?,
-    })
+    let keys: Vec<(usize, bool)> = q
+        .sort
+        .iter()
+        .map(|(name, desc)| field(schema, "SORTBY", name).map(|i| (i, *desc)))
+        .collect::<Result<_, _>>()?;
+    sorted(layer, &Query { bbox, ..Query::default() }, keep, &keys, q.start, limit)
 }
 
 /// Values in sort order: numbers by value, text by code point, nulls last.
@@ -203,53 +161,53 @@ fn order(a: &Value, b: &Value) -> Ordering {
     }
 }
 
-/// SORTBY: every match is read, sorted (stably, so ties keep file order) and paged.
+/// SORTBY: every match's sort keys are read and sorted (stably, so ties keep file
+/// order), then the page is cut.
 fn sorted(
     layer: &FgbLayer,
-    schema: &Schema,
-    q: &GetFeature,
-    bbox: Option<fjord_core::BBox>,
-    filter: Option<&crate::filter::Filter>,
-    properties: Option<Vec<usize>>,
+    all: &Query,
+    keep: Option<Keep>,
+    keys: &[(usize, bool)],
+    start: usize,
     limit: usize,
-) -> Result<fjord_store::Page, WfsError> {
-    let keys: Vec<(usize, bool)> = q
-        .sort
-        .iter()
-        .map(|(name, desc)| {
-            schema
-                .fields
-                .iter()
-                .position(|f| ncname(&f.name) == *name || f.name == *name)
-                .map(|i| (i, *desc))
-                .ok_or_else(|| WfsError::invalid("SORTBY", format!("no property '{name}'")))
-        })
-        .collect::<Result<_, _>>()?;
-    let all = Query { bbox, properties: None, limit: None, offset: 0 };
-    let mut page = layer.items_where(&all, &|f: &Feature| filter.is_none_or(|x| x.eval(f)))?;
-    page.features.sort_by(|a, b| {
+) -> Result<Selection, WfsError> {
+    let sel = layer.select(all, keep)?;
+    let fields: Vec<usize> = keys.iter().map(|k| k.0).collect();
+    let mut rows = Vec::with_capacity(sel.positions.len());
+    for &pos in &sel.positions {
+        rows.push((pos, layer.fetch(pos, Some(&fields))?.values));
+    }
+    rows.sort_by(|(_, a), (_, b)| {
         keys.iter()
-            .map(|&(i, desc)| {
-                let o = order(&a.values[i], &b.values[i]);
-                if desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            })
+            .zip(a.iter().zip(b))
+            .map(|(&(_, desc), (x, y))| if desc { order(x, y).reverse() } else { order(x, y) })
             .find(|o| *o != Ordering::Equal)
             .unwrap_or(Ordering::Equal)
     });
-    let mut features: Vec<Feature> = page.features.into_iter().skip(q.start).take(limit).collect();
-    if let Some(p) = properties {
-        for f in &mut features {
-            f.values = p.iter().map(|&i| f.values.get(i).cloned().unwrap_or(Value::Null)).collect();
-        }
-    }
-    Ok(fjord_store::Page { features, number_matched: page.number_matched })
+    let positions = rows.into_iter().skip(start).take(limit).map(|(pos, _)| pos).collect();
+    Ok(Selection { positions, number_matched: sel.number_matched })
 }
 
-/// `REQUEST=GetFeature`
+/// The `next` attribute of a page that has more after it (empty when it has not).
+fn next_attribute(base: &str, q: &GetFeature) -> String {
+    let url = format!(
+        "{base}?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:{}&SRSNAME={}&COUNT={}&STARTINDEX={}{}{}",
+        q.type_name,
+        q.srs.name,
+        q.count,
+        q.start + q.count,
+        q.bbox.map(|_| format!("&BBOX={}", bbox_param(q))).unwrap_or_default(),
+        q.properties.as_ref().map(|p| format!("&PROPERTYNAME={}", p.join(","))).unwrap_or_default(),
+    ) + &sort_param(q)
+        + &q.filter.as_ref().map(|f| format!("&FILTER={}", encode_component(f))).unwrap_or_default();
+    format!(" next=\"{}\"", escape(url))
+}
+
+fn internal(e: std::io::Error) -> WfsError {
+    WfsError::internal(e)
+}
+
+/// `REQUEST=GetFeature`: the page is selected now and written as it is sent.
 pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsError> {
     if !api.crs.contains(&q.srs.crs) {
         return Err(WfsError::invalid(
@@ -259,118 +217,87 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
     }
     let (record, layer) = api.open(&q.type_name)?;
     let schema = layer.schema();
-    let sel = selected(schema, q)?;
+    let (fields, geometry) = selected(schema, q)?;
     let etag = record.version.map(|v| format!("\"{}-{v}\"", q.type_name));
+    let gml = FeatureWriter::new(&q.type_name, schema, &fields, geometry, (q.srs.crs, q.srs.order), &q.srs.name);
     if let Some(fid) = q.by_id {
         // GetFeatureById answers the feature itself, not a collection
         let id = format!("{}.{fid}", q.type_name);
-        let f = layer.item(fid, None)?.ok_or_else(|| WfsError::not_found(&id))?;
-        let reply = match q.format {
+        let f = layer.item(fid, Some(&fields))?.ok_or_else(|| WfsError::not_found(&id))?;
+        let mut reply = match q.format {
             OutputFormat::Json => {
                 let mut out = Vec::with_capacity(1024);
-                write_feature(&mut out, &f, schema, &sel.0, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
-                Reply { content_type: "application/geo+json", headers: Vec::new(), etag, body: out }
+                write_feature(&mut out, &f, schema, &fields, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
+                Reply::new("application/geo+json", out)
             }
             OutputFormat::Gml32 => {
                 let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-                gml_feature(
-                    &mut x,
-                    &f,
-                    schema,
-                    &sel,
-                    q,
-                    &format!(" xmlns:fjord=\"{NAMESPACE}\" xmlns:gml=\"http://www.opengis.net/gml/3.2\""),
-                )?;
-                Reply {
-                    content_type: "application/gml+xml; version=3.2",
-                    headers: Vec::new(),
-                    etag,
-                    body: x.into_bytes(),
-                }
+                let ns = format!(" xmlns:fjord=\"{NAMESPACE}\" xmlns:gml=\"http://www.opengis.net/gml/3.2\"");
+                gml.write(&mut x, &f, &ns)?;
+                Reply::new("application/gml+xml; version=3.2", x)
             }
         };
+        reply.etag = etag;
         return Ok(reply);
     }
-    let page = select(&layer, schema, q, None, if q.hits { 0 } else { q.count })?;
-    let returned = page.features.len();
-    let more = !q.hits && q.start + returned < page.number_matched as usize;
-    let reply = match q.format {
+    let sel = select(&layer, q, if q.hits { 0 } else { q.count })?;
+    let (matched, returned) = (sel.number_matched, sel.positions.len());
+    let more = !q.hits && q.start + returned < matched as usize;
+    let features = Selected::new(Arc::clone(&layer), sel, Some(fields.clone()));
+    let (content_type, body) = match q.format {
         OutputFormat::Json => {
-            let mut out = Vec::with_capacity(256 + returned * 512);
-            out.extend_from_slice(
-                format!("{{\"type\":\"FeatureCollection\",\"numberMatched\":{},\"numberReturned\":{returned},\"features\":[", page.number_matched)
-                    .as_bytes(),
+            let head = format!(
+                "{{\"type\":\"FeatureCollection\",\"numberMatched\":{matched},\"numberReturned\":{returned},\"features\":["
             );
-            for (n, f) in page.features.iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                write_feature(&mut out, f, schema, &sel.0, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
-            }
-            out.extend_from_slice(b"]}");
-            Reply { content_type: "application/json", headers: Vec::new(), etag, body: out }
+            let (schema, crs, order) = (schema.clone(), q.srs.crs, q.srs.order);
+            let body = features.text(head.into_bytes(), b",", b"]}".to_vec(), move |out, f| {
+                write_feature(out, f, &schema, &fields, crs, order)
+            });
+            ("application/json", body.map_err(internal)?)
         }
         OutputFormat::Gml32 => {
             let name = &q.type_name;
-            let next = if more {
-                let url = format!(
-                    "{base}?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:{name}&SRSNAME={}&COUNT={}&STARTINDEX={}{}{}",
-                    q.srs.name,
-                    q.count,
-                    q.start + q.count,
-                    q.bbox.map(|_| format!("&BBOX={}", bbox_param(q))).unwrap_or_default(),
-                    q.properties.as_ref().map(|p| format!("&PROPERTYNAME={}", p.join(","))).unwrap_or_default(),
-                ) + &sort_param(q)
-                    + &q.filter.as_ref().map(|f| format!("&FILTER={}", encode_component(f))).unwrap_or_default();
-                format!(" next=\"{}\"", escape(url))
-            } else {
-                String::new()
-            };
-            let mut x = String::with_capacity(512 + returned * 1024);
-            let _ = write!(
-                x,
+            let next = if more { next_attribute(base, q) } else { String::new() };
+            let head = format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:FeatureCollection {WFS_NS} xmlns:fjord=\"{NAMESPACE}\" \
                  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
                  xsi:schemaLocation=\"http://www.opengis.net/wfs/2.0 http://schemas.opengis.net/wfs/2.0/wfs.xsd {NAMESPACE} {}\" \
-                 numberMatched=\"{}\" numberReturned=\"{returned}\" timeStamp=\"{}\"{next}>",
+                 numberMatched=\"{matched}\" numberReturned=\"{returned}\" timeStamp=\"{}\"{next}>",
                 escape(format!("{base}?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=fjord:{name}")),
-                page.number_matched,
                 fjord_core::now_rfc3339()
             );
-            for f in &page.features {
-                x.push_str("<wfs:member>");
-                gml_feature(&mut x, f, schema, &sel, q, "")?;
+            let tail = b"</wfs:FeatureCollection>".to_vec();
+            let body = features.text(head.into_bytes(), b"", tail, move |out, f| {
+                let mut x = String::from("<wfs:member>");
+                gml.write(&mut x, f, "")?;
                 x.push_str("</wfs:member>");
-            }
-            x.push_str("</wfs:FeatureCollection>");
-            Reply { content_type: "application/gml+xml; version=3.2", headers: Vec::new(), etag, body: x.into_bytes() }
+                out.extend_from_slice(x.as_bytes());
+                Ok::<_, OgcError>(())
+            });
+            ("application/gml+xml; version=3.2", body.map_err(internal)?)
         }
     };
-    Ok(reply)
+    Ok(Reply { content_type, headers: Vec::new(), etag, body })
 }
 
 /// `REQUEST=GetPropertyValue&VALUEREFERENCE=prop`: the values of one property of the
 /// features a GetFeature would return, as a wfs:ValueCollection.
 pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<Reply, WfsError> {
     let (_, layer) = api.open(&q.type_name)?;
-    let schema = layer.schema();
-    let i = schema
-        .fields
-        .iter()
-        .position(|f| ncname(&f.name) == reference || f.name == reference)
-        .ok_or_else(|| WfsError::invalid("VALUEREFERENCE", format!("no property '{reference}'")))?;
-    let page = select(&layer, schema, q, Some(vec![i]), q.count)?;
-    let mut x = format!(
+    let i = field(layer.schema(), "VALUEREFERENCE", reference)?;
+    let sel = select(&layer, q, q.count)?;
+    let head = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:ValueCollection {WFS_NS} xmlns:fjord=\"{NAMESPACE}\" numberMatched=\"{}\" numberReturned=\"{}\" timeStamp=\"{}\">",
-        page.number_matched,
-        page.features.len(),
+        sel.number_matched,
+        sel.positions.len(),
         fjord_core::now_rfc3339()
     );
-    for f in &page.features {
-        let _ = write!(x, "<wfs:member>{}</wfs:member>", f.values.first().and_then(xml_value).unwrap_or_default());
-    }
-    x.push_str("</wfs:ValueCollection>");
-    Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: x.into_bytes() })
+    let features = Selected::new(Arc::clone(&layer), sel, Some(vec![i]));
+    let body = features.text(head.into_bytes(), b"", b"</wfs:ValueCollection>".to_vec(), |out, f| {
+        let value = f.values.first().and_then(xml_value).unwrap_or_default();
+        write!(out, "<wfs:member>{value}</wfs:member>")
+    });
+    Ok(Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: body.map_err(internal)? })
 }
 
 /// The SORTBY of a request as a KVP parameter again (empty without one).

@@ -4,7 +4,7 @@ use super::GET_FEATURE_BY_ID;
 use crate::reply::Reply;
 
 fn xml(body: String) -> Reply {
-    Reply { content_type: "application/xml", headers: Vec::new(), etag: None, body: body.into_bytes() }
+    Reply::new("application/xml", body)
 }
 
 /// `REQUEST=ListStoredQueries`

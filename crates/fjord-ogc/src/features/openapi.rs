@@ -13,8 +13,13 @@ fn path_param(name: &str, description: &str) -> Value {
 }
 
 fn ok(description: &str, media: &[&str]) -> Value {
+    let schema = |m: &str| match m {
+        "application/flatgeobuf" => json!({ "type": "string", "format": "binary" }),
+        "application/gml+xml; version=3.2" | "text/html" => json!({ "type": "string" }),
+        _ => json!({ "type": "object" }),
+    };
     let content: serde_json::Map<String, Value> =
-        media.iter().map(|m| (m.to_string(), json!({ "schema": { "type": "object" } }))).collect();
+        media.iter().map(|m| (m.to_string(), json!({ "schema": schema(m) }))).collect();
     json!({ "description": description, "content": content })
 }
 
@@ -35,6 +40,8 @@ fn get(summary: &str, id: &str, parameters: Vec<Value>, media: &[&str]) -> Value
 pub fn document(api: &Api) -> Value {
     let crs: Vec<String> = api.crs.iter().map(|c| c.uri()).collect();
     let f = param("f", "the representation", json!({ "type": "string", "enum": ["json", "html"] }));
+    let feature_f =
+        param("f", "the representation", json!({ "type": "string", "enum": ["json", "html", "fgb", "gml"] }));
     let crs_param = param(
         "crs",
         "the CRS of the coordinates in the answer",
@@ -67,9 +74,9 @@ pub fn document(api: &Api) -> Value {
             "the CRS of geometries in filter",
             json!({ "type": "string", "format": "uri", "enum": crs }),
         ),
-        f.clone(),
+        feature_f.clone(),
     ];
-    let geo = ["application/geo+json", "text/html"];
+    let geo = ["application/geo+json", "text/html", "application/flatgeobuf", "application/gml+xml; version=3.2"];
     let doc = ["application/json", "text/html"];
     json!({
         "openapi": "3.0.3",
@@ -91,7 +98,7 @@ pub fn document(api: &Api) -> Value {
             "/collections/{collectionId}/items/{featureId}": get(
                 "one feature",
                 "getFeature",
-                vec![collection, path_param("featureId", "a feature id"), crs_param, f],
+                vec![collection, path_param("featureId", "a feature id"), crs_param, feature_f],
                 &geo,
             ),
         },

@@ -14,26 +14,7 @@ DIR=${BENCH_DIR:-/tmp/fjord-bench}
 mkdir -p "$DIR"
 GPKG="$DIR/synthetic_$N.gpkg"
 
-if [ ! -f "$GPKG" ]; then
-    echo "making $GPKG ($N polygons)"
-    python3 - "$N" "$DIR/synthetic_$N.csv" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-state = 42
-def rnd():
-    global state
-    state = (state * 6364136223846793005 + 1442695040888963407) % 2**64
-    return (state >> 11) / 2**53
-with open(path, "w") as f:
-    f.write("WKT,name,n,value\n")
-    for i in range(n):
-        x, y, s = -100000 + rnd() * 1e6, 6500000 + rnd() * 1e6, 50 + rnd() * 150
-        f.write(f'"POLYGON (({x:.2f} {y:.2f},{x+s:.2f} {y:.2f},{x+s:.2f} {y+s:.2f},{x:.2f} {y+s:.2f},{x:.2f} {y:.2f}))",feature {i},{i},{rnd():.6f}\n')
-PY
-    ogr2ogr -f GPKG "$GPKG" "$DIR/synthetic_$N.csv" -a_srs EPSG:25833 -nln synthetic -nlt POLYGON \
-        -oo AUTODETECT_TYPE=YES -oo KEEP_GEOM_COLUMNS=NO
-    rm -f "$DIR/synthetic_$N.csv"
-fi
+benches/make_synthetic.sh "$N" "$GPKG"
 
 cargo build --release --bin fjord >/dev/null 2>&1 || cargo build --release --bin fjord
 seconds() {

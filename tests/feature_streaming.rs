@@ -1,5 +1,6 @@
-//! Large feature responses stream (chunked, whole, exact counts) through WFS and OGC API,
-//! and OGC API items come as FlatGeobuf and GML 3.2 that GDAL reads back unchanged.
+//! Large feature responses stream (chunked, whole, exact counts) through WFS and OGC API;
+//! OGC API items come as FlatGeobuf and GML 3.2 that GDAL reads back unchanged, and
+//! `datetime` selects on a dataset's date property.
 
 mod common;
 use common::{gdal, ok, root, Server};
@@ -8,14 +9,16 @@ use serde_json::{json, Value};
 /// Features in the generated dataset: well over the size at which responses stream.
 const N: usize = 20_000;
 
-/// The samples plus `punkter`: N points on a grid around Oslo, with `n` and `navn`.
+/// The samples plus `punkter`: N points on a grid around Oslo, with `n`, `navn` and a
+/// date `malt` in 2024 (month `1 + n % 12`).
 fn seeded() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
     ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
     let features: Vec<Value> = (0..N)
         .map(|i| {
             let (x, y) = (10.5 + (i % 200) as f64 * 0.002, 59.8 + (i / 200) as f64 * 0.002);
-            json!({ "type": "Feature", "properties": { "n": i, "navn": format!("punkt {i}") },
+            let malt = format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+            json!({ "type": "Feature", "properties": { "n": i, "navn": format!("punkt {i}"), "malt": malt },
                     "geometry": { "type": "Point", "coordinates": [x, y] } })
         })
         .collect();
@@ -186,4 +189,29 @@ fn items_as_flatgeobuf_and_gml_read_back_unchanged() {
     let xsd = text[at..at + text[at..].find('"').unwrap()].replace("&amp;", "&");
     let Some(from_gml) = as_geojson(dir.path(), &gml_path, &["-oo", &format!("XSD={xsd}")]) else { return };
     same_features(&json, &from_gml, "kommunenummer");
+}
+
+#[test]
+fn datetime_selects_on_the_date_property() {
+    let (_dir, s) = seeded();
+    let matched = |q: &str| matched_in(&s, "punkter", q);
+    let march = (0..N).filter(|i| i % 12 == 2).count();
+    assert_eq!(matched("datetime=2024-03-01/2024-03-31"), march);
+    assert_eq!(matched("datetime=2024-03-01T00:00:00Z/2024-03-31T23:59:59Z"), march);
+    assert_eq!(matched("datetime=2024-12-01/.."), (0..N).filter(|i| i % 12 == 11).count());
+    assert_eq!(matched("datetime=../2023-12-31"), 0);
+    let one_day = (0..N).filter(|i| i % 12 == 2 && i % 28 == 4).count();
+    assert_eq!(matched("datetime=2024-03-05T12:00:00%2B01:00"), one_day, "an instant inside the day");
+    // with another filter, and refused when malformed
+    assert_eq!(
+        matched("datetime=2024-03-01/2024-03-31&filter=n%20%3C%20100"),
+        (0..100).filter(|i| i % 12 == 2).count()
+    );
+    assert_eq!(s.get("/ogcapi/collections/punkter/items?datetime=in%20March").0, 400);
+    // a collection without time ignores it
+    assert_eq!(matched_in(&s, "fylker", "datetime=2024-03-01/.."), 15);
+}
+
+fn matched_in(s: &Server, collection: &str, q: &str) -> Value {
+    s.json(&format!("/ogcapi/collections/{collection}/items?limit=1&{q}"), 200)["numberMatched"].clone()
 }

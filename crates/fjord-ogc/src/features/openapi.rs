@@ -63,6 +63,11 @@ pub fn document(api: &Api) -> Value {
             json!({ "type": "integer", "minimum": 1, "maximum": api.max_limit, "default": 10 }),
         ),
         param("offset", "features to skip", json!({ "type": "integer", "minimum": 0, "default": 0 })),
+        param(
+            "datetime",
+            "an RFC 3339 instant or date, or an interval start/end (.. for an open end), on the collection's first date-time (else date) property",
+            json!({ "type": "string" }),
+        ),
         param("filter", "a CQL2 filter on the queryables", json!({ "type": "string" })),
         param(
             "filter-lang",

@@ -2,6 +2,7 @@
 
 use crate::error::OgcError;
 use crate::filter::{parse_cql2, Cql2Lang, Filter};
+use fjord_core::time::span;
 use fjord_core::{AxisOrder, BBox, Crs, FieldType, Schema, Value};
 use fjord_store::Feature;
 
@@ -22,10 +23,47 @@ pub struct ItemsRequest {
     pub equals: Vec<(usize, Value)>,
     /// a CQL2 `filter` (Part 3)
     pub filter: Option<Filter>,
+    /// `datetime` on the collection's time property
+    pub datetime: Option<Filter>,
 }
 
 /// Parameters the items resource knows.
-const KNOWN: [&str; 9] = ["bbox", "bbox-crs", "crs", "limit", "offset", "f", "filter", "filter-lang", "filter-crs"];
+const KNOWN: [&str; 10] =
+    ["bbox", "bbox-crs", "crs", "limit", "offset", "f", "filter", "filter-lang", "filter-crs", "datetime"];
+
+/// The property `datetime` applies to: the first date-time field, else the first date
+/// field; `None` when the collection has no time.
+pub fn time_property(schema: &Schema) -> Option<usize> {
+    let first = |t: FieldType| schema.fields.iter().position(|f| f.ty == t);
+    first(FieldType::DateTime).or_else(|| first(FieldType::Date))
+}
+
+/// `datetime` (Part 1): an instant or date, or an interval `start/end` with `..` or
+/// nothing for an open end, as the span of seconds it covers.
+fn datetime_span(v: &str) -> Result<(i64, i64), OgcError> {
+    let bad = |part: &str| {
+        OgcError::invalid(format!(
+            "datetime: '{part}' is not an RFC 3339 date-time or date; use an instant or an interval start/end with .. for an open end"
+        ))
+    };
+    let end = |part: &str, at_start: bool| -> Result<i64, OgcError> {
+        match part.trim() {
+            "" | ".." => Ok(if at_start { i64::MIN } else { i64::MAX }),
+            t => span(t).map(|(a, b)| if at_start { a } else { b }).ok_or_else(|| bad(t)),
+        }
+    };
+    match v.split_once('/') {
+        None => span(v).ok_or_else(|| bad(v)),
+        Some((_, b)) if b.contains('/') => Err(bad(b)),
+        Some((a, b)) => {
+            let (start, stop) = (end(a, true)?, end(b, false)?);
+            if start > stop {
+                return Err(OgcError::invalid(format!("datetime: '{v}' ends before it starts")));
+            }
+            Ok((start, stop))
+        }
+    }
+}
 
 fn supported(name: &str, value: &str, crs: &[Crs]) -> Result<Crs, OgcError> {
     let c = Crs::parse(value).map_err(|e| OgcError::invalid(format!("{name}: {e}")))?;
@@ -98,19 +136,26 @@ impl ItemsRequest {
                 )
             }
         };
-        Ok(ItemsRequest { bbox, bbox_crs, crs: out, limit: limit.min(max_limit), offset, equals, filter })
+        // a collection without time has no feature outside any datetime: the parameter is
+        // checked and otherwise ignored, as pygeoapi and GeoServer do
+        let datetime = match get("datetime").map(datetime_span).transpose()? {
+            Some((start, end)) => time_property(schema).map(|prop| Filter::During { prop, start, end }),
+            None => None,
+        };
+        Ok(ItemsRequest { bbox, bbox_crs, crs: out, limit: limit.min(max_limit), offset, equals, filter, datetime })
     }
 
     /// Whether the request filters on attributes (beyond the bbox).
     pub fn filters(&self) -> bool {
-        !self.equals.is_empty() || self.filter.is_some()
+        !self.equals.is_empty() || self.filter.is_some() || self.datetime.is_some()
     }
 
-    /// Whether a feature (all fields, schema order) passes the `property=value` filters
-    /// and the CQL2 filter.
+    /// Whether a feature (all fields, schema order) passes the `property=value` filters,
+    /// the CQL2 filter and `datetime`.
     pub fn keeps(&self, f: &Feature) -> bool {
         self.equals.iter().all(|(i, want)| f.values.get(*i) == Some(want))
             && self.filter.as_ref().is_none_or(|x| x.eval(f))
+            && self.datetime.as_ref().is_none_or(|x| x.eval(f))
     }
 }
 
@@ -165,6 +210,31 @@ mod tests {
     }
 
     #[test]
+    fn datetime_meets_the_time_property() {
+        use fjord_core::{Field, GeometryKind};
+        let dated = Schema {
+            geometry: GeometryKind::Point,
+            fields: vec![Field::new("navn", FieldType::String), Field::new("malt", FieldType::Date)],
+        };
+        let feature = |date: &str| Feature {
+            id: 1,
+            geometry: geo_types::Geometry::Point(geo_types::point!(x: 0.0, y: 0.0)),
+            values: vec![Value::Text("x".into()), Value::Text(date.into())],
+        };
+        let keeps = |dt: &str, date: &str| {
+            ItemsRequest::parse(&p(&[("datetime", dt)]), 10, &CRS, &dated).unwrap().keeps(&feature(date))
+        };
+        assert!(keeps("2024-05-17T12:00:00Z", "2024-05-17"), "an instant inside the day");
+        assert!(!keeps("2024-05-18T00:00:00Z", "2024-05-17"));
+        assert!(keeps("2024-01-01/2024-12-31", "2024-05-17"));
+        assert!(keeps("../2024-05-17T00:00:00Z", "2024-05-17") && keeps("2024-05-17/..", "2024-05-17"));
+        assert!(!keeps("2025-01-01T00:00:00Z/..", "2024-05-17"));
+        // without a time property the parameter is checked and ignored
+        let r = ItemsRequest::parse(&p(&[("datetime", "2024-01-01/..")]), 10, &CRS, &schema());
+        assert!(r.is_ok_and(|r| r.datetime.is_none()));
+    }
+
+    #[test]
     fn bad_parameters_are_400() {
         for bad in [
             vec![("limit", "-1")],
@@ -179,6 +249,9 @@ mod tests {
             vec![("filter", "colour = 'red'")],
             vec![("filter", "hoyde_m >")],
             vec![("filter", "hoyde_m > 1"), ("filter-lang", "ecql")],
+            vec![("datetime", "last week")],
+            vec![("datetime", "2024-01-01/2023-01-01")],
+            vec![("datetime", "2024-01-01/../..")],
         ] {
             let e = ItemsRequest::parse(&p(&bad), 1000, &CRS, &schema()).unwrap_err();
             assert_eq!(e.status, 400, "{bad:?}");

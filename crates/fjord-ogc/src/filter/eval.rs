@@ -66,6 +66,10 @@ impl Filter {
                 SpatialOp::Contains => f.geometry.contains(geometry),
             },
             Filter::ResourceId(ids) => ids.contains(&f.id),
+            Filter::During { prop, start, end } => match value(prop) {
+                Value::Text(t) => fjord_core::time::span(t).is_some_and(|(a, b)| a <= *end && b >= *start),
+                _ => false,
+            },
         }
     }
 
@@ -114,6 +118,13 @@ mod tests {
         assert!(!Filter::And(vec![Filter::Null(0), between]).eval(&f));
         assert!(Filter::In { prop: 1, values: vec![Literal::Number(1.0), Literal::Number(2469.0)] }.eval(&f));
         assert!(Filter::ResourceId(vec![7]).eval(&f));
+        let day = Feature { values: vec![Value::Text("1970-01-02".into())], ..f.clone() };
+        assert!(
+            Filter::During { prop: 0, start: 86_400 + 3600, end: 86_400 + 3600 }.eval(&day),
+            "an instant in the day"
+        );
+        assert!(!Filter::During { prop: 0, start: 2 * 86_400, end: i64::MAX }.eval(&day), "after the day");
+        assert!(!Filter::During { prop: 2, start: i64::MIN, end: i64::MAX }.eval(&f), "null is never in time");
         let square = Geometry::Polygon(
             polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.), (x: 0., y: 0.)],
         );

@@ -115,6 +115,16 @@ pub enum Filter {
     },
     /// the feature's id is one of these
     ResourceId(Vec<u64>),
+    /// the time a date or date-time property covers meets `start..=end` (seconds since
+    /// the epoch; see [`fjord_core::time::span`]); null and unreadable values never do
+    During {
+        /// the property
+        prop: usize,
+        /// first second
+        start: i64,
+        /// last second
+        end: i64,
+    },
 }
 
 /// The schema the filter tests share: summits with a name and a height.

@@ -184,6 +184,26 @@ fn etag_follows_the_dataset_version() {
 }
 
 #[test]
+fn the_crs_list_comes_from_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
+    let s = Server::start_with(dir.path(), &[("FJORD_SERVICES_CRS", "EPSG:25833,EPSG:3035")]);
+    let c = s.json("/ogcapi/collections/fylker", 200);
+    let uris = ["http://www.opengis.net/def/crs/EPSG/0/25833", "http://www.opengis.net/def/crs/EPSG/0/3035"];
+    assert_eq!(c["crs"], serde_json::json!([uris[0], uris[1], "http://www.opengis.net/def/crs/OGC/1.3/CRS84"]));
+    let fc = s.json(&format!("/ogcapi/collections/fylker/items?limit=1&crs={}", uris[1]), 200);
+    assert!(fc["features"][0]["geometry"]["coordinates"].is_array());
+    assert_eq!(s.get("/ogcapi/collections/fylker/items?crs=http://www.opengis.net/def/crs/EPSG/0/4326").0, 400);
+    let caps = s.get("/wfs?SERVICE=WFS&REQUEST=GetCapabilities").2;
+    assert!(caps.contains("urn:ogc:def:crs:EPSG::3035") && !caps.contains("urn:ogc:def:crs:EPSG::25832"));
+
+    // an unknown CRS stops the server at start, saying why
+    let out = common::fjord(dir.path()).env("FJORD_SERVICES_CRS", "EPSG:999999").args(["serve"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("services.crs"));
+}
+
+#[test]
 fn gdal_reads_and_copies_through_oapif() {
     let (dir, s) = seeded();
     let Some(mut ogrinfo) = gdal("ogrinfo") else { return };

@@ -77,8 +77,14 @@ pub struct Server {
 impl Server {
     /// Start on an ephemeral port and wait for its "listening on" line.
     pub fn start(data: &Path) -> Server {
+        Server::start_with(data, &[])
+    }
+
+    /// Start with extra environment variables (`FJORD_*` configuration).
+    pub fn start_with(data: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = fjord(data)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()

@@ -31,6 +31,8 @@ pub struct AppState {
     pub permits: Arc<tokio::sync::Semaphore>,
     /// catalogue records of served datasets, per version
     pub records: Arc<fjord_ogc::features::RecordCache>,
+    /// the CRSs features are offered in (`services.crs`, checked at start)
+    pub crs: Arc<Vec<fjord_core::Crs>>,
 }
 
 impl AppState {

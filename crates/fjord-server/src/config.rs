@@ -5,6 +5,7 @@
 //! `FJORD_SERVER_LISTEN=0.0.0.0:8080`, `FJORD_DATA_DIR=/srv/fjord`,
 //! `FJORD_LIMITS_MAX_SOURCE_BYTES=1000000`, `FJORD_LOG_FORMAT=json`.
 
+use fjord_core::Crs;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,8 @@ pub struct Config {
     pub data: DataConfig,
     /// request and input limits
     pub limits: Limits,
+    /// what the OGC services offer
+    pub services: ServicesConfig,
     /// logging
     pub log: LogConfig,
 }
@@ -79,6 +82,39 @@ impl Default for Limits {
             max_features_per_page: 10_000,
             max_wfs_features: 1_000_000,
         }
+    }
+}
+
+/// What the OGC services offer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServicesConfig {
+    /// the CRSs features can be asked for (OGC API `crs`, WFS SRSNAME/OtherCRS); CRS84
+    /// is always among them. From the environment: comma-separated.
+    pub crs: Vec<String>,
+}
+
+impl Default for ServicesConfig {
+    fn default() -> Self {
+        ServicesConfig { crs: fjord_core::SERVICE_CRS.iter().map(|c| c.to_string()).collect() }
+    }
+}
+
+impl ServicesConfig {
+    /// The CRS list, each known to PROJ, CRS84 first added when missing.
+    pub fn crs_list(&self) -> Result<Vec<Crs>, ConfigError> {
+        let mut out = Vec::with_capacity(self.crs.len() + 1);
+        for name in &self.crs {
+            let c = Crs::parse(name).map_err(|e| ConfigError::Invalid(format!("services.crs: {name}: {e}")))?;
+            c.check().map_err(|e| ConfigError::Invalid(format!("services.crs: {name}: {e}")))?;
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        if !out.contains(&Crs::Crs84) {
+            out.push(Crs::Crs84);
+        }
+        Ok(out)
     }
 }
 
@@ -149,6 +185,9 @@ fn env_value(current: &toml::Value, raw: &str) -> Option<toml::Value> {
             "0" | "false" | "no" | "off" => false,
             _ => return None,
         }),
+        toml::Value::Array(_) => {
+            toml::Value::Array(raw.split(',').map(|v| toml::Value::String(v.trim().to_string())).collect())
+        }
         _ => toml::Value::String(raw.to_string()),
     })
 }
@@ -167,6 +206,7 @@ mod tests {
             "FJORD_DATA_KEEP_VERSIONS" => Some("7".to_string()),
             "FJORD_SERVER_CORS" => Some("off".to_string()),
             "FJORD_DATA_DIR" => Some("/srv/fjord".to_string()),
+            "FJORD_SERVICES_CRS" => Some("EPSG:25833, EPSG:4326".to_string()),
             _ => None,
         };
         let c = Config::load(Some(&f), env).unwrap();
@@ -175,6 +215,9 @@ mod tests {
         assert!(!c.server.cors);
         assert_eq!(c.data.dir, PathBuf::from("/srv/fjord"));
         assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.services.crs_list().unwrap(), [Crs::Epsg(25833), Crs::Epsg(4326), Crs::Crs84]);
+        let bad = ServicesConfig { crs: vec!["EPSG:999999".into()] };
+        assert!(bad.crs_list().is_err());
 
         let bad = |k: &str| (k == "FJORD_DATA_KEEP_VERSIONS").then(|| "many".to_string());
         assert!(Config::load(None, bad).unwrap_err().to_string().contains("FJORD_DATA_KEEP_VERSIONS"));

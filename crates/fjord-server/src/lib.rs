@@ -39,6 +39,9 @@ pub enum StartError {
     /// reconciling catalogue and store failed
     #[error(transparent)]
     Ingest(#[from] fjord_ingest::Error),
+    /// the configuration is not usable
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     /// the address cannot be bound, or serving failed
     #[error("cannot serve on {0}: {1}")]
     Listen(String, std::io::Error),
@@ -63,9 +66,11 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let addr = listener.local_addr().map_err(|e| StartError::Listen(listen.clone(), e))?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let permits = Arc::new(tokio::sync::Semaphore::new(cores));
+    let crs = Arc::new(config.services.crs_list().map_err(StartError::Config)?);
     let state = AppState {
         catalogue,
         store,
+        crs,
         config: Arc::new(config),
         metrics: Arc::default(),
         permits,

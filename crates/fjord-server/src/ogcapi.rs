@@ -5,7 +5,6 @@ use crate::app::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use fjord_core::SERVICE_CRS;
 use fjord_ogc::features::{self, Api};
 use fjord_ogc::{Body, Format, OgcError, Reply};
 
@@ -26,7 +25,7 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
         wfs,
         max_limit: state.config.limits.max_features_per_page,
         max_count: state.config.limits.max_wfs_features,
-        crs: SERVICE_CRS.to_vec(),
+        crs: state.crs.to_vec(),
         records: &state.records,
     }
 }

@@ -4,6 +4,9 @@
 //! GreaterThan, GreaterThanOrEqualTo, Like, Between, Null; BBOX, Intersects, Within,
 //! Contains, Disjoint with gml:Envelope, Point, LineString or Polygon literals (their
 //! srsName's axis order honoured); ResourceId. Anything else is refused by name.
+//!
+//! Elements are matched by local name (prefixes need no declarations), in a small tree
+//! ([`El`], built by [`dom`]) that the WFS XML (POST) requests are read with too.
 
 use super::{CmpOp, Filter, Literal, SpatialOp};
 use fjord_core::{transform, AxisOrder, FieldType, Schema, STORAGE_CRS};
@@ -13,22 +16,32 @@ use quick_xml::events::Event;
 /// Deeper nesting than this is refused (it would only serve to exhaust the stack).
 const MAX_DEPTH: usize = 64;
 
-/// A parsed element: local name, attributes by local name, children, text.
+/// A parsed element: local name, attributes by local name, children, text, and where it
+/// stands in the source (from its `<` to the end of its end tag), so that a part of a
+/// document can be handed on verbatim.
 #[derive(Debug, Default)]
-struct El {
-    name: String,
-    attrs: Vec<(String, String)>,
-    children: Vec<El>,
-    text: String,
+pub(crate) struct El {
+    pub(crate) name: String,
+    pub(crate) attrs: Vec<(String, String)>,
+    pub(crate) children: Vec<El>,
+    pub(crate) text: String,
+    pub(crate) span: std::ops::Range<usize>,
 }
 
 impl El {
-    fn attr(&self, name: &str) -> Option<&str> {
+    /// An attribute's value by local name, in any letter case.
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    fn child(&self, name: &str) -> Option<&El> {
+    /// The first child with this local name.
+    pub(crate) fn child(&self, name: &str) -> Option<&El> {
         self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child with this local name.
+    pub(crate) fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a El> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
     }
 }
 
@@ -48,23 +61,30 @@ fn element(e: &quick_xml::events::BytesStart) -> Result<El, String> {
     Ok(el)
 }
 
-/// Parse XML into a tree of elements.
-fn dom(xml: &str) -> Result<El, String> {
+/// Parse XML into a tree of elements; the root element is returned.
+pub(crate) fn dom(xml: &str) -> Result<El, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().trim_text(true);
     let mut stack = vec![El::default()];
     loop {
         let top = stack.len() - 1;
-        match reader.read_event().map_err(|e| format!("malformed XML at byte {}: {e}", reader.buffer_position()))? {
+        let before = reader.buffer_position() as usize;
+        let event =
+            reader.read_event().map_err(|e| format!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
+        let after = reader.buffer_position() as usize;
+        // white space skipped before a tag is not part of it
+        let start = xml.get(before..after).and_then(|s| s.find('<')).map_or(before, |at| before + at);
+        match event {
             Event::Start(e) => {
                 if stack.len() > MAX_DEPTH {
-                    return Err(format!("filter nested deeper than {MAX_DEPTH} levels"));
+                    return Err(format!("XML nested deeper than {MAX_DEPTH} levels"));
                 }
-                stack.push(element(&e)?);
+                stack.push(El { span: start..after, ..element(&e)? });
             }
-            Event::Empty(e) => stack[top].children.push(element(&e)?),
+            Event::Empty(e) => stack[top].children.push(El { span: start..after, ..element(&e)? }),
             Event::End(_) => {
-                let done = stack.pop().ok_or("unbalanced XML")?;
+                let mut done = stack.pop().ok_or("unbalanced XML")?;
+                done.span.end = after;
                 stack.last_mut().ok_or("unbalanced XML")?.children.push(done);
             }
             Event::Text(t) => stack[top].text.push_str(&t.xml10_content()),
@@ -86,7 +106,7 @@ fn dom(xml: &str) -> Result<El, String> {
         return Err("the XML ends inside an element".into());
     }
     let root = stack.pop().unwrap_or_default();
-    root.children.into_iter().next().ok_or_else(|| "empty filter".to_string())
+    root.children.into_iter().next().ok_or_else(|| "no XML element".to_string())
 }
 
 /// What a filter may refer to.

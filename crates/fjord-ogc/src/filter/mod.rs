@@ -4,7 +4,7 @@
 
 mod cql2;
 mod eval;
-mod fes;
+pub(crate) mod fes;
 mod like;
 
 pub use self::cql2::{parse_cql2, Cql2Lang};

@@ -42,6 +42,24 @@ def wfs_getfeature_bbox():
     return f"GetFeature bbox -> {n} features in GML 3.2"
 
 
+def wfs_getfeature_post():
+    w = WebFeatureService(f"{BASE}/wfs", version="2.0.0", timeout=30)
+    box = OSLO_UTM + ("urn:ogc:def:crs:EPSG::25833",)
+    posted = w.getfeature(typename=["fjord:kommuner"], bbox=box, maxfeatures=100, method="Post").read()
+    got = w.getfeature(typename=["fjord:kommuner"], bbox=box, maxfeatures=100).read()
+    n = posted.count(b"<wfs:member>")
+    assert n >= 1 and b"Oslo" in posted and n == got.count(b"<wfs:member>"), (n, posted[:300])
+    lom = (
+        '<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:PropertyIsEqualTo>'
+        "<fes:ValueReference>kommune</fes:ValueReference><fes:Literal>Lom</fes:Literal>"
+        "</fes:PropertyIsEqualTo></fes:Filter>"
+    )
+    r = w.getfeature(typename=["fjord:fjelltopper"], filter=lom, sortby=["hoyde_m"], method="Post").read()
+    m = r.count(b"<wfs:member>")
+    assert m >= 2 and m == r.count(b"<fjord:kommune>Lom</fjord:kommune>"), r[:300]
+    return f"GetFeature by POST: bbox -> {n} features as by GET, filter -> {m} summits in Lom"
+
+
 def oapif_collections():
     f = Features(f"{BASE}/ogcapi", timeout=30)
     ids = [c["id"] for c in f.collections()["collections"]]
@@ -66,6 +84,7 @@ def oapif_items_filter():
 
 check("WFS 2.0 capabilities", wfs_capabilities)
 check("WFS 2.0 GetFeature bbox", wfs_getfeature_bbox)
+check("WFS 2.0 GetFeature by POST", wfs_getfeature_post)
 check("OGC API collections", oapif_collections)
 check("OGC API items bbox", oapif_items_bbox)
 check("OGC API items property filter", oapif_items_filter)

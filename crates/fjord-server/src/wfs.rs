@@ -1,12 +1,14 @@
-//! `/wfs`: WFS 2.0 by KVP. The handler picks the request apart and sends fjord-ogc's
-//! answer, or its OWS ExceptionReport.
+//! `/wfs`: WFS 2.0 by KVP (GET) and in the XML encoding (POST). The handlers pick the
+//! request apart and send fjord-ogc's answer, or its OWS ExceptionReport.
 
 use crate::app::AppState;
 use crate::ogcapi::{api, base, send};
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::wfs::{self, WfsError};
+use fjord_ogc::Reply;
 
 fn exception(e: WfsError) -> Response {
     if e.status >= 500 {
@@ -18,6 +20,15 @@ fn exception(e: WfsError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/xml")], e.report()).into_response()
 }
 
+/// Send what the blocking work answered.
+fn answer(result: Result<Result<Reply, WfsError>, String>, headers: &HeaderMap) -> Response {
+    match result {
+        Ok(Ok(reply)) => send(reply, headers),
+        Ok(Err(e)) => exception(e),
+        Err(e) => exception(WfsError::internal(e)),
+    }
+}
+
 /// `GET /wfs?SERVICE=WFS&REQUEST=...`
 pub async fn get(
     State(state): State<AppState>,
@@ -25,9 +36,21 @@ pub async fn get(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     let base = base(&headers, "/wfs");
-    match state.blocking(move |state| wfs::handle(&api(state, base.clone(), base.clone()), &base, &params)).await {
-        Ok(Ok(reply)) => send(reply, &headers),
-        Ok(Err(e)) => exception(e),
-        Err(e) => exception(WfsError::internal(e)),
-    }
+    answer(
+        state.blocking(move |state| wfs::handle(&api(state, base.clone(), base.clone()), &base, &params)).await,
+        &headers,
+    )
+}
+
+/// `POST /wfs` with a request in the XML encoding (any content type), at most
+/// [`wfs::MAX_POST_BYTES`]; a larger body is refused unread.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let base = base(&headers, "/wfs");
+    let Ok(body) = axum::body::to_bytes(body, wfs::MAX_POST_BYTES).await else {
+        return exception(wfs::too_large());
+    };
+    answer(
+        state.blocking(move |state| wfs::handle_post(&api(state, base.clone(), base.clone()), &base, &body)).await,
+        &headers,
+    )
 }

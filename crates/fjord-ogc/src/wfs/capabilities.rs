@@ -32,7 +32,7 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
     ] {
         let _ = write!(
             x,
-            "<ows:Operation name=\"{op}\"><ows:DCP><ows:HTTP><ows:Get xlink:href=\"{href}?\"/></ows:HTTP></ows:DCP></ows:Operation>"
+            "<ows:Operation name=\"{op}\"><ows:DCP><ows:HTTP><ows:Get xlink:href=\"{href}?\"/><ows:Post xlink:href=\"{href}\"/></ows:HTTP></ows:DCP></ows:Operation>"
         );
     }
     x.push_str(
@@ -43,7 +43,7 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, WfsError> {
         ("ImplementsSimpleWFS", "TRUE"),
         ("ImplementsResultPaging", "TRUE"),
         ("KVPEncoding", "TRUE"),
-        ("XMLEncoding", "FALSE"),
+        ("XMLEncoding", "TRUE"),
         ("ImplementsTransactionalWFS", "FALSE"),
     ] {
         let _ = write!(

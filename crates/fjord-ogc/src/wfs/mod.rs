@@ -1,18 +1,20 @@
-//! WFS 2.0.0 over the store, by KVP: GetCapabilities, DescribeFeatureType, GetFeature
-//! (TYPENAMES, BBOX with its CRS, COUNT, STARTINDEX, SRSNAME, RESULTTYPE, PROPERTYNAME,
-//! OUTPUTFORMAT GML 3.2 or GeoJSON, and the GetFeatureById stored query),
-//! GetPropertyValue, ListStoredQueries and DescribeStoredQueries. Refusals are OWS
-//! ExceptionReports with code and locator.
+//! WFS 2.0.0 over the store, by KVP and by POST in the XML encoding ([`handle_post`]):
+//! GetCapabilities, DescribeFeatureType, GetFeature (TYPENAMES, BBOX with its CRS, COUNT,
+//! STARTINDEX, SRSNAME, RESULTTYPE, PROPERTYNAME, FILTER, SORTBY, OUTPUTFORMAT GML 3.2 or
+//! GeoJSON, and the GetFeatureById stored query), GetPropertyValue, ListStoredQueries and
+//! DescribeStoredQueries. Refusals are OWS ExceptionReports with code and locator.
 //!
 //! Axis order by the book: URN and URI CRS names follow the EPSG definition
 //! (`urn:ogc:def:crs:EPSG::4326` is lat/lon), the WFS 1.x style `EPSG:4326` is lon/lat.
 
 mod capabilities;
 pub(crate) mod gml;
+mod post;
 mod request;
 mod service;
 mod stored_queries;
 
+pub use post::{handle_post, too_large, MAX_POST_BYTES};
 pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs, GET_FEATURE_BY_ID};
 
 use crate::features::Api;
@@ -111,7 +113,7 @@ impl From<fjord_store::Error> for WfsError {
     }
 }
 
-/// Answer one KVP request. `base` is the service URL (`http://host/wfs`).
+/// Answer one KVP request (or an XML one read into its KVP, see [`handle_post`]). `base` is the service URL (`http://host/wfs`).
 pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Reply, WfsError> {
     let kvp = Kvp::new(params);
     match kvp.operation()? {

@@ -60,6 +60,21 @@ def wfs_getfeature_post():
     return f"GetFeature by POST: bbox -> {n} features as by GET, filter -> {m} summits in Lom"
 
 
+def wfs_110_capabilities():
+    w = WebFeatureService(f"{BASE}/wfs", version="1.1.0", timeout=30)
+    assert w.identification.version == "1.1.0", w.identification.version
+    names = sorted(w.contents)
+    assert {"fjord:fylker", "fjord:kommuner", "fjord:fjelltopper"} <= set(names), names
+    k = w.contents["fjord:kommuner"]
+    box = k.boundingBoxWGS84
+    assert 9 < box[0] < box[2] < 13 and 58 < box[1] < box[3] < 61, box
+    codes = [c.getcode() for c in k.crsOptions]
+    assert codes[0] == "EPSG:25833" and "EPSG:4326" in codes, codes
+    ops = sorted(o.name for o in w.operations)
+    assert ops == ["DescribeFeatureType", "GetCapabilities", "GetFeature"], ops
+    return f"{len(names)} feature types, {len(codes)} CRSs, operations {ops}"
+
+
 def oapif_collections():
     f = Features(f"{BASE}/ogcapi", timeout=30)
     ids = [c["id"] for c in f.collections()["collections"]]
@@ -85,6 +100,7 @@ def oapif_items_filter():
 check("WFS 2.0 capabilities", wfs_capabilities)
 check("WFS 2.0 GetFeature bbox", wfs_getfeature_bbox)
 check("WFS 2.0 GetFeature by POST", wfs_getfeature_post)
+check("WFS 1.1.0 capabilities", wfs_110_capabilities)
 check("OGC API collections", oapif_collections)
 check("OGC API items bbox", oapif_items_bbox)
 check("OGC API items property filter", oapif_items_filter)

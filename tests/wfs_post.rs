@@ -1,5 +1,5 @@
 //! WFS 2.0 requests by POST in the XML encoding answer as their KVP twins do; bad bodies
-//! are OWS ExceptionReports, never a 500.
+//! are OWS ExceptionReports, never a 500. And WFS 1.1.0 capabilities for old clients.
 
 mod common;
 use common::{root, Server};
@@ -210,4 +210,71 @@ fn bad_bodies_are_exception_reports() {
         assert!(text.contains(&format!("exceptionCode=\"{code}\"")), "{}: {text}", &body[..body.len().min(200)]);
         assert!(text.contains(&format!("locator=\"{locator}\"")), "{}: {text}", &body[..body.len().min(200)]);
     }
+}
+
+#[test]
+fn wfs_1_1_0_capabilities_for_old_clients() {
+    let (_dir, s) = seeded();
+    for query in [
+        "SERVICE=WFS&REQUEST=GetCapabilities&VERSION=1.1.0",
+        "SERVICE=WFS&REQUEST=GetCapabilities&ACCEPTVERSIONS=1.1.0,2.0.0",
+    ] {
+        let caps = get_xml(&s, query);
+        let (root, names) = well_formed(&caps);
+        assert_eq!(root, "wfs:WFS_Capabilities");
+        assert!(caps.contains("version=\"1.1.0\"") && caps.contains("xmlns:wfs=\"http://www.opengis.net/wfs\""));
+        assert!(
+            caps.contains("xmlns:ows=\"http://www.opengis.net/ows\"") && caps.contains("<ogc:Filter_Capabilities>")
+        );
+        for layer in ["fjord:fylker", "fjord:kommuner", "fjord:fjelltopper"] {
+            assert!(names.iter().any(|n| n == layer), "{layer} in {names:?}");
+        }
+        assert!(caps.contains("<wfs:DefaultSRS>urn:ogc:def:crs:EPSG::25833</wfs:DefaultSRS>"));
+        assert!(caps.contains("<wfs:OtherSRS>urn:ogc:def:crs:EPSG::4326</wfs:OtherSRS>"));
+        assert!(caps.contains("<wfs:Format>text/xml; subtype=gml/3.1.1</wfs:Format>"));
+        assert_eq!(caps.matches("<ows:WGS84BoundingBox>").count(), names.len());
+        assert_eq!(caps.matches("<ows:Operation ").count(), 3, "GetCapabilities, DescribeFeatureType, GetFeature");
+        assert!(!caps.contains("GetPropertyValue") && !caps.contains("fes:"));
+    }
+    // 2.0.0 stays the default, and the first version asked for that is served wins
+    for query in
+        ["SERVICE=WFS&REQUEST=GetCapabilities", "SERVICE=WFS&REQUEST=GetCapabilities&ACCEPTVERSIONS=3.0.0,2.0.0,1.1.0"]
+    {
+        let caps = get_xml(&s, query);
+        assert!(caps.contains("<wfs:WFS_Capabilities version=\"2.0.0\""), "{query}");
+        well_formed(&caps);
+    }
+    let (code, _, text) = s.get("/wfs?SERVICE=WFS&REQUEST=GetCapabilities&ACCEPTVERSIONS=1.0.0");
+    assert!(code == 400 && text.contains("VersionNegotiationFailed"), "{text}");
+    // by POST too
+    let caps = post_xml(
+        &s,
+        r#"<wfs:GetCapabilities service="WFS" xmlns:wfs="http://www.opengis.net/wfs" xmlns:ows="http://www.opengis.net/ows"><ows:AcceptVersions><ows:Version>1.1.0</ows:Version></ows:AcceptVersions></wfs:GetCapabilities>"#,
+        200,
+    );
+    assert!(caps.contains("<ows:ServiceTypeVersion>1.1.0</ows:ServiceTypeVersion>"));
+}
+
+/// Read the whole document (failing on anything not well-formed): the root element's
+/// name and the text of every wfs:Name.
+fn well_formed(xml: &str) -> (String, Vec<String>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut root, mut names, mut in_name) = (String::new(), Vec::new(), false);
+    loop {
+        match reader.read_event().unwrap_or_else(|e| panic!("not well-formed: {e}")) {
+            Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                in_name = name == "wfs:Name";
+                if root.is_empty() {
+                    root = name;
+                }
+            }
+            Event::Text(t) if in_name => names.push(t.xml10_content().into_owned()),
+            Event::End(_) => in_name = false,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (root, names)
 }

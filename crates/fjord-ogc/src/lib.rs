@@ -6,8 +6,8 @@
 //!
 //! - [`features`]: OGC API – Features (Part 1 Core, Part 2 CRS by reference).
 //! - [`features`] also holds Part 3: queryables, `property=value` and CQL2 filters.
-//! - [`wfs`]: WFS 2.0.0 by KVP (capabilities, schema, features, property values, stored
-//!   queries).
+//! - [`wfs`]: WFS 2.0.0 by KVP and by POST in XML (capabilities, also in 1.1.0; schema,
+//!   features, property values, stored queries).
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 
 mod error;

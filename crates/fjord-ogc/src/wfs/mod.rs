@@ -3,6 +3,7 @@
 //! STARTINDEX, SRSNAME, RESULTTYPE, PROPERTYNAME, FILTER, SORTBY, OUTPUTFORMAT GML 3.2 or
 //! GeoJSON, and the GetFeatureById stored query), GetPropertyValue, ListStoredQueries and
 //! DescribeStoredQueries. Refusals are OWS ExceptionReports with code and locator.
+//! GetCapabilities also answers in WFS 1.1.0 for old clients that negotiate it.
 //!
 //! Axis order by the book: URN and URI CRS names follow the EPSG definition
 //! (`urn:ogc:def:crs:EPSG::4326` is lat/lon), the WFS 1.x style `EPSG:4326` is lon/lat.
@@ -15,7 +16,7 @@ mod service;
 mod stored_queries;
 
 pub use post::{handle_post, too_large, MAX_POST_BYTES};
-pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs, GET_FEATURE_BY_ID};
+pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs, Version, GET_FEATURE_BY_ID};
 
 use crate::features::Api;
 use crate::reply::Reply;
@@ -117,7 +118,7 @@ impl From<fjord_store::Error> for WfsError {
 pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Reply, WfsError> {
     let kvp = Kvp::new(params);
     match kvp.operation()? {
-        Operation::GetCapabilities => capabilities::capabilities(api, base),
+        Operation::GetCapabilities => capabilities::capabilities(api, base, kvp.capabilities_version()?),
         Operation::DescribeFeatureType => service::describe_feature_type(api, &kvp),
         Operation::GetFeature => service::get_feature(api, base, &kvp.get_feature(api.max_count)?),
         Operation::GetPropertyValue => {

@@ -21,6 +21,37 @@ pub enum Operation {
     DescribeStoredQueries,
 }
 
+/// The versions of the capabilities document. Every other operation speaks 2.0.0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// WFS 2.0.0
+    V2_0_0,
+    /// WFS 1.1.0, for clients that know no later one
+    V1_1_0,
+}
+
+impl Version {
+    /// Newest first.
+    pub const ALL: [Version; 2] = [Version::V2_0_0, Version::V1_1_0];
+
+    /// As written in requests and documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V2_0_0 => "2.0.0",
+            Version::V1_1_0 => "1.1.0",
+        }
+    }
+}
+
+/// `x.y.z` as numbers, missing parts 0.
+fn version_number(v: &str) -> Option<[u32; 3]> {
+    let mut n = [0; 3];
+    for (i, part) in v.trim().split('.').enumerate() {
+        *n.get_mut(i)? = part.parse().ok()?;
+    }
+    Some(n)
+}
+
 /// The one stored query every WFS 2.0 offers.
 pub const GET_FEATURE_BY_ID: &str = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
 
@@ -125,6 +156,28 @@ impl Kvp {
             Some(_) => Err(WfsError::not_supported(self.get("REQUEST").unwrap_or(""))),
             None => Err(WfsError::missing("REQUEST")),
         }
+    }
+
+    /// The version of a GetCapabilities answer, negotiated as OWS Common says: the first
+    /// of ACCEPTVERSIONS that is served; else VERSION the way WFS 1.x negotiates (the
+    /// newest served that is not newer, else the oldest); else 2.0.0.
+    pub fn capabilities_version(&self) -> Result<Version, WfsError> {
+        if let Some(list) = self.get("ACCEPTVERSIONS") {
+            return list.split(',').find_map(|v| Version::ALL.into_iter().find(|s| s.as_str() == v.trim())).ok_or_else(
+                || WfsError {
+                    status: 400,
+                    code: "VersionNegotiationFailed",
+                    locator: "ACCEPTVERSIONS".into(),
+                    text: format!("none of '{list}' is served; ask for 2.0.0 or 1.1.0"),
+                },
+            );
+        }
+        let Some(v) = self.get("VERSION") else { return Ok(Version::V2_0_0) };
+        let asked = version_number(v).ok_or_else(|| WfsError::invalid("VERSION", format!("'{v}' is not a version")))?;
+        Ok(Version::ALL
+            .into_iter()
+            .find(|s| version_number(s.as_str()).is_some_and(|n| n <= asked))
+            .unwrap_or(Version::V1_1_0))
     }
 
     /// The type names asked for (TYPENAMES, or TYPENAME of WFS 1.x), prefixes dropped.
@@ -266,5 +319,24 @@ mod tests {
         assert_eq!(kvp(&[]).get_feature(100).unwrap_err().locator, "TYPENAMES");
         assert_eq!(kvp(&[("TYPENAMES", "a"), ("BBOX", "1,2,3")]).get_feature(100).unwrap_err().locator, "BBOX");
         assert_eq!(kvp(&[("TYPENAMES", "a"), ("COUNT", "5000")]).get_feature(100).unwrap().count, 100);
+    }
+
+    #[test]
+    fn capabilities_versions_are_negotiated() {
+        for (pairs, version) in [
+            (&[][..], Version::V2_0_0),
+            (&[("VERSION", "2.0.0")], Version::V2_0_0),
+            (&[("version", "1.1.0")], Version::V1_1_0),
+            (&[("VERSION", "1.0.0")], Version::V1_1_0),
+            (&[("VERSION", "1.5")], Version::V1_1_0),
+            (&[("VERSION", "3.0.0")], Version::V2_0_0),
+            (&[("ACCEPTVERSIONS", "1.0.0,1.1.0,2.0.0")], Version::V1_1_0),
+            (&[("AcceptVersions", "2.0.2, 2.0.0"), ("VERSION", "1.1.0")], Version::V2_0_0),
+        ] {
+            assert_eq!(kvp(pairs).capabilities_version().unwrap(), version, "{pairs:?}");
+        }
+        let e = kvp(&[("ACCEPTVERSIONS", "1.0.0")]).capabilities_version().unwrap_err();
+        assert_eq!((e.code, e.locator.as_str()), ("VersionNegotiationFailed", "ACCEPTVERSIONS"));
+        assert_eq!(kvp(&[("VERSION", "two")]).capabilities_version().unwrap_err().locator, "VERSION");
     }
 }

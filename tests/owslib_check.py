@@ -75,6 +75,17 @@ def wfs_110_capabilities():
     return f"{len(names)} feature types, {len(codes)} CRSs, operations {ops}"
 
 
+def wfs_110_getfeature():
+    w = WebFeatureService(f"{BASE}/wfs", version="1.1.0", timeout=30)
+    box = OSLO_UTM + ("urn:ogc:def:crs:EPSG::25833",)
+    gml = w.getfeature(typename=["fjord:kommuner"], bbox=box, maxfeatures=100).read()
+    gml = gml.decode() if isinstance(gml, bytes) else gml
+    assert 'xmlns:gml="http://www.opengis.net/gml"' in gml and "Oslo" in gml, gml[:300]
+    n = gml.count("<gml:featureMember>")
+    assert n >= 1 and f'numberOfFeatures="{n}"' in gml, gml[:400]
+    return f"GetFeature 1.1.0 bbox -> {n} features in GML 3.1.1"
+
+
 def oapif_collections():
     f = Features(f"{BASE}/ogcapi", timeout=30)
     ids = [c["id"] for c in f.collections()["collections"]]
@@ -101,6 +112,7 @@ check("WFS 2.0 capabilities", wfs_capabilities)
 check("WFS 2.0 GetFeature bbox", wfs_getfeature_bbox)
 check("WFS 2.0 GetFeature by POST", wfs_getfeature_post)
 check("WFS 1.1.0 capabilities", wfs_110_capabilities)
+check("WFS 1.1.0 GetFeature bbox", wfs_110_getfeature)
 check("OGC API collections", oapif_collections)
 check("OGC API items bbox", oapif_items_bbox)
 check("OGC API items property filter", oapif_items_filter)

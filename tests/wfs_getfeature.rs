@@ -216,6 +216,19 @@ fn axis_order_is_pinned_with_a_point_in_oslo() {
     let (a, b) = first_pos(&body);
     assert!(near(a, lon) && near(b, lat), "EPSG:4326 must be lon/lat: {a} {b}");
 
+    // WFS 1.1.0 the same way: EPSG:4326 lon/lat, the URN lat/lon (GML 3.1.1 answers)
+    for (srs, lat_first) in [("EPSG:4326", false), ("urn:ogc:def:crs:EPSG::4326", true)] {
+        let q =
+            format!("SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=fjord:byer&SRSNAME={srs}&MAXFEATURES=100");
+        let body = xml(&s, &q, 200);
+        assert!(body.contains("xmlns:gml=\"http://www.opengis.net/gml\""), "{body}");
+        let at = body.find("<fjord:name>Oslo</fjord:name>").expect("Oslo");
+        let start = body[..at].rfind("<gml:featureMember>").unwrap();
+        let (a, b) = first_pos(&body[start..]);
+        let (want_a, want_b) = if lat_first { (lat, lon) } else { (lon, lat) };
+        assert!(near(a, want_a) && near(b, want_b), "1.1.0 {srs}: {a} {b}");
+    }
+
     // the default: EPSG:25833 easting/northing
     let body = xml(&s, "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=fjord:byer&COUNT=100", 200);
     assert!(body.contains("<gml:pos>2"), "UTM33 eastings of southern Norway start with 1-6 hundred thousand: {body}");
@@ -247,27 +260,42 @@ fn refusals_are_ows_exception_reports() {
         assert!(body.contains(&format!("exceptionCode=\"{code}\"")), "{query}: {body}");
         assert!(body.contains(&format!("locator=\"{locator}\"")), "{query}: {body}");
     }
+    // a 1.1.0 request is refused in OWS Common 1.0, as 1.1.0 clients read it
+    let body = xml(&s, "SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=fylker&MAXFEATURES=x", 400);
+    assert!(body.contains("xmlns:ows=\"http://www.opengis.net/ows\" version=\"1.1.0\""), "{body}");
+    let body = xml(&s, "SERVICE=WFS&VERSION=1.0.0&REQUEST=GetFeature&TYPENAME=fylker", 400);
+    assert!(body.contains("locator=\"VERSION\""), "{body}");
 }
 
 #[test]
 fn gdal_reads_and_copies_through_wfs() {
     let (dir, s) = seeded();
+    // GDAL's WFS driver speaks 2.0.0 by default; old clients ask for 1.1.0 (GML 3.1.1)
+    for version in ["2.0.0", "1.1.0"] {
+        gdal_lists_and_copies(dir.path(), &format!("WFS:{}/wfs?VERSION={version}", s.base));
+    }
+}
+
+/// `ogrinfo` lists every layer with its count and extent, and `ogr2ogr` copies the summits
+/// unchanged: attributes, and coordinates within 1 mm.
+fn gdal_lists_and_copies(dir: &std::path::Path, url: &str) {
     let Some(mut ogrinfo) = gdal("ogrinfo") else { return };
-    let url = format!("WFS:{}/wfs", s.base);
-    let out = ogrinfo.args(["-ro", "-so", "-al", &url]).output().unwrap();
+    let out = ogrinfo.args(["-ro", "-so", "-al", url]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{url}: {text}{}", String::from_utf8_lossy(&out.stderr));
     for (layer, count) in [("fjord:fjelltopper", 30), ("fjord:fylker", 15), ("fjord:kommuner", 28)] {
-        let at = text.find(&format!("Layer name: {layer}")).unwrap_or_else(|| panic!("{layer} missing:\n{text}"));
-        assert!(text[at..].contains(&format!("Feature Count: {count}")), "{layer}:\n{}", &text[at..]);
-        assert!(text[at..].contains("Extent: ("), "{layer} extent");
+        let at =
+            text.find(&format!("Layer name: {layer}")).unwrap_or_else(|| panic!("{url}: {layer} missing:\n{text}"));
+        assert!(text[at..].contains(&format!("Feature Count: {count}")), "{url}: {layer}:\n{}", &text[at..]);
+        assert!(text[at..].contains("Extent: ("), "{url}: {layer} extent");
     }
 
-    let copy = dir.path().join("copy.geojson");
+    let copy = dir.join("copy.geojson");
+    let _ = std::fs::remove_file(&copy);
     let Some(mut ogr2ogr) = gdal("ogr2ogr") else { return };
     let out = ogr2ogr
         .args(["-f", "GeoJSON", "-t_srs", "EPSG:4326", "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=10"])
-        .args([copy.to_str().unwrap(), &url, "fjord:fjelltopper"])
+        .args([copy.to_str().unwrap(), url, "fjord:fjelltopper"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -7,25 +7,29 @@ use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use fjord_ogc::wfs::{self, WfsError};
+use fjord_ogc::wfs::{self, Version, WfsError};
 use fjord_ogc::Reply;
 
-fn exception(e: WfsError) -> Response {
+fn exception(e: WfsError, version: Version) -> Response {
     if e.status >= 500 {
         tracing::error!(code = e.code, text = %e.text, "wfs failed");
     } else {
         tracing::info!(code = e.code, locator = %e.locator, text = %e.text, "wfs request refused");
     }
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/xml")], e.report()).into_response()
+    (status, [(header::CONTENT_TYPE, "application/xml")], e.report(version)).into_response()
 }
 
-/// Send what the blocking work answered.
-fn answer(result: Result<Result<Reply, WfsError>, String>, headers: &HeaderMap) -> Response {
+/// Send what the blocking work answered; a refusal in the version `version` names.
+fn answer(
+    result: Result<Result<Reply, WfsError>, String>,
+    headers: &HeaderMap,
+    version: impl FnOnce() -> Version,
+) -> Response {
     match result {
         Ok(Ok(reply)) => send(reply, headers),
-        Ok(Err(e)) => exception(e),
-        Err(e) => exception(WfsError::internal(e)),
+        Ok(Err(e)) => exception(e, version()),
+        Err(e) => exception(WfsError::internal(e), version()),
     }
 }
 
@@ -36,9 +40,11 @@ pub async fn get(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     let base = base(&headers, "/wfs");
+    let version = wfs::exception_version(&params);
     answer(
         state.blocking(move |state| wfs::handle(&api(state, base.clone(), base.clone()), &base, &params)).await,
         &headers,
+        || version,
     )
 }
 
@@ -47,10 +53,12 @@ pub async fn get(
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let base = base(&headers, "/wfs");
     let Ok(body) = axum::body::to_bytes(body, wfs::MAX_POST_BYTES).await else {
-        return exception(wfs::too_large());
+        return exception(wfs::too_large(), Version::V2_0_0);
     };
+    let read = body.clone();
     answer(
         state.blocking(move |state| wfs::handle_post(&api(state, base.clone(), base.clone()), &base, &body)).await,
         &headers,
+        move || wfs::post_exception_version(&read),
     )
 }

@@ -164,13 +164,7 @@ pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Res
                 fjord_core::now_rfc3339()
             );
             let gml = FeatureWriter::new(id, &schema, &all, true, (req.crs, order), &req.crs.uri());
-            let body = features.text(head.into_bytes(), b"", b"</sf:FeatureCollection>".to_vec(), move |out, ft| {
-                let mut x = String::from("<sf:featureMember>");
-                gml.write(&mut x, ft, "")?;
-                x.push_str("</sf:featureMember>");
-                out.extend_from_slice(x.as_bytes());
-                Ok::<_, OgcError>(())
-            });
+            let body = gml.document(features, head, "sf:featureMember", "</sf:FeatureCollection>");
             let mut reply = Reply { content_type: GML, headers: Vec::new(), etag: None, body: body.map_err(internal)? };
             reply.headers.push(("Link", link_header(&links)));
             reply

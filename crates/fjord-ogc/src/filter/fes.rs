@@ -3,7 +3,9 @@
 //! Supported: And, Or, Not; PropertyIsEqualTo, NotEqualTo, LessThan, LessThanOrEqualTo,
 //! GreaterThan, GreaterThanOrEqualTo, Like, Between, Null; BBOX, Intersects, Within,
 //! Contains, Disjoint with gml:Envelope, Point, LineString or Polygon literals (their
-//! srsName's axis order honoured); ResourceId. Anything else is refused by name.
+//! srsName's axis order honoured); ResourceId. Anything else is refused by name. The
+//! Filter Encoding 1.1 spellings of WFS 1.1.0 are read too: PropertyName for
+//! ValueReference, FeatureId and GmlObjectId for ResourceId.
 //!
 //! Elements are matched by local name (prefixes need no declarations), in a small tree
 //! ([`El`], built by [`dom`]) that the WFS XML (POST) requests are read with too.
@@ -12,6 +14,9 @@ use super::{CmpOp, Filter, Literal, SpatialOp};
 use fjord_core::{transform, AxisOrder, FieldType, Schema, STORAGE_CRS};
 use geo_types::{Coord, Geometry, LineString, Point, Polygon, Rect};
 use quick_xml::events::Event;
+
+/// The elements that name features by id: FES 2.0's, and Filter Encoding 1.1's two.
+const ID_ELEMENTS: [&str; 3] = ["ResourceId", "FeatureId", "GmlObjectId"];
 
 /// Deeper nesting than this is refused (it would only serve to exhaust the stack).
 const MAX_DEPTH: usize = 64;
@@ -145,7 +150,7 @@ impl Ctx<'_> {
             Ok(Filter::Compare { prop, op, value, match_case })
         };
         let spatial = |op| -> Result<Filter, String> {
-            if let Some(r) = el.child("ValueReference") {
+            if let Some(r) = el.child("ValueReference").or_else(|| el.child("PropertyName")) {
                 let name = r.text.trim().rsplit(':').next().unwrap_or("");
                 if !self.geometry_names.contains(&name) {
                     return Err(format!("{}: '{name}' is not the geometry property", el.name));
@@ -154,7 +159,7 @@ impl Ctx<'_> {
             let lit = el
                 .children
                 .iter()
-                .find(|c| c.name != "ValueReference")
+                .find(|c| c.name != "ValueReference" && c.name != "PropertyName")
                 .ok_or_else(|| format!("{} needs a geometry", el.name))?;
             Ok(Filter::Spatial { op, geometry: gml_geometry(lit)? })
         };
@@ -162,7 +167,7 @@ impl Ctx<'_> {
             "Filter" => match el.children.as_slice() {
                 [one] => self.node(one),
                 [] => Err("empty Filter".into()),
-                many if many.iter().all(|c| c.name == "ResourceId") => self.resource_ids(many),
+                many if many.iter().all(|c| ID_ELEMENTS.contains(&c.name.as_str())) => self.resource_ids(many),
                 _ => Err("a Filter holds one operator (combine with And/Or)".into()),
             },
             "And" => Ok(Filter::And(el.children.iter().map(|c| self.node(c)).collect::<Result<_, _>>()?)),
@@ -204,7 +209,7 @@ impl Ctx<'_> {
             "Within" => spatial(SpatialOp::Within),
             "Contains" => spatial(SpatialOp::Contains),
             "Disjoint" => spatial(SpatialOp::Disjoint),
-            "ResourceId" => self.resource_ids(std::slice::from_ref(el)),
+            "ResourceId" | "FeatureId" | "GmlObjectId" => self.resource_ids(std::slice::from_ref(el)),
             other => Err(format!("the filter operator '{other}' is not supported")),
         }
     }
@@ -212,7 +217,9 @@ impl Ctx<'_> {
     fn resource_ids(&self, els: &[El]) -> Result<Filter, String> {
         let mut ids = Vec::new();
         for el in els {
-            let rid = el.attr("rid").ok_or("ResourceId needs a rid")?;
+            // FES 2.0 ResourceId@rid; Filter 1.1 FeatureId@fid and GmlObjectId@gml:id
+            let rid = el.attr("rid").or_else(|| el.attr("fid")).or_else(|| el.attr("id"));
+            let rid = rid.ok_or_else(|| format!("{} needs an id", el.name))?;
             // ids are `type.fid`; an id of another type matches nothing
             match rid.rsplit_once('.') {
                 Some((t, n)) if t.rsplit(':').next() == Some(self.type_name) => {
@@ -317,6 +324,10 @@ mod tests {
         let ids =
             parse(r#"<Filter><ResourceId rid="fjelltopper.3"/><ResourceId rid="fjelltopper.9"/></Filter>"#).unwrap();
         assert_eq!(ids, Filter::ResourceId(vec![3, 9]));
+        let old = parse(
+            r#"<ogc:Filter><ogc:FeatureId fid="fjelltopper.3"/><ogc:GmlObjectId gml:id="fjelltopper.9"/></ogc:Filter>"#,
+        );
+        assert_eq!(old.unwrap(), Filter::ResourceId(vec![3, 9]));
         let between = parse("<Filter><PropertyIsBetween><ValueReference>hoyde_m</ValueReference><LowerBoundary><Literal>2400</Literal></LowerBoundary><UpperBoundary><Literal>2500</Literal></UpperBoundary></PropertyIsBetween></Filter>").unwrap();
         assert!(between.eval(&top));
     }

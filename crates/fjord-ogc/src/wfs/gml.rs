@@ -3,11 +3,42 @@
 
 use crate::error::OgcError;
 use crate::features::encode::wire_geometry;
+use crate::reply::Body;
+use crate::stream::Selected;
 use fjord_core::{AxisOrder, Crs, Schema, Value};
 use fjord_store::Feature;
 use geo_types::{Coord, Geometry, LineString, Polygon};
 use quick_xml::escape::escape;
 use std::fmt::Write;
+
+/// What GML 3.2 (WFS 2.0) and GML 3.1.1 (WFS 1.1) spell differently. The geometry
+/// encoding written here is valid in both.
+pub struct GmlVersion {
+    /// the namespace bound to `gml`
+    pub namespace: &'static str,
+    /// where its schema is
+    pub schema_location: &'static str,
+    /// the head of the feature substitution group
+    pub feature_group: &'static str,
+    /// the media type of documents in it
+    pub content_type: &'static str,
+}
+
+/// GML 3.2.1.
+pub const GML_32: GmlVersion = GmlVersion {
+    namespace: "http://www.opengis.net/gml/3.2",
+    schema_location: "http://schemas.opengis.net/gml/3.2.1/gml.xsd",
+    feature_group: "gml:AbstractFeature",
+    content_type: "application/gml+xml; version=3.2",
+};
+
+/// GML 3.1.1.
+pub const GML_311: GmlVersion = GmlVersion {
+    namespace: "http://www.opengis.net/gml",
+    schema_location: "http://schemas.opengis.net/gml/3.1.1/base/gml.xsd",
+    feature_group: "gml:_Feature",
+    content_type: "text/xml; subtype=gml/3.1.1",
+};
 
 /// The name of the geometry property (moved aside if an attribute already has it).
 pub fn geometry_name(schema: &Schema) -> &'static str {
@@ -60,6 +91,24 @@ impl FeatureWriter {
             order,
             srs_name: escape(srs_name).into_owned(),
         }
+    }
+
+    /// A whole document: `head`, each selected feature wrapped in a `member` element,
+    /// then `tail`; streamed when large.
+    pub(crate) fn document(
+        self,
+        features: Selected,
+        head: String,
+        member: &'static str,
+        tail: &'static str,
+    ) -> std::io::Result<Body> {
+        features.text(head.into_bytes(), b"", tail.as_bytes().to_vec(), move |out, f| {
+            let mut x = format!("<{member}>");
+            self.write(&mut x, f, "")?;
+            let _ = write!(x, "</{member}>");
+            out.extend_from_slice(x.as_bytes());
+            Ok::<_, OgcError>(())
+        })
     }
 
     /// One feature; `ns` is extra attributes for the element (namespace declarations

@@ -3,7 +3,8 @@
 //! STARTINDEX, SRSNAME, RESULTTYPE, PROPERTYNAME, FILTER, SORTBY, OUTPUTFORMAT GML 3.2 or
 //! GeoJSON, and the GetFeatureById stored query), GetPropertyValue, ListStoredQueries and
 //! DescribeStoredQueries. Refusals are OWS ExceptionReports with code and locator.
-//! GetCapabilities also answers in WFS 1.1.0 for old clients that negotiate it.
+//! For old clients WFS 1.1.0 is served too: GetCapabilities (negotiated),
+//! DescribeFeatureType and GetFeature in GML 3.1.1, refusals in OWS Common 1.0.
 //!
 //! Axis order by the book: URN and URI CRS names follow the EPSG definition
 //! (`urn:ogc:def:crs:EPSG::4326` is lat/lon), the WFS 1.x style `EPSG:4326` is lon/lat.
@@ -15,7 +16,7 @@ mod request;
 mod service;
 mod stored_queries;
 
-pub use post::{handle_post, too_large, MAX_POST_BYTES};
+pub use post::{handle_post, post_exception_version, too_large, MAX_POST_BYTES};
 pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs, Version, GET_FEATURE_BY_ID};
 
 use crate::features::Api;
@@ -84,12 +85,18 @@ impl WfsError {
         WfsError { status: 500, code: "OperationProcessingFailed", locator: String::new(), text: e.to_string() }
     }
 
-    /// The ExceptionReport document.
-    pub fn report(&self) -> String {
+    /// The ExceptionReport document of `version` (OWS Common 1.1 for 2.0.0, 1.0 for
+    /// 1.1.0).
+    pub fn report(&self, version: Version) -> String {
         let text = if self.status >= 500 { "internal error; it has been logged" } else { &self.text };
+        let (ows, lang) = match version {
+            Version::V2_0_0 => ("http://www.opengis.net/ows/1.1", "xml:lang"),
+            Version::V1_1_0 => ("http://www.opengis.net/ows", "language"),
+        };
         format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ows:ExceptionReport xmlns:ows=\"http://www.opengis.net/ows/1.1\" version=\"2.0.0\" xml:lang=\"en\">\
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ows:ExceptionReport xmlns:ows=\"{ows}\" version=\"{}\" {lang}=\"en\">\
              <ows:Exception exceptionCode=\"{}\" locator=\"{}\"><ows:ExceptionText>{}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>",
+            version.as_str(),
             self.code,
             escape(&self.locator),
             escape(text)
@@ -112,6 +119,11 @@ impl From<fjord_store::Error> for WfsError {
     fn from(e: fjord_store::Error) -> WfsError {
         WfsError::from(crate::OgcError::from(e))
     }
+}
+
+/// The version a request's exception report is written in.
+pub fn exception_version(params: &[(String, String)]) -> Version {
+    Kvp::new(params).request_version()
 }
 
 /// Answer one KVP request (or an XML one read into its KVP, see [`handle_post`]). `base` is the service URL (`http://host/wfs`).

@@ -67,6 +67,12 @@ pub fn handle_post(api: &Api, base: &str, body: &[u8]) -> Result<Reply, WfsError
     })
 }
 
+/// The version a POST request's exception report is written in (2.0.0 when the body
+/// cannot be read).
+pub fn post_exception_version(body: &[u8]) -> super::Version {
+    to_kvp(body).map_or(super::Version::V2_0_0, |kvp| super::exception_version(&kvp))
+}
+
 /// The key/value pairs the KVP encoding of this request would carry.
 pub fn to_kvp(body: &[u8]) -> Result<Vec<(String, String)>, WfsError> {
     if body.len() > MAX_POST_BYTES {

@@ -21,7 +21,8 @@ pub enum Operation {
     DescribeStoredQueries,
 }
 
-/// The versions of the capabilities document. Every other operation speaks 2.0.0.
+/// The versions served: 2.0.0, and 1.1.0 (capabilities, schema, features in GML 3.1.1)
+/// for old clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Version {
     /// WFS 2.0.0
@@ -91,8 +92,10 @@ impl SpelledCrs {
 /// The encodings of GetFeature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
-    /// GML 3.2 (the default)
+    /// GML 3.2 (the default of 2.0.0)
     Gml32,
+    /// GML 3.1.1 (the default of 1.1.0)
+    Gml31,
     /// GeoJSON
     Json,
 }
@@ -100,6 +103,8 @@ pub enum OutputFormat {
 /// A checked GetFeature.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetFeature {
+    /// the version asked for
+    pub version: Version,
     /// the feature type (dataset id, without prefix)
     pub type_name: String,
     /// the bbox, in storage CRS order x = east, with its CRS
@@ -188,13 +193,25 @@ impl Kvp {
             .unwrap_or_default()
     }
 
+    /// The version an operation other than GetCapabilities is answered in: 1.1.0 when
+    /// VERSION says 1.x, else 2.0.0 (also for the exception report of a refusal).
+    pub fn request_version(&self) -> Version {
+        match self.get("VERSION") {
+            Some(v) if v.trim().starts_with("1.") => Version::V1_1_0,
+            _ => Version::V2_0_0,
+        }
+    }
+
     /// Check a GetFeature.
     pub fn get_feature(&self, max_count: usize) -> Result<GetFeature, WfsError> {
-        if let Some(v) = self.get("VERSION") {
-            if !v.starts_with("2.0") {
-                return Err(WfsError::invalid("VERSION", format!("GetFeature is served in version 2.0.0, not {v}")));
+        let version = match self.get("VERSION").map(str::trim) {
+            None => Version::V2_0_0,
+            Some(v) if v.starts_with("2.0") => Version::V2_0_0,
+            Some(v) if v.starts_with("1.1") => Version::V1_1_0,
+            Some(v) => {
+                return Err(WfsError::invalid("VERSION", format!("GetFeature is served in 2.0.0 and 1.1.0, not {v}")))
             }
-        }
+        };
         let (type_name, by_id) = match self.get("STOREDQUERY_ID") {
             Some(q) if q.eq_ignore_ascii_case(GET_FEATURE_BY_ID) => {
                 let id = self.get("ID").ok_or_else(|| WfsError::missing("ID"))?;
@@ -213,8 +230,10 @@ impl Kvp {
                 }
             }
         };
+        // `*` (as OWSLib sends) is every property
         let properties = self
             .get("PROPERTYNAME")
+            .filter(|v| v.trim() != "*")
             .map(|v| v.split(',').map(|p| p.trim().rsplit(':').next().unwrap_or("").to_string()).collect());
         let number = |key: &str| -> Result<Option<usize>, WfsError> {
             self.get(key)
@@ -236,12 +255,15 @@ impl Kvp {
         };
         let bbox = self.get("BBOX").map(parse_bbox).transpose()?;
         let format = match self.get("OUTPUTFORMAT").map(|f| f.to_ascii_lowercase().replace(' ', "")) {
+            None if version == Version::V1_1_0 => OutputFormat::Gml31,
             None => OutputFormat::Gml32,
             Some(f) if f.contains("json") => OutputFormat::Json,
             Some(f) if f.contains("gml/3.2") || f.contains("version=3.2") || f == "gml32" => OutputFormat::Gml32,
+            Some(f) if f.contains("gml/3.1") || f == "gml3" || f == "text/xml" => OutputFormat::Gml31,
             Some(f) => return Err(WfsError::invalid("OUTPUTFORMAT", format!("'{f}' is not offered"))),
         };
-        let filter = match (self.get("FILTER"), self.get("RESOURCEID")) {
+        // FEATUREID is the 1.1.0 name of RESOURCEID
+        let filter = match (self.get("FILTER"), self.get("RESOURCEID").or_else(|| self.get("FEATUREID"))) {
             (Some(_), Some(_)) => {
                 return Err(WfsError::invalid("RESOURCEID", "FILTER and RESOURCEID exclude each other"))
             }
@@ -268,7 +290,7 @@ impl Kvp {
             };
             sort.push((name.rsplit(':').next().unwrap_or(name).to_string(), desc));
         }
-        Ok(GetFeature { type_name, bbox, srs, count, start, hits, format, properties, by_id, filter, sort })
+        Ok(GetFeature { version, type_name, bbox, srs, count, start, hits, format, properties, by_id, filter, sort })
     }
 }
 

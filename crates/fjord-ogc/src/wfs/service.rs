@@ -1,9 +1,8 @@
 //! DescribeFeatureType and GetFeature.
 
-use super::gml::{geometry_name, ncname, xml_value, FeatureWriter};
-use super::request::{GetFeature, Kvp, OutputFormat};
+use super::gml::{geometry_name, ncname, xml_value, FeatureWriter, GML_311, GML_32};
+use super::request::{GetFeature, Kvp, OutputFormat, Version};
 use super::{WfsError, NAMESPACE};
-use crate::error::OgcError;
 use crate::features::encode::write_feature;
 use crate::features::Api;
 use crate::filter::parse_fes;
@@ -47,11 +46,16 @@ pub fn describe_feature_type(api: &Api, kvp: &Kvp) -> Result<Reply, WfsError> {
     if names.is_empty() {
         names = api.open_records()?.into_iter().filter_map(|r| r.dataset).collect();
     }
+    let old = kvp.request_version() == Version::V1_1_0 || kvp.get("OUTPUTFORMAT").is_some_and(|f| f.contains("3.1"));
+    let (gml, version) = if old { (GML_311, Version::V1_1_0) } else { (GML_32, Version::V2_0_0) };
     let mut x = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xsd:schema xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" \
-         xmlns:gml=\"http://www.opengis.net/gml/3.2\" xmlns:fjord=\"{NAMESPACE}\" targetNamespace=\"{NAMESPACE}\" \
-         elementFormDefault=\"qualified\" version=\"2.0.0\">\
-         <xsd:import namespace=\"http://www.opengis.net/gml/3.2\" schemaLocation=\"http://schemas.opengis.net/gml/3.2.1/gml.xsd\"/>"
+         xmlns:gml=\"{ns}\" xmlns:fjord=\"{NAMESPACE}\" targetNamespace=\"{NAMESPACE}\" \
+         elementFormDefault=\"qualified\" version=\"{v}\">\
+         <xsd:import namespace=\"{ns}\" schemaLocation=\"{loc}\"/>",
+        ns = gml.namespace,
+        v = version.as_str(),
+        loc = gml.schema_location,
     );
     for name in names {
         let (_, layer) = api.open(&name)?;
@@ -74,11 +78,12 @@ pub fn describe_feature_type(api: &Api, kvp: &Kvp) -> Result<Reply, WfsError> {
         let _ = write!(
             x,
             "</xsd:sequence></xsd:extension></xsd:complexContent></xsd:complexType>\
-             <xsd:element name=\"{name}\" type=\"fjord:{name}Type\" substitutionGroup=\"gml:AbstractFeature\"/>"
+             <xsd:element name=\"{name}\" type=\"fjord:{name}Type\" substitutionGroup=\"{}\"/>",
+            gml.feature_group
         );
     }
     x.push_str("</xsd:schema>");
-    Ok(Reply::new("application/gml+xml; version=3.2", x))
+    Ok(Reply::new(gml.content_type, x))
 }
 
 /// The schema fields PROPERTYNAME asks for (all when absent), and whether the geometry
@@ -230,11 +235,12 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
                 write_feature(&mut out, &f, schema, &fields, q.srs.crs, q.srs.order).map_err(WfsError::from)?;
                 Reply::new("application/geo+json", out)
             }
-            OutputFormat::Gml32 => {
+            OutputFormat::Gml32 | OutputFormat::Gml31 => {
+                let v = if q.format == OutputFormat::Gml31 { GML_311 } else { GML_32 };
                 let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-                let ns = format!(" xmlns:fjord=\"{NAMESPACE}\" xmlns:gml=\"http://www.opengis.net/gml/3.2\"");
+                let ns = format!(" xmlns:fjord=\"{NAMESPACE}\" xmlns:gml=\"{}\"", v.namespace);
                 gml.write(&mut x, &f, &ns)?;
-                Reply::new("application/gml+xml; version=3.2", x)
+                Reply::new(v.content_type, x)
             }
         };
         reply.etag = etag;
@@ -266,15 +272,23 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
                 escape(format!("{base}?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=fjord:{name}")),
                 fjord_core::now_rfc3339()
             );
-            let tail = b"</wfs:FeatureCollection>".to_vec();
-            let body = features.text(head.into_bytes(), b"", tail, move |out, f| {
-                let mut x = String::from("<wfs:member>");
-                gml.write(&mut x, f, "")?;
-                x.push_str("</wfs:member>");
-                out.extend_from_slice(x.as_bytes());
-                Ok::<_, OgcError>(())
-            });
-            ("application/gml+xml; version=3.2", body.map_err(internal)?)
+            let body = gml.document(features, head, "wfs:member", "</wfs:FeatureCollection>");
+            (GML_32.content_type, body.map_err(internal)?)
+        }
+        OutputFormat::Gml31 => {
+            // WFS 1.1.0: numberOfFeatures is the number in this answer (all of them for hits)
+            let head = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:FeatureCollection xmlns:wfs=\"http://www.opengis.net/wfs\" \
+                 xmlns:gml=\"http://www.opengis.net/gml\" xmlns:fjord=\"{NAMESPACE}\" \
+                 xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+                 xsi:schemaLocation=\"http://www.opengis.net/wfs http://schemas.opengis.net/wfs/1.1.0/wfs.xsd {NAMESPACE} {}\" \
+                 numberOfFeatures=\"{}\" timeStamp=\"{}\">",
+                escape(format!("{base}?SERVICE=WFS&VERSION=1.1.0&REQUEST=DescribeFeatureType&TYPENAME=fjord:{}", q.type_name)),
+                if q.hits { matched } else { returned as u64 },
+                fjord_core::now_rfc3339()
+            );
+            let body = gml.document(features, head, "gml:featureMember", "</wfs:FeatureCollection>");
+            (GML_311.content_type, body.map_err(internal)?)
         }
     };
     Ok(Reply { content_type, headers: Vec::new(), etag, body })

@@ -71,7 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 config.server.listen = l;
             }
             init_logging(&config, &config.log.level.clone());
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let rt = fjord_server::runtime()?;
             rt.block_on(fjord_server::serve(config))?;
             Ok(())
         }

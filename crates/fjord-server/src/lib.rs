@@ -67,6 +67,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let permits = Arc::new(tokio::sync::Semaphore::new(cores));
     let crs = Arc::new(config.services.crs_list().map_err(StartError::Config)?);
+    warm_up(&crs, cores).await;
     let state = AppState {
         catalogue,
         store,
@@ -81,6 +82,40 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| StartError::Listen(listen, e))
+}
+
+/// Build the PROJ transformers between the storage CRS and each offered CRS on `threads`
+/// blocking threads at once (a barrier keeps them distinct), so the first requests do
+/// not pay for it. Those threads stay idle in the pool and serve the requests.
+async fn warm_up(crs: &[fjord_core::Crs], threads: usize) {
+    let barrier = Arc::new(std::sync::Barrier::new(threads));
+    let tasks: Vec<_> = (0..threads)
+        .map(|_| {
+            let (barrier, crs) = (Arc::clone(&barrier), crs.to_vec());
+            tokio::task::spawn_blocking(move || {
+                barrier.wait();
+                for c in crs {
+                    let mut p = [(500_000.0, 6_650_000.0)];
+                    let _ = fjord_core::transform::transform_in_place(fjord_core::STORAGE_CRS, c, &mut p);
+                    let _ = fjord_core::transform::transform_in_place(c, fjord_core::STORAGE_CRS, &mut p);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        let _ = t.await;
+    }
+}
+
+/// The runtime `serve` runs on. Blocking threads (store reads, feature streams) stay
+/// alive for an hour when idle instead of tokio's 10 s: each keeps its own PROJ
+/// transformers, and building them again after every pause cost the first requests tens
+/// of milliseconds (p99 of OGC API items 24–44 ms instead of 5 ms after 15 s of quiet).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_keep_alive(std::time::Duration::from_secs(3600))
+        .build()
 }
 
 async fn shutdown() {

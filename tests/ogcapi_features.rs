@@ -198,7 +198,11 @@ fn the_crs_list_comes_from_the_configuration() {
     assert!(caps.contains("urn:ogc:def:crs:EPSG::3035") && !caps.contains("urn:ogc:def:crs:EPSG::25832"));
 
     // an unknown CRS stops the server at start, saying why
-    let out = common::fjord(dir.path()).env("FJORD_SERVICES_CRS", "EPSG:999999").args(["serve"]).output().unwrap();
+    let out = common::fjord(dir.path())
+        .env("FJORD_SERVICES_CRS", "EPSG:999999")
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("services.crs"));
 }

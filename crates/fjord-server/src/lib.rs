@@ -60,13 +60,13 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
 /// Serve until SIGINT or SIGTERM. Logs the bound address (port 0 picks a free one) as
 /// `listening on http://ADDR`.
 pub async fn serve(config: Config) -> Result<(), StartError> {
+    let crs = Arc::new(config.services.crs_list().map_err(StartError::Config)?);
     let (store, catalogue) = open_data(&config)?;
     let listen = config.server.listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| StartError::Listen(listen.clone(), e))?;
     let addr = listener.local_addr().map_err(|e| StartError::Listen(listen.clone(), e))?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let permits = Arc::new(tokio::sync::Semaphore::new(cores));
-    let crs = Arc::new(config.services.crs_list().map_err(StartError::Config)?);
     warm_up(&crs, cores).await;
     let state = AppState {
         catalogue,

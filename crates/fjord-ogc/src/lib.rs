@@ -8,6 +8,7 @@
 //! - [`features`] also holds Part 3: queryables, `property=value` and CQL2 filters.
 //! - [`wfs`]: WFS 2.0.0 by KVP and by POST in XML (capabilities, also in 1.1.0; schema,
 //!   features, property values, stored queries).
+//! - [`wms`]: WMS 1.3.0 and 1.1.1 (capabilities, maps drawn by fjord-render).
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 
 mod error;
@@ -16,6 +17,7 @@ pub mod filter;
 mod reply;
 mod stream;
 pub mod wfs;
+pub mod wms;
 
 pub use error::OgcError;
 pub use reply::{Body, Format, Producer, Reply, STREAM_AFTER_FEATURES};

@@ -1,2 +1,19 @@
 //! fjord-render: turns features and styles into pictures and tiles. It knows nothing of
 //! HTTP or of the protocols; fjord-ogc's map and tile adapters call it.
+//!
+//! - [`style`]: native JSON styles (`styles/`), their rules and symbolizers, and a
+//!   default style for every geometry kind.
+//! - [`paint`]: painting features onto a pixmap with tiny-skia (anti-aliased), in a
+//!   map's pixel space, generalised to the pixel size.
+//! - [`library`]: the styles on disk, per dataset.
+//! - [`encode`]: PNG (fast compression).
+
+pub mod encode;
+pub mod library;
+pub mod paint;
+pub mod style;
+
+pub use encode::{encode, ImageFormat};
+pub use library::StyleLibrary;
+pub use paint::{Canvas, MapView, RenderError};
+pub use style::{Color, Style, Symbolizer};

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
+use crate::wms;
 use crate::{catalogue_api, home, ogcapi, ops, wfs};
 use axum::routing::get;
 use axum::Router;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub records: Arc<fjord_ogc::features::RecordCache>,
     /// the CRSs features are offered in (`services.crs`, checked at start)
     pub crs: Arc<Vec<fjord_core::Crs>>,
+    /// the map styles (`services.styles_dir`, read at start)
+    pub styles: Arc<fjord_render::StyleLibrary>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
+        .route("/wms", get(wms::get))
         .route("/wfs", get(wfs::get).post(wfs::post))
         .route("/ogcapi", get(ogcapi::landing))
         .route("/ogcapi/api", get(ogcapi::openapi))

@@ -72,6 +72,8 @@ pub struct Limits {
     /// most features one WFS GetFeature returns (its default COUNT, as GeoServer's
     /// "maximum number of features"); responses stream, so this bounds time, not memory
     pub max_wfs_features: usize,
+    /// largest WMS WIDTH and HEIGHT in pixels
+    pub max_map_size: u32,
 }
 
 impl Default for Limits {
@@ -81,6 +83,7 @@ impl Default for Limits {
             max_source_bytes: 4 << 30,
             max_features_per_page: 10_000,
             max_wfs_features: 1_000_000,
+            max_map_size: 4096,
         }
     }
 }
@@ -92,11 +95,16 @@ pub struct ServicesConfig {
     /// the CRSs features can be asked for (OGC API `crs`, WFS SRSNAME/OtherCRS); CRS84
     /// is always among them. From the environment: comma-separated.
     pub crs: Vec<String>,
+    /// the map styles: `<dir>/<dataset>/<style>.json`
+    pub styles_dir: PathBuf,
 }
 
 impl Default for ServicesConfig {
     fn default() -> Self {
-        ServicesConfig { crs: fjord_core::SERVICE_CRS.iter().map(|c| c.to_string()).collect() }
+        ServicesConfig {
+            crs: fjord_core::SERVICE_CRS.iter().map(|c| c.to_string()).collect(),
+            styles_dir: PathBuf::from("./styles"),
+        }
     }
 }
 
@@ -216,7 +224,7 @@ mod tests {
         assert_eq!(c.data.dir, PathBuf::from("/srv/fjord"));
         assert_eq!(c.limits, Limits::default());
         assert_eq!(c.services.crs_list().unwrap(), [Crs::Epsg(25833), Crs::Epsg(4326), Crs::Crs84]);
-        let bad = ServicesConfig { crs: vec!["EPSG:999999".into()] };
+        let bad = ServicesConfig { crs: vec!["EPSG:999999".into()], ..ServicesConfig::default() };
         assert!(bad.crs_list().is_err());
 
         let bad = |k: &str| (k == "FJORD_DATA_KEEP_VERSIONS").then(|| "many".to_string());

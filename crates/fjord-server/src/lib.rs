@@ -15,6 +15,7 @@ mod ops;
 mod problem;
 mod stream;
 mod wfs;
+mod wms;
 
 pub use app::{router, AppState};
 pub use config::Config;
@@ -61,6 +62,10 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
 /// `listening on http://ADDR`.
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let crs = Arc::new(config.services.crs_list().map_err(StartError::Config)?);
+    let styles = Arc::new(
+        fjord_render::StyleLibrary::load(&config.services.styles_dir)
+            .map_err(|e| StartError::Config(config::ConfigError::Invalid(e.to_string())))?,
+    );
     let (store, catalogue) = open_data(&config)?;
     let listen = config.server.listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| StartError::Listen(listen.clone(), e))?;
@@ -72,6 +77,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         catalogue,
         store,
         crs,
+        styles,
         config: Arc::new(config),
         metrics: Arc::default(),
         permits,

@@ -27,6 +27,8 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
         max_count: state.config.limits.max_wfs_features,
         crs: state.crs.to_vec(),
         records: &state.records,
+        styles: &state.styles,
+        max_map_size: state.config.limits.max_map_size,
     }
 }
 

@@ -45,6 +45,10 @@ pub struct Api<'a> {
     pub crs: Vec<Crs>,
     /// catalogue records by dataset version
     pub records: &'a RecordCache,
+    /// the styles maps are drawn with
+    pub styles: &'a fjord_render::StyleLibrary,
+    /// the largest WMS WIDTH and HEIGHT
+    pub max_map_size: u32,
 }
 
 /// The catalogue records of served datasets, kept per dataset version so a feature

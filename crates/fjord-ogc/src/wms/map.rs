@@ -1,0 +1,98 @@
+//! GetMap: each layer's features in the (padded) map box from the store, drawn with the
+//! rules of its style that apply at the map's scale, composited in order.
+
+use super::request::{metres_per_unit, GetMap, ImageSpec};
+use super::WmsError;
+use crate::features::Api;
+use crate::reply::Reply;
+use fjord_core::{transform, Value, STORAGE_CRS};
+use fjord_render::style::{Attributes, Rule};
+use fjord_render::{encode, Canvas, MapView, Style, Symbolizer};
+use fjord_store::{FeatureSource, FgbLayer, Query};
+
+/// Symbols whose anchor lies this many pixels outside the map still show their edge.
+const SYMBOL_MARGIN_PX: f64 = 16.0;
+
+/// A fetched feature's values by the names of the fields that were fetched.
+struct Fetched<'a> {
+    names: &'a [&'a str],
+    values: &'a [Value],
+}
+
+impl Attributes for Fetched<'_> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.names.iter().position(|n| *n == name).and_then(|i| self.values.get(i))
+    }
+}
+
+/// Draw one layer with `style` onto the canvas.
+fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) -> Result<(), WmsError> {
+    let scale = canvas.view().scale_denominator(metres_per_unit(m.crs));
+    let rules: Vec<&Rule> = style.rules.iter().filter(|r| r.in_scale(scale)).collect();
+    if rules.is_empty() {
+        return Ok(());
+    }
+    // the attributes the style reads that the layer has (others never match)
+    let schema = layer.schema();
+    let (names, fields): (Vec<&str>, Vec<usize>) =
+        style.properties().into_iter().filter_map(|p| schema.index_of(p).map(|i| (p, i))).unzip();
+    let area = transform::transform_bbox(m.crs, STORAGE_CRS, &canvas.view().padded(SYMBOL_MARGIN_PX))?;
+    let sel = layer.select(&Query { bbox: Some(area), ..Query::default() }, None)?;
+    let mut symbolizers: Vec<&Symbolizer> = Vec::new();
+    for pos in sel.positions {
+        let mut f = layer.fetch(pos, Some(&fields))?;
+        let attrs = Fetched { names: &names, values: &f.values };
+        symbolizers.clear();
+        for r in &rules {
+            if r.filter.as_ref().is_none_or(|x| x.matches(&attrs)) {
+                symbolizers.extend(r.symbolizers.iter());
+            }
+        }
+        if symbolizers.is_empty() {
+            continue;
+        }
+        if m.crs != STORAGE_CRS {
+            transform::transform_geometry(STORAGE_CRS, m.crs, &mut f.geometry)?;
+        }
+        canvas.draw(&f.geometry, &symbolizers);
+    }
+    Ok(())
+}
+
+/// `REQUEST=GetMap`
+pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
+    // check every layer and style before drawing any
+    let mut layers = Vec::with_capacity(m.layers.len());
+    for (name, style_name) in m.layers.iter().zip(&m.styles) {
+        let (_, layer) = api.open(name).map_err(|e| match e.status {
+            404 => WmsError::layer(name),
+            _ => WmsError::from(e),
+        })?;
+        let style = api.styles.style(name, layer.schema().geometry, style_name).ok_or_else(|| WmsError {
+            code: "StyleNotDefined",
+            ..WmsError::invalid("STYLES", format!("layer '{name}' has no style '{style_name}'"))
+        })?;
+        layers.push((layer, style));
+    }
+    let view = MapView { bbox: m.bbox, width: m.width, height: m.height };
+    let background = if m.transparent { None } else { Some(m.bgcolor) };
+    let mut canvas = Canvas::new(view, background).map_err(|e| WmsError::invalid("BBOX", e.to_string()))?;
+    for (layer, style) in &layers {
+        draw_layer(&mut canvas, layer, style, m)?;
+    }
+    let bytes = encode(canvas.pixmap(), m.format).map_err(WmsError::internal)?;
+    Ok(Reply::new(m.format.mime(), bytes))
+}
+
+/// The image a GetMap refusal is delivered as when EXCEPTIONS asks for one: the
+/// requested size, format and background, nothing drawn.
+pub fn exception_image(spec: &ImageSpec) -> Result<Reply, WmsError> {
+    let view = MapView {
+        bbox: fjord_core::BBox { minx: 0.0, miny: 0.0, maxx: 1.0, maxy: 1.0 },
+        width: spec.width,
+        height: spec.height,
+    };
+    let canvas = Canvas::new(view, spec.background).map_err(WmsError::internal)?;
+    let bytes = encode(canvas.pixmap(), spec.format).map_err(WmsError::internal)?;
+    Ok(Reply::new(spec.format.mime(), bytes))
+}

@@ -1,0 +1,105 @@
+//! The styles on disk: `styles/<dataset>/<style>.json`, read once at start.
+
+use crate::style::{Style, StyleError};
+use fjord_core::GeometryKind;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every dataset's own styles by name. A dataset without any is drawn with
+/// [`Style::default_for`] its geometry kind, under the name `default`.
+#[derive(Debug, Default)]
+pub struct StyleLibrary {
+    by_dataset: BTreeMap<String, Vec<Style>>,
+}
+
+/// Why the style folder cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    /// a file or folder cannot be read
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    /// a style file is not a usable style
+    #[error("{0}: {1}")]
+    Style(String, StyleError),
+}
+
+impl StyleLibrary {
+    /// Read `dir` (a missing folder is an empty library). Each file's style is named by
+    /// its file name (`fylker/kontrast.json` is style `kontrast` of `fylker`), whatever its
+    /// `name` field says.
+    pub fn load(dir: &Path) -> Result<StyleLibrary, LibraryError> {
+        let mut lib = StyleLibrary::default();
+        if !dir.exists() {
+            return Ok(lib);
+        }
+        let io = |p: &Path| {
+            let p = p.display().to_string();
+            move |e| LibraryError::Io(p, e)
+        };
+        for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+            let dataset = entry.map_err(io(dir))?.path();
+            let Some(name) = dataset.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+            if !dataset.is_dir() {
+                continue;
+            }
+            let mut styles = Vec::new();
+            for file in std::fs::read_dir(&dataset).map_err(io(&dataset))? {
+                let path = file.map_err(io(&dataset))?.path();
+                if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+                let mut style =
+                    Style::from_json(&text).map_err(|e| LibraryError::Style(path.display().to_string(), e))?;
+                style.name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("default").to_string();
+                styles.push(style);
+            }
+            styles.sort_by(|a, b| (a.name != "default", &a.name).cmp(&(b.name != "default", &b.name)));
+            lib.by_dataset.insert(name, styles);
+        }
+        Ok(lib)
+    }
+
+    /// The styles of a dataset, its default first (`default.json`, else the first by
+    /// name, else the built-in one for `kind`).
+    pub fn styles(&self, dataset: &str, kind: GeometryKind) -> Vec<Style> {
+        match self.by_dataset.get(dataset) {
+            Some(s) if !s.is_empty() => s.clone(),
+            _ => vec![Style::default_for(kind)],
+        }
+    }
+
+    /// One style of a dataset by name; the default for an empty name.
+    pub fn style(&self, dataset: &str, kind: GeometryKind, name: &str) -> Option<Style> {
+        let all = self.styles(dataset, kind);
+        if name.is_empty() || name.eq_ignore_ascii_case("default") {
+            return all.into_iter().next();
+        }
+        all.into_iter().find(|s| s.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_become_named_styles_with_a_default_first() {
+        let dir = std::env::temp_dir().join(format!("fjord-styles-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("fylker")).unwrap();
+        let style =
+            r##"{ "name": "ignored", "rules": [ { "symbolizers": [ { "fill": { "color": "#ff0000" } } ] } ] }"##;
+        std::fs::write(dir.join("fylker/kontrast.json"), style).unwrap();
+        std::fs::write(dir.join("fylker/blek.json"), style).unwrap();
+        let lib = StyleLibrary::load(&dir).unwrap();
+        let names: Vec<String> = lib.styles("fylker", GeometryKind::Polygon).into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["blek", "kontrast"]);
+        assert_eq!(lib.style("fylker", GeometryKind::Polygon, "").unwrap().name, "blek");
+        assert!(lib.style("fylker", GeometryKind::Polygon, "nope").is_none());
+        assert_eq!(lib.style("kommuner", GeometryKind::Polygon, "default").unwrap().name, "default");
+        std::fs::write(dir.join("fylker/broken.json"), "{").unwrap();
+        assert!(StyleLibrary::load(&dir).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(StyleLibrary::load(&dir).unwrap().styles("x", GeometryKind::Point).len() == 1);
+    }
+}

@@ -1,0 +1,319 @@
+//! Painting features onto a pixmap with tiny-skia, anti-aliased.
+//!
+//! A [`MapView`] maps a box of the map's CRS (x east, y north) onto the pixel grid. Each
+//! feature's geometry is turned into a pixel path once and generalised on the way:
+//! vertices closer than a quarter pixel to the last one kept are dropped, so a polygon of
+//! ten thousand vertices drawn into a few pixels costs a few path segments. Then each
+//! symbolizer of the matching rules fills, strokes or marks it.
+
+use crate::style::{Color, Fill, Line, Point, Shape, Symbolizer};
+use fjord_core::BBox;
+use geo_types::{Coord, Geometry, LineString, Polygon};
+use tiny_skia::{FillRule, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, StrokeDash, Transform};
+
+/// Vertices closer than this (in pixels) to the previous one kept are dropped.
+const MIN_STEP: f32 = 0.25;
+
+/// A box of the map CRS drawn onto `width` × `height` pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapView {
+    /// the box, x = east
+    pub bbox: BBox,
+    /// pixels across
+    pub width: u32,
+    /// pixels down
+    pub height: u32,
+}
+
+impl MapView {
+    /// Map units per pixel, across.
+    pub fn pixel_size(&self) -> f64 {
+        (self.bbox.maxx - self.bbox.minx) / f64::from(self.width.max(1))
+    }
+
+    /// The OGC scale denominator (0.28 mm pixels) when a map unit is `metres_per_unit`
+    /// metres.
+    pub fn scale_denominator(&self, metres_per_unit: f64) -> f64 {
+        self.pixel_size() * metres_per_unit / 0.000_28
+    }
+
+    /// The map box grown by `pixels` on every side (so symbols whose centre lies just
+    /// outside still show their edge).
+    pub fn padded(&self, pixels: f64) -> BBox {
+        let (dx, dy) =
+            (pixels * self.pixel_size(), pixels * (self.bbox.maxy - self.bbox.miny) / f64::from(self.height.max(1)));
+        BBox {
+            minx: self.bbox.minx - dx,
+            miny: self.bbox.miny - dy,
+            maxx: self.bbox.maxx + dx,
+            maxy: self.bbox.maxy + dy,
+        }
+    }
+
+    fn scale(&self) -> (f64, f64) {
+        (
+            f64::from(self.width) / (self.bbox.maxx - self.bbox.minx),
+            f64::from(self.height) / (self.bbox.maxy - self.bbox.miny),
+        )
+    }
+}
+
+/// Why a picture cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// zero or absurd size, or an empty box
+    #[error("{0}")]
+    Size(String),
+    /// the encoder failed
+    #[error("encoding the image: {0}")]
+    Encode(String),
+}
+
+/// A picture being painted.
+pub struct Canvas {
+    pixmap: Pixmap,
+    view: MapView,
+    /// map → pixel: x' = (x - minx) * sx, y' = (maxy - y) * sy
+    sx: f64,
+    sy: f64,
+}
+
+fn paint_of(c: Color) -> Paint<'static> {
+    let mut p = Paint::default();
+    p.set_color_rgba8(c.r, c.g, c.b, c.a);
+    p.anti_alias = true;
+    p
+}
+
+fn stroke_of(l: &Line) -> Stroke {
+    Stroke {
+        width: l.width,
+        line_cap: LineCap::Round,
+        line_join: LineJoin::Round,
+        dash: l.dash.as_ref().and_then(|d| StrokeDash::new(d.clone(), 0.0)),
+        ..Stroke::default()
+    }
+}
+
+impl Canvas {
+    /// A canvas for `view`, cleared to `background` (transparent when `None`).
+    pub fn new(view: MapView, background: Option<Color>) -> Result<Canvas, RenderError> {
+        let b = &view.bbox;
+        if !(b.maxx > b.minx && b.maxy > b.miny) {
+            return Err(RenderError::Size(format!("the box {b:?} is empty")));
+        }
+        let mut pixmap = Pixmap::new(view.width, view.height)
+            .ok_or_else(|| RenderError::Size(format!("{}×{} pixels cannot be drawn", view.width, view.height)))?;
+        if let Some(c) = background {
+            pixmap.fill(tiny_skia::Color::from_rgba8(c.r, c.g, c.b, c.a));
+        }
+        let (sx, sy) = view.scale();
+        Ok(Canvas { pixmap, view, sx, sy })
+    }
+
+    /// The view being drawn.
+    pub fn view(&self) -> &MapView {
+        &self.view
+    }
+
+    /// The picture so far.
+    pub fn pixmap(&self) -> &Pixmap {
+        &self.pixmap
+    }
+
+    /// The finished picture.
+    pub fn into_pixmap(self) -> Pixmap {
+        self.pixmap
+    }
+
+    fn px(&self, c: Coord<f64>) -> (f32, f32) {
+        (((c.x - self.view.bbox.minx) * self.sx) as f32, ((self.view.bbox.maxy - c.y) * self.sy) as f32)
+    }
+
+    /// Add a ring or line in pixels, generalised; returns how many vertices were kept.
+    fn add_line(&self, pb: &mut PathBuilder, coords: &[Coord<f64>], close: bool) -> usize {
+        let Some(first) = coords.first() else { return 0 };
+        let (mut lx, mut ly) = self.px(*first);
+        pb.move_to(lx, ly);
+        let mut kept = 1;
+        let last = coords.len() - 1;
+        for (i, c) in coords.iter().enumerate().skip(1) {
+            let (x, y) = self.px(*c);
+            if (x - lx).abs() < MIN_STEP && (y - ly).abs() < MIN_STEP && i != last {
+                continue;
+            }
+            pb.line_to(x, y);
+            (lx, ly, kept) = (x, y, kept + 1);
+        }
+        if close {
+            pb.close();
+        }
+        kept
+    }
+
+    fn add_polygon(&self, pb: &mut PathBuilder, p: &Polygon<f64>) {
+        self.add_line(pb, &p.exterior().0, true);
+        for ring in p.interiors() {
+            self.add_line(pb, &ring.0, true);
+        }
+    }
+
+    /// The pixel path of the lines and polygon rings of `g` (points have none).
+    fn path(&self, g: &Geometry<f64>) -> Option<Path> {
+        let mut pb = PathBuilder::new();
+        let line = |pb: &mut PathBuilder, l: &LineString<f64>| self.add_line(pb, &l.0, false);
+        match g {
+            Geometry::Polygon(p) => self.add_polygon(&mut pb, p),
+            Geometry::MultiPolygon(m) => m.0.iter().for_each(|p| self.add_polygon(&mut pb, p)),
+            Geometry::LineString(l) => {
+                line(&mut pb, l);
+            }
+            Geometry::MultiLineString(m) => m.0.iter().for_each(|l| {
+                line(&mut pb, l);
+            }),
+            Geometry::Rect(r) => self.add_polygon(&mut pb, &r.to_polygon()),
+            Geometry::Triangle(t) => self.add_polygon(&mut pb, &t.to_polygon()),
+            Geometry::Line(l) => {
+                self.add_line(&mut pb, &[l.start, l.end], false);
+            }
+            Geometry::GeometryCollection(c) => {
+                for part in c.iter() {
+                    if let Some(p) = self.path(part) {
+                        pb.push_path(&p);
+                    }
+                }
+            }
+            Geometry::Point(_) | Geometry::MultiPoint(_) => return None,
+        }
+        pb.finish()
+    }
+
+    /// The points a point symbol is drawn at: each point, or a representative point of
+    /// a line or polygon.
+    fn anchors(&self, g: &Geometry<f64>) -> Vec<(f32, f32)> {
+        use geo::InteriorPoint;
+        match g {
+            Geometry::Point(p) => vec![self.px(p.0)],
+            Geometry::MultiPoint(m) => m.iter().map(|p| self.px(p.0)).collect(),
+            other => other.interior_point().map(|p| vec![self.px(p.0)]).unwrap_or_default(),
+        }
+    }
+
+    fn fill(&mut self, path: &Path, f: &Fill) {
+        let paint = paint_of(f.color.with_opacity(f.opacity));
+        self.pixmap.fill_path(path, &paint, FillRule::EvenOdd, Transform::identity(), None);
+    }
+
+    fn stroke(&mut self, path: &Path, l: &Line) {
+        let paint = paint_of(l.color.with_opacity(l.opacity));
+        self.pixmap.stroke_path(path, &paint, &stroke_of(l), Transform::identity(), None);
+    }
+
+    fn mark(&mut self, (x, y): (f32, f32), p: &Point) {
+        let r = p.size / 2.0;
+        let path = match p.shape {
+            Shape::Circle => PathBuilder::from_circle(x, y, r),
+            Shape::Square => Rect::from_xywh(x - r, y - r, p.size, p.size).map(PathBuilder::from_rect),
+            Shape::Triangle => {
+                let mut pb = PathBuilder::new();
+                pb.move_to(x, y - r);
+                pb.line_to(x + r * 0.866, y + r * 0.5);
+                pb.line_to(x - r * 0.866, y + r * 0.5);
+                pb.close();
+                pb.finish()
+            }
+        };
+        let Some(path) = path else { return };
+        if let Some(f) = &p.fill {
+            self.fill(&path, f);
+        }
+        if let Some(l) = &p.stroke {
+            self.stroke(&path, l);
+        }
+    }
+
+    /// Draw one feature with each of `symbolizers` in turn. Fills apply to polygons,
+    /// lines to lines and outlines, point symbols to points (and the interior point of
+    /// anything else); text is placed by the labeller, not here.
+    pub fn draw(&mut self, g: &Geometry<f64>, symbolizers: &[&Symbolizer]) {
+        let path = if symbolizers.iter().any(|s| matches!(s, Symbolizer::Fill(_) | Symbolizer::Line(_))) {
+            self.path(g)
+        } else {
+            None
+        };
+        for s in symbolizers {
+            match s {
+                Symbolizer::Fill(f) => {
+                    if let (Some(p), true) = (&path, is_areal(g)) {
+                        self.fill(p, f);
+                    }
+                }
+                Symbolizer::Line(l) => {
+                    if let Some(p) = &path {
+                        self.stroke(p, l);
+                    }
+                }
+                Symbolizer::Point(p) => {
+                    for at in self.anchors(g) {
+                        self.mark(at, p);
+                    }
+                }
+                Symbolizer::Text(_) => {}
+            }
+        }
+    }
+}
+
+fn is_areal(g: &Geometry<f64>) -> bool {
+    match g {
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => true,
+        Geometry::GeometryCollection(c) => c.iter().any(is_areal),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::style::Style;
+    use fjord_core::GeometryKind;
+    use geo_types::{point, polygon};
+
+    fn view() -> MapView {
+        MapView { bbox: BBox { minx: 0.0, miny: 0.0, maxx: 100.0, maxy: 100.0 }, width: 100, height: 100 }
+    }
+
+    fn pixel(c: &Canvas, x: u32, y: u32) -> [u8; 4] {
+        let p = c.pixmap().pixel(x, y).unwrap().demultiply();
+        [p.red(), p.green(), p.blue(), p.alpha()]
+    }
+
+    #[test]
+    fn polygons_fill_inside_and_leave_outside() {
+        let mut c = Canvas::new(view(), Some(Color { r: 255, g: 255, b: 255, a: 255 })).unwrap();
+        let style = Style::default_for(GeometryKind::Polygon);
+        let syms: Vec<&Symbolizer> = style.rules[0].symbolizers.iter().collect();
+        // the square 10..50 in map units: pixels 10..50 across, 50..90 down (y grows down)
+        let sq = Geometry::Polygon(
+            polygon![(x: 10., y: 10.), (x: 50., y: 10.), (x: 50., y: 50.), (x: 10., y: 50.), (x: 10., y: 10.)],
+        );
+        c.draw(&sq, &syms);
+        assert_ne!(pixel(&c, 30, 70), [255, 255, 255, 255], "inside is painted");
+        assert_eq!(pixel(&c, 30, 20), [255, 255, 255, 255], "above the square stays white");
+        assert_eq!(pixel(&c, 80, 70), [255, 255, 255, 255], "right of it too");
+    }
+
+    #[test]
+    fn points_get_symbols_and_views_scale() {
+        let mut c = Canvas::new(view(), None).unwrap();
+        let style = Style::default_for(GeometryKind::Point);
+        let syms: Vec<&Symbolizer> = style.rules[0].symbolizers.iter().collect();
+        c.draw(&Geometry::Point(point!(x: 50.0, y: 50.0)), &syms);
+        assert_eq!(pixel(&c, 50, 50)[3], 255, "the disc is opaque at its centre");
+        assert_eq!(pixel(&c, 10, 10)[3], 0, "the rest is transparent");
+        assert!((view().scale_denominator(1.0) - 1.0 / 0.000_28).abs() < 1e-6);
+        assert!(Canvas::new(MapView { width: 0, ..view() }, None).is_err());
+        let empty = MapView { bbox: BBox { minx: 5.0, miny: 0.0, maxx: 5.0, maxy: 1.0 }, ..view() };
+        assert!(Canvas::new(empty, None).is_err());
+    }
+}

@@ -6,7 +6,7 @@
 //! - [`paint`]: painting features onto a pixmap with tiny-skia (anti-aliased), in a
 //!   map's pixel space, generalised to the pixel size.
 //! - [`library`]: the styles on disk, per dataset.
-//! - [`encode`]: PNG (fast compression).
+//! - [`encode`]: PNG (fast compression), JPEG, WebP.
 
 pub mod encode;
 pub mod library;

@@ -1,0 +1,158 @@
+//! WMS 1.3.0 and 1.1.1: capabilities, maps whose pixels show Norway where it is, axis
+//! order by version, transparency, the standard exception codes, and GDAL's WMS driver.
+
+mod common;
+use common::{gdal, ok, root, Server};
+
+fn seeded() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
+    let server = Server::start(dir.path());
+    (dir, server)
+}
+
+/// GET raw bytes: (status, content type, body).
+fn fetch(s: &Server, path: &str) -> (u16, String, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut res = agent.get(&format!("{}{path}", s.base)).call().expect("HTTP answer");
+    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    (res.status().as_u16(), ct, res.body_mut().with_config().limit(64 << 20).read_to_vec().unwrap())
+}
+
+/// A decoded PNG: width, height, RGBA pixels.
+struct Picture {
+    width: u32,
+    rgba: Vec<[u8; 4]>,
+}
+
+impl Picture {
+    fn decode(bytes: &[u8]) -> Picture {
+        let mut dec = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().expect("a PNG");
+        let mut buf = vec![0; dec.output_buffer_size().unwrap()];
+        let info = dec.next_frame(&mut buf).unwrap();
+        let channels = info.color_type.samples();
+        let rgba = buf[..info.buffer_size()]
+            .chunks(channels)
+            .map(|c| if channels == 4 { [c[0], c[1], c[2], c[3]] } else { [c[0], c[1], c[2], 255] })
+            .collect();
+        Picture { width: info.width, rgba }
+    }
+
+    fn at(&self, x: u32, y: u32) -> [u8; 4] {
+        self.rgba[(y * self.width + x) as usize]
+    }
+}
+
+/// Norway in EPSG:25833, and where two places fall on a 200×250 map of it: inland
+/// Oppland (Jotunheimen) and the open sea west of Stad.
+const NORWAY: &str = "-100000,6400000,1100000,7900000";
+const LAND: (u32, u32) = (59, 163);
+const SEA: (u32, u32) = (5, 160);
+
+fn getmap(version: &str, extra: &str) -> String {
+    let crs = if version == "1.3.0" { "CRS" } else { "SRS" };
+    format!("/wms?SERVICE=WMS&VERSION={version}&REQUEST=GetMap&LAYERS=fylker&STYLES=&{crs}=EPSG:25833&BBOX={NORWAY}&WIDTH=200&HEIGHT=250&FORMAT=image/png{extra}")
+}
+
+#[test]
+fn maps_show_norway_where_it_is() {
+    let (_dir, s) = seeded();
+    let (status, ct, body) = fetch(&s, &getmap("1.3.0", ""));
+    assert_eq!((status, ct.as_str()), (200, "image/png"), "{}", String::from_utf8_lossy(&body));
+    let map = Picture::decode(&body);
+    assert_ne!(map.at(LAND.0, LAND.1), [255, 255, 255, 255], "land is drawn");
+    assert_eq!(map.at(SEA.0, SEA.1), [255, 255, 255, 255], "the sea is background");
+
+    // 1.3.0 EPSG:4326 is lat/lon, 1.1.1 lon/lat: the same box gives the same picture
+    let a = fetch(&s, "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=kommuner&STYLES=&CRS=EPSG:4326&BBOX=59,9.5,61,12&WIDTH=100&HEIGHT=80&FORMAT=image/png").2;
+    let b = fetch(&s, "/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=kommuner&STYLES=&SRS=EPSG:4326&BBOX=9.5,59,12,61&WIDTH=100&HEIGHT=80&FORMAT=image/png").2;
+    assert_eq!(a, b);
+    let oslo = Picture::decode(&a);
+    assert!(oslo.rgba.iter().any(|p| *p != [255, 255, 255, 255]), "the municipalities are drawn");
+
+    // transparent background, another colour, several layers composited in order
+    let clear = Picture::decode(&fetch(&s, &getmap("1.3.0", "&TRANSPARENT=TRUE")).2);
+    assert_eq!(clear.at(SEA.0, SEA.1)[3], 0);
+    assert!(clear.at(LAND.0, LAND.1)[3] > 100, "the default fill is 60 % opaque");
+    let black = Picture::decode(&fetch(&s, &getmap("1.1.1", "&BGCOLOR=0x000000")).2);
+    assert_eq!(black.at(SEA.0, SEA.1), [0, 0, 0, 255]);
+    let layered = getmap("1.3.0", "").replace("LAYERS=fylker&STYLES=", "LAYERS=fylker,fjelltopper&STYLES=,");
+    assert_eq!(fetch(&s, &layered).0, 200);
+}
+
+#[test]
+fn capabilities_in_both_versions() {
+    let (_dir, s) = seeded();
+    let (status, ct, caps) = fetch(&s, "/wms?SERVICE=WMS&REQUEST=GetCapabilities");
+    let caps = String::from_utf8(caps).unwrap();
+    assert_eq!((status, ct.as_str()), (200, "text/xml"));
+    assert!(caps.contains("<WMS_Capabilities version=\"1.3.0\""));
+    for name in ["fylker", "kommuner", "fjelltopper"] {
+        assert!(caps.contains(&format!("<Name>{name}</Name>")), "{name}");
+    }
+    assert!(caps.contains("<CRS>EPSG:25833</CRS>") && caps.contains("<EX_GeographicBoundingBox>"));
+    assert!(caps.contains("<BoundingBox CRS=\"EPSG:4326\" minx=\"5"), "1.3.0 EPSG:4326 boxes are lat first");
+    assert!(caps.contains("<MaxWidth>4096</MaxWidth>") && caps.contains("<Style><Name>default</Name>"));
+    let old = String::from_utf8(fetch(&s, "/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetCapabilities").2).unwrap();
+    assert!(old.contains("<WMT_MS_Capabilities version=\"1.1.1\"") && old.contains("<SRS>EPSG:25833</SRS>"));
+    assert!(old.contains("<LatLonBoundingBox minx=\"4"), "1.1.1 boxes are lon first");
+}
+
+#[test]
+fn refusals_carry_the_standard_codes() {
+    let (_dir, s) = seeded();
+    let many = vec!["f"; 10_000].join(",");
+    for (path, code) in [
+        (getmap("1.3.0", "").replace("LAYERS=fylker", "LAYERS=nope"), "LayerNotDefined"),
+        (getmap("1.3.0", "").replace("STYLES=", "STYLES=nope"), "StyleNotDefined"),
+        (getmap("1.3.0", "").replace("EPSG:25833", "EPSG:3035"), "InvalidCRS"),
+        (getmap("1.1.1", "").replace("EPSG:25833", "EPSG:3035"), "InvalidSRS"),
+        (getmap("1.3.0", "").replace("image/png", "image/gif"), "InvalidFormat"),
+        (getmap("1.3.0", "").replace("WIDTH=200", "WIDTH=100000"), "InvalidParameterValue"),
+        (getmap("1.3.0", "").replace(NORWAY, "1100000,6400000,-100000,7900000"), "InvalidParameterValue"),
+        (getmap("1.3.0", "").replace("BBOX=", "BOX="), "MissingParameterValue"),
+        (getmap("1.3.0", "").replace("LAYERS=fylker", &format!("LAYERS={many}")), "InvalidParameterValue"),
+        ("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=Paint".to_string(), "OperationNotSupported"),
+    ] {
+        let (status, ct, body) = fetch(&s, &path);
+        let body = String::from_utf8(body).unwrap();
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(ct.contains("xml") && body.contains("<ServiceExceptionReport"), "{path}: {body}");
+        assert!(body.contains(&format!("code=\"{code}\"")), "{path}: {body}");
+    }
+    // an image when the client asks for one
+    for e in ["BLANK", "INIMAGE", "application/vnd.ogc.se_blank"] {
+        let path = getmap("1.3.0", &format!("&EXCEPTIONS={e}")).replace("LAYERS=fylker", "LAYERS=nope");
+        let (status, ct, body) = fetch(&s, &path);
+        assert_eq!((status, ct.as_str()), (200, "image/png"), "{e}");
+        assert_eq!(Picture::decode(&body).width, 200);
+    }
+}
+
+#[test]
+fn gdal_reads_the_wms() {
+    let (dir, s) = seeded();
+    let Some(mut gdalinfo) = gdal("gdalinfo") else { return };
+    let out =
+        gdalinfo.arg(format!("WMS:{}/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities", s.base)).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    for name in ["fylker", "kommuner", "fjelltopper"] {
+        assert!(text.contains(&format!("LAYERS={name}")), "{name} in the subdatasets:\n{text}");
+    }
+    // a GetMap through GDAL: a georeferenced image with Norway drawn
+    let Some(mut translate) = gdal("gdal_translate") else { return };
+    let png = dir.path().join("norway.png");
+    let source = format!(
+        "WMS:{}/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=fylker&SRS=EPSG:25833&BBOX={NORWAY}",
+        s.base
+    );
+    let out =
+        translate.args(["-of", "PNG", "-outsize", "200", "250", &source, png.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let map = Picture::decode(&std::fs::read(&png).unwrap());
+    assert!(map.rgba.iter().filter(|p| p[..3] != [255, 255, 255]).count() > 2000, "Norway is drawn");
+    let info = gdal("gdalinfo").unwrap().arg(&png).output().unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("UTM zone 33N") || text.contains("25833"), "georeferenced:\n{text}");
+}

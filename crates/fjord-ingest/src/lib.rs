@@ -17,6 +17,7 @@ mod report;
 mod source;
 pub mod sync;
 mod validate;
+mod validity;
 
 pub use error::{Error, Result};
 pub use meta::read_sidecar;

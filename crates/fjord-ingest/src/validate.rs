@@ -5,7 +5,8 @@
 //! holes clockwise, as OGC SFA 1.2 and RFC 7946 ask). Rejected (repair would have to
 //! guess the shape): non-finite coordinates, empty geometries, rings with fewer than
 //! three distinct points, self-intersections, holes outside their shell, rings that
-//! cross, and overlapping parts of a multi-polygon. The checks themselves are geo's
+//! cross, and parts of a multi-polygon that cross or share an edge. Polygons are checked
+//! by [`crate::validity`] (scales to million-vertex rings), other geometries by geo's
 //! `Validation`; this module only decides repair versus rejection.
 
 use geo::orient::{Direction, Orient};
@@ -68,8 +69,9 @@ pub fn repair_and_validate(mut g: Geometry<f64>) -> Result<(Geometry<f64>, Vec<R
     if deduped {
         repairs.push(Repair::RemovedRepeatedPoints);
     }
-    if let Err(e) = g.check_validation() {
-        return Err(e.to_string());
+    match &g {
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => crate::validity::check(&g)?,
+        other => other.check_validation().map_err(|e| e.to_string())?,
     }
     let reoriented = match &g {
         Geometry::Polygon(p) if needs_orienting(p) => Some(Geometry::Polygon(p.orient(Direction::Default))),

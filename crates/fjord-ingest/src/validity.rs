@@ -127,7 +127,7 @@ pub fn check(g: &Geometry<f64>) -> Result<(), String> {
             distinct.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
             distinct.dedup();
             if ring.0.len() < 4 || distinct.len() < 3 || ring.0.first() != ring.0.last() {
-                return Err(format!("polygon {pi} ring {r} has too few points to enclose an area"));
+                return Err(format!("polygon {pi} ring {r} needs at least 3 distinct points to enclose an area"));
             }
         }
     }
@@ -179,7 +179,7 @@ mod tests {
             MultiPolygon(vec![Polygon::new(square(0., 0., 1.), vec![]), Polygon::new(square(1., 0., 1.), vec![])]);
         assert!(check(&Geometry::MultiPolygon(shared_edge)).unwrap_err().contains("overlap along a line"));
         let thin = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 0., y: 0.)];
-        assert!(check(&Geometry::Polygon(thin)).unwrap_err().contains("too few points"));
+        assert!(check(&Geometry::Polygon(thin)).unwrap_err().contains("at least 3"));
         let spike =
             polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 4.), (x: 4., y: 2.), (x: 0., y: 4.), (x: 0., y: 0.)];
         assert!(check(&Geometry::Polygon(spike)).is_err());

@@ -1,10 +1,11 @@
 //! Painting features onto a pixmap with tiny-skia, anti-aliased.
 //!
 //! A [`MapView`] maps a box of the map's CRS (x east, y north) onto the pixel grid. Each
-//! feature's geometry is turned into a pixel path once and generalised on the way:
-//! vertices closer than a quarter pixel to the last one kept are dropped, so a polygon of
-//! ten thousand vertices drawn into a few pixels costs a few path segments. Then each
-//! symbolizer of the matching rules fills, strokes or marks it.
+//! feature's geometry is turned into a pixel path and generalised on the way: vertices
+//! closer than half a pixel to the last one kept are dropped, so a polygon of ten
+//! thousand vertices drawn into a few pixels costs a few path segments. Features are
+//! gathered per symbolizer in a [`Batch`] and each batch is filled, stroked or marked
+//! at once.
 
 use crate::style::{Color, Fill, Line, Point, Shape, Symbolizer};
 use fjord_core::BBox;
@@ -12,7 +13,7 @@ use geo_types::{Coord, Geometry, LineString, Polygon};
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, StrokeDash, Transform};
 
 /// Vertices closer than this (in pixels) to the previous one kept are dropped.
-const MIN_STEP: f32 = 0.25;
+const MIN_STEP: f32 = 0.5;
 
 /// A box of the map CRS drawn onto `width` × `height` pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -158,36 +159,6 @@ impl Canvas {
         }
     }
 
-    /// The pixel path of the lines and polygon rings of `g` (points have none).
-    fn path(&self, g: &Geometry<f64>) -> Option<Path> {
-        let mut pb = PathBuilder::new();
-        let line = |pb: &mut PathBuilder, l: &LineString<f64>| self.add_line(pb, &l.0, false);
-        match g {
-            Geometry::Polygon(p) => self.add_polygon(&mut pb, p),
-            Geometry::MultiPolygon(m) => m.0.iter().for_each(|p| self.add_polygon(&mut pb, p)),
-            Geometry::LineString(l) => {
-                line(&mut pb, l);
-            }
-            Geometry::MultiLineString(m) => m.0.iter().for_each(|l| {
-                line(&mut pb, l);
-            }),
-            Geometry::Rect(r) => self.add_polygon(&mut pb, &r.to_polygon()),
-            Geometry::Triangle(t) => self.add_polygon(&mut pb, &t.to_polygon()),
-            Geometry::Line(l) => {
-                self.add_line(&mut pb, &[l.start, l.end], false);
-            }
-            Geometry::GeometryCollection(c) => {
-                for part in c.iter() {
-                    if let Some(p) = self.path(part) {
-                        pb.push_path(&p);
-                    }
-                }
-            }
-            Geometry::Point(_) | Geometry::MultiPoint(_) => return None,
-        }
-        pb.finish()
-    }
-
     /// The points a point symbol is drawn at: each point, or a representative point of
     /// a line or polygon.
     fn anchors(&self, g: &Geometry<f64>) -> Vec<(f32, f32)> {
@@ -201,7 +172,7 @@ impl Canvas {
 
     fn fill(&mut self, path: &Path, f: &Fill) {
         let paint = paint_of(f.color.with_opacity(f.opacity));
-        self.pixmap.fill_path(path, &paint, FillRule::EvenOdd, Transform::identity(), None);
+        self.pixmap.fill_path(path, &paint, FillRule::Winding, Transform::identity(), None);
     }
 
     fn stroke(&mut self, path: &Path, l: &Line) {
@@ -232,35 +203,63 @@ impl Canvas {
         }
     }
 
-    /// Draw one feature with each of `symbolizers` in turn. Fills apply to polygons,
-    /// lines to lines and outlines, point symbols to points (and the interior point of
-    /// anything else); text is placed by the labeller, not here.
-    pub fn draw(&mut self, g: &Geometry<f64>, symbolizers: &[&Symbolizer]) {
-        let path = if symbolizers.iter().any(|s| matches!(s, Symbolizer::Fill(_) | Symbolizer::Line(_))) {
-            self.path(g)
-        } else {
-            None
-        };
-        for s in symbolizers {
-            match s {
-                Symbolizer::Fill(f) => {
-                    if let (Some(p), true) = (&path, is_areal(g)) {
-                        self.fill(p, f);
-                    }
-                }
-                Symbolizer::Line(l) => {
-                    if let Some(p) = &path {
-                        self.stroke(p, l);
-                    }
-                }
-                Symbolizer::Point(p) => {
-                    for at in self.anchors(g) {
-                        self.mark(at, p);
-                    }
-                }
-                Symbolizer::Text(_) => {}
-            }
+    /// Add a feature to a batch: its pixel path, or its anchors for a point symbol.
+    pub fn add(&self, batch: &mut Batch, g: &Geometry<f64>) {
+        match batch.symbolizer {
+            Symbolizer::Fill(_) if !is_areal(g) => {}
+            Symbolizer::Fill(_) | Symbolizer::Line(_) => self.add_path(&mut batch.path, g),
+            Symbolizer::Point(_) => batch.anchors.extend(self.anchors(g)),
+            Symbolizer::Text(_) => {}
         }
+    }
+
+    /// Append the pixel path of the lines and polygon rings of `g` (points have none).
+    fn add_path(&self, pb: &mut PathBuilder, g: &Geometry<f64>) {
+        let line = |pb: &mut PathBuilder, l: &LineString<f64>| {
+            self.add_line(pb, &l.0, false);
+        };
+        match g {
+            Geometry::Polygon(p) => self.add_polygon(pb, p),
+            Geometry::MultiPolygon(m) => m.0.iter().for_each(|p| self.add_polygon(pb, p)),
+            Geometry::LineString(l) => line(pb, l),
+            Geometry::MultiLineString(m) => m.0.iter().for_each(|l| line(pb, l)),
+            Geometry::Rect(r) => self.add_polygon(pb, &r.to_polygon()),
+            Geometry::Triangle(t) => self.add_polygon(pb, &t.to_polygon()),
+            Geometry::Line(l) => {
+                self.add_line(pb, &[l.start, l.end], false);
+            }
+            Geometry::GeometryCollection(c) => c.iter().for_each(|part| self.add_path(pb, part)),
+            Geometry::Point(_) | Geometry::MultiPoint(_) => {}
+        }
+    }
+
+    /// Draw everything added to a batch at once.
+    pub fn flush(&mut self, batch: Batch) {
+        let Batch { symbolizer, path, anchors } = batch;
+        let path = path.finish();
+        match (symbolizer, &path) {
+            (Symbolizer::Fill(f), Some(p)) => self.fill(p, f),
+            (Symbolizer::Line(l), Some(p)) => self.stroke(p, l),
+            (Symbolizer::Point(p), _) => anchors.into_iter().for_each(|at| self.mark(at, p)),
+            _ => {}
+        }
+    }
+}
+
+/// One symbolizer's features, gathered and then drawn in one go: a layer of many
+/// features costs one fill or stroke per symbolizer, not one per feature. Polygons are
+/// stored with counter-clockwise shells and clockwise holes, so their union fills
+/// correctly under the non-zero rule, and neighbours that share an edge leave no seam.
+pub struct Batch<'s> {
+    symbolizer: &'s Symbolizer,
+    path: PathBuilder,
+    anchors: Vec<(f32, f32)>,
+}
+
+impl<'s> Batch<'s> {
+    /// An empty batch for `symbolizer`.
+    pub fn new(symbolizer: &'s Symbolizer) -> Batch<'s> {
+        Batch { symbolizer, path: PathBuilder::new(), anchors: Vec::new() }
     }
 }
 
@@ -281,6 +280,14 @@ mod tests {
 
     fn view() -> MapView {
         MapView { bbox: BBox { minx: 0.0, miny: 0.0, maxx: 100.0, maxy: 100.0 }, width: 100, height: 100 }
+    }
+
+    fn draw(c: &mut Canvas, style: &Style, g: &Geometry<f64>) {
+        for s in &style.rules[0].symbolizers {
+            let mut b = Batch::new(s);
+            c.add(&mut b, g);
+            c.flush(b);
+        }
     }
 
     fn pixel(c: &Canvas, x: u32, y: u32) -> [u8; 4] {
@@ -307,8 +314,7 @@ mod tests {
     fn points_get_symbols_and_views_scale() {
         let mut c = Canvas::new(view(), None).unwrap();
         let style = Style::default_for(GeometryKind::Point);
-        let syms: Vec<&Symbolizer> = style.rules[0].symbolizers.iter().collect();
-        c.draw(&Geometry::Point(point!(x: 50.0, y: 50.0)), &syms);
+        draw(&mut c, &style, &Geometry::Point(point!(x: 50.0, y: 50.0)));
         assert_eq!(pixel(&c, 50, 50)[3], 255, "the disc is opaque at its centre");
         assert_eq!(pixel(&c, 10, 10)[3], 0, "the rest is transparent");
         assert!((view().scale_denominator(1.0) - 1.0 / 0.000_28).abs() < 1e-6);

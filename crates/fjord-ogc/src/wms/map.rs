@@ -1,14 +1,17 @@
 //! GetMap: each layer's features in the (padded) map box from the store, drawn with the
-//! rules of its style that apply at the map's scale, composited in order.
+//! rules of its style that apply at the map's scale, composited in order. Within a layer
+//! each symbolizer of each rule is drawn for all its features at once (rule by rule,
+//! symbolizer by symbolizer), so fills lie under outlines.
 
 use super::request::{metres_per_unit, GetMap, ImageSpec};
 use super::WmsError;
 use crate::features::Api;
 use crate::reply::Reply;
 use fjord_core::{transform, Value, STORAGE_CRS};
+use fjord_render::paint::Batch;
 use fjord_render::style::{Attributes, Rule};
-use fjord_render::{encode, Canvas, MapView, Style, Symbolizer};
-use fjord_store::{FeatureSource, FgbLayer, Query};
+use fjord_render::{encode, Canvas, MapView, Style};
+use fjord_store::{FeatureSource, FgbLayer};
 
 /// Symbols whose anchor lies this many pixels outside the map still show their edge.
 const SYMBOL_MARGIN_PX: f64 = 16.0;
@@ -37,24 +40,29 @@ fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) 
     let (names, fields): (Vec<&str>, Vec<usize>) =
         style.properties().into_iter().filter_map(|p| schema.index_of(p).map(|i| (p, i))).unzip();
     let area = transform::transform_bbox(m.crs, STORAGE_CRS, &canvas.view().padded(SYMBOL_MARGIN_PX))?;
-    let sel = layer.select(&Query { bbox: Some(area), ..Query::default() }, None)?;
-    let mut symbolizers: Vec<&Symbolizer> = Vec::new();
-    for pos in sel.positions {
+    let mut batches: Vec<Vec<Batch>> = rules.iter().map(|r| r.symbolizers.iter().map(Batch::new).collect()).collect();
+    // the index's candidates are enough: what lies outside the picture is clipped
+    let mut positions = layer.candidates(&area);
+    positions.sort_unstable();
+    for pos in positions {
         let mut f = layer.fetch(pos, Some(&fields))?;
         let attrs = Fetched { names: &names, values: &f.values };
-        symbolizers.clear();
-        for r in &rules {
-            if r.filter.as_ref().is_none_or(|x| x.matches(&attrs)) {
-                symbolizers.extend(r.symbolizers.iter());
-            }
-        }
-        if symbolizers.is_empty() {
+        let matching: Vec<usize> =
+            (0..rules.len()).filter(|&i| rules[i].filter.as_ref().is_none_or(|x| x.matches(&attrs))).collect();
+        if matching.is_empty() {
             continue;
         }
         if m.crs != STORAGE_CRS {
             transform::transform_geometry(STORAGE_CRS, m.crs, &mut f.geometry)?;
         }
-        canvas.draw(&f.geometry, &symbolizers);
+        for i in matching {
+            for b in &mut batches[i] {
+                canvas.add(b, &f.geometry);
+            }
+        }
+    }
+    for b in batches.into_iter().flatten() {
+        canvas.flush(b);
     }
     Ok(())
 }

@@ -299,12 +299,11 @@ mod tests {
     fn polygons_fill_inside_and_leave_outside() {
         let mut c = Canvas::new(view(), Some(Color { r: 255, g: 255, b: 255, a: 255 })).unwrap();
         let style = Style::default_for(GeometryKind::Polygon);
-        let syms: Vec<&Symbolizer> = style.rules[0].symbolizers.iter().collect();
         // the square 10..50 in map units: pixels 10..50 across, 50..90 down (y grows down)
         let sq = Geometry::Polygon(
             polygon![(x: 10., y: 10.), (x: 50., y: 10.), (x: 50., y: 50.), (x: 10., y: 50.), (x: 10., y: 10.)],
         );
-        c.draw(&sq, &syms);
+        draw(&mut c, &style, &sq);
         assert_ne!(pixel(&c, 30, 70), [255, 255, 255, 255], "inside is painted");
         assert_eq!(pixel(&c, 30, 20), [255, 255, 255, 255], "above the square stays white");
         assert_eq!(pixel(&c, 80, 70), [255, 255, 255, 255], "right of it too");

@@ -5,6 +5,7 @@ import sys
 
 from owslib.ogcapi.features import Features
 from owslib.wfs import WebFeatureService
+from owslib.wms import WebMapService
 
 BASE = sys.argv[1]
 OSLO_UTM = (230000, 6620000, 300000, 6690000)  # EPSG:25833, around Oslo
@@ -86,6 +87,21 @@ def wfs_110_getfeature():
     return f"GetFeature 1.1.0 bbox -> {n} features in GML 3.1.1"
 
 
+def wms_getmap():
+    w = WebMapService(f"{BASE}/wms", version="1.3.0", timeout=30)
+    assert {"fylker", "kommuner", "fjelltopper"} <= set(w.contents), list(w.contents)
+    assert "EPSG:25833" in w.contents["fylker"].crsOptions, w.contents["fylker"].crsOptions
+    img = w.getmap(layers=["fylker"], styles=[""], srs="EPSG:25833", bbox=(-100000, 6400000, 1100000, 7900000),
+                   size=(200, 250), format="image/png").read()
+    assert img[:4] == b"\x89PNG", img[:200]
+    info = w.getfeatureinfo(layers=["fylker"], srs="EPSG:25833", bbox=(-100000, 6400000, 1100000, 7900000),
+                            size=(200, 250), format="image/png", query_layers=["fylker"], info_format="text/plain",
+                            xy=(59, 163)).read()
+    info = info.decode() if isinstance(info, bytes) else info
+    assert "fylkesnummer = 34" in info, info[:300]
+    return f"{len(w.contents)} layers, GetMap {len(img)} bytes of PNG, GetFeatureInfo finds county 34"
+
+
 def oapif_collections():
     f = Features(f"{BASE}/ogcapi", timeout=30)
     ids = [c["id"] for c in f.collections()["collections"]]
@@ -113,6 +129,7 @@ check("WFS 2.0 GetFeature bbox", wfs_getfeature_bbox)
 check("WFS 2.0 GetFeature by POST", wfs_getfeature_post)
 check("WFS 1.1.0 capabilities", wfs_110_capabilities)
 check("WFS 1.1.0 GetFeature bbox", wfs_110_getfeature)
+check("WMS 1.3.0 GetMap and GetFeatureInfo", wms_getmap)
 check("OGC API collections", oapif_collections)
 check("OGC API items bbox", oapif_items_bbox)
 check("OGC API items property filter", oapif_items_filter)

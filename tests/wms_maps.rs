@@ -156,3 +156,43 @@ fn gdal_reads_the_wms() {
     let text = String::from_utf8_lossy(&info.stdout);
     assert!(text.contains("UTM zone 33N") || text.contains("25833"), "georeferenced:\n{text}");
 }
+
+#[test]
+fn feature_info_finds_what_is_under_the_pixel() {
+    let (_dir, s) = seeded();
+    let info = |version: &str, extra: &str| {
+        let (i, j) = if version == "1.3.0" { ("I", "J") } else { ("X", "Y") };
+        let path = getmap(version, extra).replace("REQUEST=GetMap", "REQUEST=GetFeatureInfo")
+            + &format!("&QUERY_LAYERS=fylker&{i}={}&{j}={}", LAND.0, LAND.1);
+        fetch(&s, &path)
+    };
+    // the county under inland Jotunheimen: Innlandet (34)
+    let (status, ct, body) = info("1.3.0", "&INFO_FORMAT=application/json");
+    assert_eq!((status, ct.as_str()), (200, "application/json"), "{}", String::from_utf8_lossy(&body));
+    let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let features = doc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 1, "{doc}");
+    assert_eq!(features[0]["properties"]["fylkesnummer"], "34", "{doc}");
+    assert_eq!(features[0]["layer"], "fylker");
+    for (format, needle) in [
+        ("text/plain", "fylkesnummer = 34"),
+        ("text/html", "<td>34</td>"),
+        ("application/vnd.ogc.gml", "<fjord:fylkesnummer>34</fjord:fylkesnummer>"),
+    ] {
+        let body = String::from_utf8(info("1.1.1", &format!("&INFO_FORMAT={format}")).2).unwrap();
+        assert!(body.contains(needle), "{format}: {body}");
+    }
+    // the sea holds nothing; a pixel off the map and a layer not drawn are refused
+    let sea = getmap("1.3.0", "&INFO_FORMAT=application/json").replace("REQUEST=GetMap", "REQUEST=GetFeatureInfo")
+        + &format!("&QUERY_LAYERS=fylker&I={}&J={}", SEA.0, SEA.1);
+    let doc: serde_json::Value = serde_json::from_slice(&fetch(&s, &sea).2).unwrap();
+    assert_eq!(doc["features"].as_array().unwrap().len(), 0);
+    for (extra, code) in
+        [("&QUERY_LAYERS=fylker&I=999&J=1", "InvalidPoint"), ("&QUERY_LAYERS=kommuner&I=1&J=1", "LayerNotQueryable")]
+    {
+        let path = getmap("1.3.0", extra).replace("REQUEST=GetMap", "REQUEST=GetFeatureInfo");
+        let (status, _, body) = fetch(&s, &path);
+        assert_eq!(status, 400);
+        assert!(String::from_utf8(body).unwrap().contains(code), "{code}");
+    }
+}

@@ -61,7 +61,7 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
     let kind = fjord_store::FeatureSource::schema(&*store_layer).geometry;
     let _ = write!(
         x,
-        "<Layer queryable=\"0\" opaque=\"0\"><Name>{}</Name><Title>{}</Title><Abstract>{}</Abstract><KeywordList>",
+        "<Layer queryable=\"1\" opaque=\"0\"><Name>{}</Name><Title>{}</Title><Abstract>{}</Abstract><KeywordList>",
         escape(id),
         escape(&r.title),
         escape(&r.abstract_text)
@@ -146,7 +146,11 @@ pub fn capabilities(api: &Api, base: &str, version: WmsVersion) -> Result<Reply,
             ["application/vnd.ogc.se_xml", "application/vnd.ogc.se_inimage", "application/vnd.ogc.se_blank"]
         }
     };
-    let _ = write!(x, "{dcp}</GetMap></Request><Exception>");
+    let _ = write!(x, "{dcp}</GetMap><GetFeatureInfo>");
+    for f in super::info::INFO_FORMATS {
+        let _ = write!(x, "<Format>{f}</Format>");
+    }
+    let _ = write!(x, "{dcp}</GetFeatureInfo></Request><Exception>");
     for e in exceptions {
         let _ = write!(x, "<Format>{e}</Format>");
     }

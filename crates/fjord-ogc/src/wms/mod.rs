@@ -1,12 +1,13 @@
-//! WMS 1.3.0 and 1.1.1 over the store and the renderer: GetCapabilities and GetMap
-//! (several layers composited in order, styles from the style library, PNG,
-//! TRANSPARENT, BGCOLOR, EXCEPTIONS XML / INIMAGE / BLANK). Refusals are
-//! ServiceExceptionReports with the standard codes.
+//! WMS 1.3.0 and 1.1.1 over the store and the renderer: GetCapabilities, GetMap
+//! (several layers composited in order, styles from the style library, PNG, JPEG, WebP,
+//! TRANSPARENT, BGCOLOR, EXCEPTIONS XML / INIMAGE / BLANK) and GetFeatureInfo (text,
+//! HTML, GeoJSON, GML). Refusals are ServiceExceptionReports with the standard codes.
 //!
 //! Axis order by the book: BBOX in 1.3.0 follows the CRS (EPSG:4326 is lat/lon), 1.1.1
 //! is always x = east.
 
 mod capabilities;
+mod info;
 mod map;
 mod request;
 
@@ -122,6 +123,7 @@ pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Repl
     match kvp.get("REQUEST").map(str::to_ascii_lowercase).as_deref() {
         Some("getcapabilities" | "capabilities") => capabilities::capabilities(api, base, WmsVersion::of(&kvp)),
         Some("getmap" | "map") => map::get_map(api, &GetMap::parse(&kvp, &api.crs, api.max_map_size)?),
+        Some("getfeatureinfo" | "feature_info") => info::get_feature_info(api, params),
         Some(_) => Err(WmsError {
             code: "OperationNotSupported",
             ..WmsError::invalid("REQUEST", format!("{} is not supported", kvp.get("REQUEST").unwrap_or("")))

@@ -185,7 +185,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 for f in &h.features {
                     let _ = write!(t, "<tr><td>{}</td>", f.id);
                     for v in &f.values {
-                        let _ = write!(t, "<td>{}</td>", escape(&text_value(v)));
+                        let _ = write!(t, "<td>{}</td>", escape(text_value(v)));
                     }
                     t.push_str("</tr>");
                 }

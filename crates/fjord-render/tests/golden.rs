@@ -13,6 +13,9 @@ use geo_types::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 
+/// A feature of a sample dataset: its geometry and its properties.
+type Sample = (Geometry<f64>, Vec<(String, Value)>);
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -29,7 +32,7 @@ fn polygon(v: &Json) -> Polygon<f64> {
 }
 
 /// A sample dataset's features: geometry (lon/lat, as in the GeoJSON) and properties.
-fn sample(name: &str) -> Vec<(Geometry<f64>, Vec<(String, Value)>)> {
+fn sample(name: &str) -> Vec<Sample> {
     let text = std::fs::read_to_string(root().join(format!("datasets/{name}/{name}.geojson"))).unwrap();
     let doc: Json = serde_json::from_str(&text).unwrap();
     doc["features"]
@@ -52,13 +55,7 @@ fn sample(name: &str) -> Vec<(Geometry<f64>, Vec<(String, Value)>)> {
         .collect()
 }
 
-fn draw(
-    canvas: &mut Canvas,
-    lib: &StyleLibrary,
-    dataset: &str,
-    kind: GeometryKind,
-    features: &[(Geometry<f64>, Vec<(String, Value)>)],
-) {
+fn draw(canvas: &mut Canvas, lib: &StyleLibrary, dataset: &str, kind: GeometryKind, features: &[Sample]) {
     let style = lib.style(dataset, kind, "").unwrap();
     let scale = canvas.view().scale_denominator(111_319.49);
     let rules: Vec<_> = style.rules.iter().filter(|r| r.in_scale(scale)).collect();

@@ -90,6 +90,16 @@ pub enum Value {
 }
 
 impl Value {
+    /// As plain text for people (labels, HTML tables, plain-text answers): text as it
+    /// is, other values as JSON writes them, null as nothing.
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            other => other.to_json().to_string(),
+        }
+    }
+
     /// As a JSON value (non-finite reals become null).
     pub fn to_json(&self) -> serde_json::Value {
         match self {

@@ -6,12 +6,14 @@
 //! - [`paint`]: painting features onto a pixmap with tiny-skia (anti-aliased), in a
 //!   map's pixel space, generalised to the pixel size.
 //! - [`library`]: the styles on disk, per dataset.
+//! - [`text`]: text as glyph outlines (DejaVu Sans, built in).
 //! - [`encode`]: PNG (fast compression), JPEG, WebP.
 
 pub mod encode;
 pub mod library;
 pub mod paint;
 pub mod style;
+pub mod text;
 
 pub use encode::{encode, ImageFormat};
 pub use library::StyleLibrary;

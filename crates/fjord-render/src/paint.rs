@@ -5,9 +5,10 @@
 //! closer than half a pixel to the last one kept are dropped, so a polygon of ten
 //! thousand vertices drawn into a few pixels costs a few path segments. Features are
 //! gathered per symbolizer in a [`Batch`] and each batch is filled, stroked or marked
-//! at once.
+//! at once. Labels are gathered too and placed last, over everything, skipping any
+//! that would overlap one already placed or leave the picture.
 
-use crate::style::{Color, Fill, Line, Point, Shape, Symbolizer};
+use crate::style::{Color, Fill, Line, Point, Shape, Symbolizer, Text};
 use fjord_core::BBox;
 use geo_types::{Coord, Geometry, LineString, Polygon};
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, StrokeDash, Transform};
@@ -77,6 +78,19 @@ pub struct Canvas {
     /// map → pixel: x' = (x - minx) * sx, y' = (maxy - y) * sy
     sx: f64,
     sy: f64,
+    /// labels waiting for [`Canvas::draw_labels`], in drawing order
+    labels: Vec<Label>,
+}
+
+/// A label waiting to be placed: its text, anchor and angle in pixels, and its look.
+struct Label {
+    text: String,
+    at: (f32, f32),
+    /// radians, clockwise on screen; 0 for horizontal
+    angle: f32,
+    /// the anchor is a point symbol's: set the text above it
+    above: bool,
+    style: Text,
 }
 
 fn paint_of(c: Color) -> Paint<'static> {
@@ -109,7 +123,7 @@ impl Canvas {
             pixmap.fill(tiny_skia::Color::from_rgba8(c.r, c.g, c.b, c.a));
         }
         let (sx, sy) = view.scale();
-        Ok(Canvas { pixmap, view, sx, sy })
+        Ok(Canvas { pixmap, view, sx, sy, labels: Vec::new() })
     }
 
     /// The view being drawn.
@@ -213,6 +227,77 @@ impl Canvas {
         }
     }
 
+    /// Add a feature's label to a text batch: at a polygon's interior point, above a
+    /// point, or along the longest stretch of a line.
+    pub fn add_label(&self, batch: &mut Batch, g: &Geometry<f64>, text: &str) {
+        let Symbolizer::Text(style) = batch.symbolizer else { return };
+        if text.trim().is_empty() {
+            return;
+        }
+        let line = match g {
+            Geometry::LineString(l) => Some(l),
+            Geometry::MultiLineString(m) => m.0.iter().max_by_key(|l| l.0.len()),
+            _ => None,
+        };
+        let (at, angle) = match line.and_then(|l| self.longest_segment(l)) {
+            Some(placed) => placed,
+            None => match self.anchors(g).first() {
+                Some(a) => (*a, 0.0),
+                None => return,
+            },
+        };
+        let above = matches!(g, Geometry::Point(_) | Geometry::MultiPoint(_));
+        batch.labels.push(Label { text: text.trim().to_string(), at, angle, above, style: style.clone() });
+    }
+
+    /// The middle and direction of a line's longest segment in pixels, turned so the
+    /// text never reads upside down.
+    fn longest_segment(&self, l: &LineString<f64>) -> Option<((f32, f32), f32)> {
+        let seg = l.lines().max_by(|a, b| {
+            let len = |s: &geo_types::Line<f64>| s.dx().powi(2) + s.dy().powi(2);
+            len(a).total_cmp(&len(b))
+        })?;
+        let ((x0, y0), (x1, y1)) = (self.px(seg.start), self.px(seg.end));
+        let mut angle = (y1 - y0).atan2(x1 - x0);
+        if angle > std::f32::consts::FRAC_PI_2 {
+            angle -= std::f32::consts::PI;
+        } else if angle < -std::f32::consts::FRAC_PI_2 {
+            angle += std::f32::consts::PI;
+        }
+        Some((((x0 + x1) / 2.0, (y0 + y1) / 2.0), angle))
+    }
+
+    /// Place and draw the labels gathered so far, in order: one that would leave the
+    /// picture or overlap a label already placed is left out.
+    pub fn draw_labels(&mut self) {
+        let mut placed: Vec<Rect> = Vec::new();
+        let (w, h) = (self.pixmap.width() as f32, self.pixmap.height() as f32);
+        for label in std::mem::take(&mut self.labels) {
+            let shaped = crate::text::shape(&label.text, label.style.size);
+            let halo = label.style.halo.as_ref().map_or(0.0, |h| h.width);
+            let lift = if label.above { label.style.size * 0.6 + shaped.descent } else { 0.0 };
+            let transform = Transform::from_translate(label.at.0, label.at.1 - lift)
+                .pre_concat(Transform::from_rotate(label.angle.to_degrees()))
+                .pre_concat(Transform::from_translate(-shaped.width / 2.0, (shaped.ascent - shaped.descent) / 2.0));
+            let Some(path) = shaped.placed(transform) else { continue };
+            let b = path.bounds();
+            let Some(room) = Rect::from_ltrb(b.left() - halo, b.top() - halo, b.right() + halo, b.bottom() + halo)
+            else {
+                continue;
+            };
+            let inside = room.left() >= 0.0 && room.top() >= 0.0 && room.right() <= w && room.bottom() <= h;
+            if !inside || placed.iter().any(|r| r.intersect(&room).is_some()) {
+                continue;
+            }
+            placed.push(room);
+            if let Some(hl) = &label.style.halo {
+                let halo_line = Line { color: hl.color, width: hl.width * 2.0, dash: None, opacity: 1.0 };
+                self.stroke(&path, &halo_line);
+            }
+            self.fill(&path, &Fill { color: label.style.color, opacity: 1.0 });
+        }
+    }
+
     /// Append the pixel path of the lines and polygon rings of `g` (points have none).
     fn add_path(&self, pb: &mut PathBuilder, g: &Geometry<f64>) {
         let line = |pb: &mut PathBuilder, l: &LineString<f64>| {
@@ -235,12 +320,14 @@ impl Canvas {
 
     /// Draw everything added to a batch at once.
     pub fn flush(&mut self, batch: Batch) {
-        let Batch { symbolizer, path, anchors } = batch;
+        let Batch { symbolizer, path, anchors, labels } = batch;
         let path = path.finish();
         match (symbolizer, &path) {
             (Symbolizer::Fill(f), Some(p)) => self.fill(p, f),
             (Symbolizer::Line(l), Some(p)) => self.stroke(p, l),
             (Symbolizer::Point(p), _) => anchors.into_iter().for_each(|at| self.mark(at, p)),
+            // labels go on top of everything, placed together at the end
+            (Symbolizer::Text(_), _) => self.labels.extend(labels),
             _ => {}
         }
     }
@@ -254,12 +341,18 @@ pub struct Batch<'s> {
     symbolizer: &'s Symbolizer,
     path: PathBuilder,
     anchors: Vec<(f32, f32)>,
+    labels: Vec<Label>,
 }
 
 impl<'s> Batch<'s> {
     /// An empty batch for `symbolizer`.
     pub fn new(symbolizer: &'s Symbolizer) -> Batch<'s> {
-        Batch { symbolizer, path: PathBuilder::new(), anchors: Vec::new() }
+        Batch { symbolizer, path: PathBuilder::new(), anchors: Vec::new(), labels: Vec::new() }
+    }
+
+    /// The symbolizer the batch draws.
+    pub fn symbolizer(&self) -> &'s Symbolizer {
+        self.symbolizer
     }
 }
 

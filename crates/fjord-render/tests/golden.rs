@@ -8,7 +8,7 @@ use fjord_core::BBox;
 use fjord_core::{GeometryKind, Value};
 use fjord_render::paint::Batch;
 use fjord_render::style::Attributes;
-use fjord_render::{encode, Canvas, ImageFormat, MapView, StyleLibrary};
+use fjord_render::{encode, Canvas, ImageFormat, MapView, StyleLibrary, Symbolizer};
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
@@ -65,7 +65,13 @@ fn draw(canvas: &mut Canvas, lib: &StyleLibrary, dataset: &str, kind: GeometryKi
         for (i, r) in rules.iter().enumerate() {
             if r.filter.as_ref().is_none_or(|f| f.matches(&attrs)) {
                 for b in &mut batches[i] {
-                    canvas.add(b, g);
+                    match b.symbolizer() {
+                        Symbolizer::Text(t) => {
+                            let text = attrs.get(&t.property).map(Value::to_text).unwrap_or_default();
+                            canvas.add_label(b, g, &text);
+                        }
+                        _ => canvas.add(b, g),
+                    }
                 }
             }
         }
@@ -122,6 +128,7 @@ fn norway_with_the_repository_styles() {
     ] {
         draw(&mut canvas, &lib, name, kind, &sample(name));
     }
+    canvas.draw_labels();
     let actual = encode(canvas.pixmap(), ImageFormat::Png).unwrap();
     let golden = root().join("crates/fjord-render/tests/golden/norway.png");
     if std::env::var_os("FJORD_UPDATE_GOLDEN").is_some() {

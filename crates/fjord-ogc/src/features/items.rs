@@ -54,11 +54,7 @@ fn page_href(base: &str, params: &[(String, String)], offset: usize, f: &str) ->
 }
 
 fn html_value(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Text(s) => esc(s),
-        other => other.to_json().to_string(),
-    }
+    esc(&v.to_text())
 }
 
 /// Links as an HTTP `Link` header, for the formats that cannot carry them.

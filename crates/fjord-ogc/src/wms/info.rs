@@ -9,7 +9,7 @@ use crate::features::Api;
 use crate::reply::Reply;
 use crate::wfs::gml::{FeatureWriter, GML_311};
 use crate::wfs::{Kvp, NAMESPACE};
-use fjord_core::{transform, AxisOrder, BBox, Crs, Schema, Value, STORAGE_CRS};
+use fjord_core::{transform, AxisOrder, BBox, Crs, Schema, STORAGE_CRS};
 use fjord_store::{Feature, FeatureSource, FgbLayer};
 use geo::{Contains, Intersects};
 use geo_types::{coord, Geometry, Point, Rect};
@@ -146,14 +146,6 @@ pub fn get_feature_info(api: &Api, params: &[(String, String)]) -> Result<Reply,
     encode(&found, format, m.crs)
 }
 
-fn text_value(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Text(s) => s.clone(),
-        other => other.to_json().to_string(),
-    }
-}
-
 fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsError> {
     let schema = |h: &Hits| -> Schema { h.layer.schema().clone() };
     Ok(match format {
@@ -165,7 +157,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 for f in &h.features {
                     let _ = writeln!(t, "  Feature {}:", f.id);
                     for (field, v) in s.fields.iter().zip(&f.values) {
-                        let _ = writeln!(t, "    {} = {}", field.name, text_value(v));
+                        let _ = writeln!(t, "    {} = {}", field.name, v.to_text());
                     }
                 }
             }
@@ -185,7 +177,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 for f in &h.features {
                     let _ = write!(t, "<tr><td>{}</td>", f.id);
                     for v in &f.values {
-                        let _ = write!(t, "<td>{}</td>", escape(text_value(v)));
+                        let _ = write!(t, "<td>{}</td>", escape(v.to_text()));
                     }
                     t.push_str("</tr>");
                 }

@@ -10,7 +10,7 @@ use crate::reply::Reply;
 use fjord_core::{transform, Value, STORAGE_CRS};
 use fjord_render::paint::Batch;
 use fjord_render::style::{Attributes, Rule};
-use fjord_render::{encode, Canvas, MapView, Style};
+use fjord_render::{encode, Canvas, MapView, Style, Symbolizer};
 use fjord_store::{FeatureSource, FgbLayer};
 
 /// Symbols whose anchor lies this many pixels outside the map still show their edge.
@@ -55,9 +55,16 @@ fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) 
         if m.crs != STORAGE_CRS {
             transform::transform_geometry(STORAGE_CRS, m.crs, &mut f.geometry)?;
         }
+        let attrs = Fetched { names: &names, values: &f.values };
         for i in matching {
             for b in &mut batches[i] {
-                canvas.add(b, &f.geometry);
+                match b.symbolizer() {
+                    Symbolizer::Text(t) => {
+                        let text = attrs.get(&t.property).map(Value::to_text).unwrap_or_default();
+                        canvas.add_label(b, &f.geometry, &text);
+                    }
+                    _ => canvas.add(b, &f.geometry),
+                }
             }
         }
     }
@@ -88,6 +95,7 @@ pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
     for (layer, style) in &layers {
         draw_layer(&mut canvas, layer, style, m)?;
     }
+    canvas.draw_labels();
     let bytes = encode(canvas.pixmap(), m.format).map_err(WmsError::internal)?;
     Ok(Reply::new(m.format.mime(), bytes))
 }

@@ -120,12 +120,15 @@ fn refusals_carry_the_standard_codes() {
         assert!(ct.contains("xml") && body.contains("<ServiceExceptionReport"), "{path}: {body}");
         assert!(body.contains(&format!("code=\"{code}\"")), "{path}: {body}");
     }
-    // an image when the client asks for one
-    for e in ["BLANK", "INIMAGE", "application/vnd.ogc.se_blank"] {
+    // an image when the client asks for one: blank, or with the message written on it
+    for (e, written) in [("BLANK", false), ("INIMAGE", true), ("application/vnd.ogc.se_blank", false)] {
         let path = getmap("1.3.0", &format!("&EXCEPTIONS={e}")).replace("LAYERS=fylker", "LAYERS=nope");
         let (status, ct, body) = fetch(&s, &path);
         assert_eq!((status, ct.as_str()), (200, "image/png"), "{e}");
-        assert_eq!(Picture::decode(&body).width, 200);
+        let picture = Picture::decode(&body);
+        assert_eq!(picture.width, 200);
+        let inked = picture.rgba.iter().filter(|p| **p != [255, 255, 255, 255]).count();
+        assert_eq!(inked > 50, written, "{e}: {inked} pixels not background");
     }
 }
 
@@ -195,4 +198,25 @@ fn feature_info_finds_what_is_under_the_pixel() {
         assert_eq!(status, 400);
         assert!(String::from_utf8(body).unwrap().contains(code), "{code}");
     }
+}
+
+#[test]
+fn legends_match_their_capabilities_entry() {
+    let (_dir, s) = seeded();
+    let caps = String::from_utf8(fetch(&s, "/wms?SERVICE=WMS&REQUEST=GetCapabilities").2).unwrap();
+    let at = caps.find("REQUEST=GetLegendGraphic").expect("a LegendURL");
+    let start = caps[..at].rfind("<LegendURL width=\"").unwrap();
+    let size: Vec<u32> = caps[start..at].split('"').filter_map(|p| p.parse().ok()).collect();
+    let href_start = caps[..at].rfind("xlink:href=\"").unwrap() + 12;
+    let href = caps[href_start..at + caps[at..].find('"').unwrap()].replace("&amp;", "&");
+    let path = href.trim_start_matches(&s.base).to_string();
+    let (status, ct, body) = fetch(&s, &path);
+    assert_eq!((status, ct.as_str()), (200, "image/png"), "{path}");
+    let legend = Picture::decode(&body);
+    assert_eq!(legend.width, size[0], "{path}");
+    assert_eq!(legend.rgba.len() as u32 / legend.width, size[1]);
+    let (status, _, body) =
+        fetch(&s, "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=fylker&STYLE=nope&FORMAT=image/png");
+    assert_eq!(status, 400);
+    assert!(String::from_utf8(body).unwrap().contains("StyleNotDefined"));
 }

@@ -6,10 +6,12 @@
 //! - [`paint`]: painting features onto a pixmap with tiny-skia (anti-aliased), in a
 //!   map's pixel space, generalised to the pixel size.
 //! - [`library`]: the styles on disk, per dataset.
+//! - [`legend`]: legend images, a row per rule.
 //! - [`text`]: text as glyph outlines (DejaVu Sans, built in).
 //! - [`encode`]: PNG (fast compression), JPEG, WebP.
 
 pub mod encode;
+pub mod legend;
 pub mod library;
 pub mod paint;
 pub mod style;

@@ -267,6 +267,15 @@ impl Canvas {
         Some((((x0 + x1) / 2.0, (y0 + y1) / 2.0), angle))
     }
 
+    /// Write `text` with its baseline starting at `at` (pixels), unplaced: for legends
+    /// and messages, not for labels.
+    pub fn text(&mut self, text: &str, at: (f32, f32), size: f32, color: Color) {
+        let shaped = crate::text::shape(text, size);
+        if let Some(path) = shaped.placed(Transform::from_translate(at.0, at.1)) {
+            self.fill(&path, &Fill { color, opacity: 1.0 });
+        }
+    }
+
     /// Place and draw the labels gathered so far, in order: one that would leave the
     /// picture or overlap a label already placed is left out.
     pub fn draw_labels(&mut self) {

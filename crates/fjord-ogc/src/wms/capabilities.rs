@@ -6,6 +6,7 @@ use super::{WmsError, WmsVersion};
 use crate::features::Api;
 use crate::reply::Reply;
 use fjord_catalogue::Record;
+use fjord_core::url::encode_component;
 use fjord_core::{transform, AxisOrder, BBox, Crs, CATALOGUE_CRS};
 use fjord_render::ImageFormat;
 use quick_xml::escape::escape;
@@ -88,10 +89,25 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
     for s in api.styles.styles(id, kind) {
         let _ = write!(
             x,
-            "<Style><Name>{}</Name><Title>{}</Title></Style>",
+            "<Style><Name>{}</Name><Title>{}</Title>",
             escape(&s.name),
             escape(s.title.as_deref().unwrap_or(&s.name))
         );
+        if let Some((w, h)) = fjord_render::legend::legend_size(&s, None, None) {
+            let url = format!(
+                "{base}?SERVICE=WMS&VERSION={}&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={}&STYLE={}",
+                version.as_str(),
+                encode_component(id),
+                encode_component(&s.name)
+            );
+            let _ = write!(
+                x,
+                "<LegendURL width=\"{w}\" height=\"{h}\"><Format>image/png</Format>\
+                 <OnlineResource xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:type=\"simple\" xlink:href=\"{}\"/></LegendURL>",
+                escape(url)
+            );
+        }
+        x.push_str("</Style>");
     }
     x.push_str("</Layer>");
     Ok(())

@@ -3,7 +3,7 @@
 //! each symbolizer of each rule is drawn for all its features at once (rule by rule,
 //! symbolizer by symbolizer), so fills lie under outlines.
 
-use super::request::{metres_per_unit, GetMap, ImageSpec};
+use super::request::{metres_per_unit, ExceptionStyle, GetMap, ImageSpec};
 use super::WmsError;
 use crate::features::Api;
 use crate::reply::Reply;
@@ -12,6 +12,9 @@ use fjord_render::paint::Batch;
 use fjord_render::style::{Attributes, Rule};
 use fjord_render::{encode, Canvas, MapView, Style, Symbolizer};
 use fjord_store::{FeatureSource, FgbLayer};
+
+/// The colour of error messages in exception images.
+const MESSAGE: fjord_render::Color = fjord_render::Color { r: 0xb0, g: 0x1c, b: 0x1c, a: 255 };
 
 /// Symbols whose anchor lies this many pixels outside the map still show their edge.
 const SYMBOL_MARGIN_PX: f64 = 16.0;
@@ -101,14 +104,33 @@ pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
 }
 
 /// The image a GetMap refusal is delivered as when EXCEPTIONS asks for one: the
-/// requested size, format and background, nothing drawn.
-pub fn exception_image(spec: &ImageSpec) -> Result<Reply, WmsError> {
+/// requested size, format and background, with the message written on it for INIMAGE.
+pub fn exception_image(spec: &ImageSpec, message: &str) -> Result<Reply, WmsError> {
     let view = MapView {
         bbox: fjord_core::BBox { minx: 0.0, miny: 0.0, maxx: 1.0, maxy: 1.0 },
         width: spec.width,
         height: spec.height,
     };
-    let canvas = Canvas::new(view, spec.background).map_err(WmsError::internal)?;
+    let mut canvas = Canvas::new(view, spec.background).map_err(WmsError::internal)?;
+    if spec.exceptions == ExceptionStyle::InImage {
+        // one line per about as many characters as fit, at most as many lines as fit
+        let per_line = ((spec.width as usize).saturating_sub(8) / 7).max(8);
+        let mut lines = vec![String::new()];
+        for word in message.split_whitespace() {
+            let line = lines.last_mut().expect("one line at least");
+            if !line.is_empty() && line.len() + word.len() >= per_line {
+                lines.push(word.to_string());
+            } else {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+        }
+        for (i, line) in lines.iter().enumerate().take((spec.height as usize / 16).max(1)) {
+            canvas.text(line, (4.0, 14.0 + 16.0 * i as f32), 12.0, MESSAGE);
+        }
+    }
     let bytes = encode(canvas.pixmap(), spec.format).map_err(WmsError::internal)?;
     Ok(Reply::new(spec.format.mime(), bytes))
 }

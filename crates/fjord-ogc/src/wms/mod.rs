@@ -1,13 +1,15 @@
 //! WMS 1.3.0 and 1.1.1 over the store and the renderer: GetCapabilities, GetMap
 //! (several layers composited in order, styles from the style library, PNG, JPEG, WebP,
 //! TRANSPARENT, BGCOLOR, EXCEPTIONS XML / INIMAGE / BLANK) and GetFeatureInfo (text,
-//! HTML, GeoJSON, GML). Refusals are ServiceExceptionReports with the standard codes.
+//! HTML, GeoJSON, GML) and GetLegendGraphic. Refusals are ServiceExceptionReports with
+//! the standard codes.
 //!
 //! Axis order by the book: BBOX in 1.3.0 follows the CRS (EPSG:4326 is lat/lon), 1.1.1
 //! is always x = east.
 
 mod capabilities;
 mod info;
+mod legend;
 mod map;
 mod request;
 
@@ -124,6 +126,7 @@ pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Repl
         Some("getcapabilities" | "capabilities") => capabilities::capabilities(api, base, WmsVersion::of(&kvp)),
         Some("getmap" | "map") => map::get_map(api, &GetMap::parse(&kvp, &api.crs, api.max_map_size)?),
         Some("getfeatureinfo" | "feature_info") => info::get_feature_info(api, params),
+        Some("getlegendgraphic") => legend::get_legend_graphic(api, &kvp),
         Some(_) => Err(WmsError {
             code: "OperationNotSupported",
             ..WmsError::invalid("REQUEST", format!("{} is not supported", kvp.get("REQUEST").unwrap_or("")))
@@ -137,7 +140,8 @@ pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Repl
 pub fn refusal(api: &Api, params: &[(String, String)], e: &WmsError) -> Reply {
     let kvp = Kvp::new(params);
     if let Some(spec) = ImageSpec::of(&kvp, api.max_map_size) {
-        if let Ok(reply) = map::exception_image(&spec) {
+        let message = if e.status >= 500 { "internal error; it has been logged" } else { e.text.as_str() };
+        if let Ok(reply) = map::exception_image(&spec, message) {
             return reply;
         }
     }

@@ -2,7 +2,7 @@
 //! order by version, transparency, the standard exception codes, and GDAL's WMS driver.
 
 mod common;
-use common::{gdal, ok, root, Server};
+use common::{fixture, gdal, ok, root, Server};
 
 fn seeded() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
@@ -219,4 +219,39 @@ fn legends_match_their_capabilities_entry() {
         fetch(&s, "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=fylker&STYLE=nope&FORMAT=image/png");
     assert_eq!(status, 400);
     assert!(String::from_utf8(body).unwrap().contains("StyleNotDefined"));
+}
+
+#[test]
+fn sld_styles_are_used_and_what_they_lose_is_said() {
+    let (dir, s) = seeded();
+    let sld = std::fs::read_to_string(fixture("fylker.sld")).unwrap();
+    let path = getmap("1.3.0", &format!("&SLD_BODY={}", fjord_core::url::encode_component(&sld)));
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut res = agent.get(&format!("{}{path}", s.base)).call().unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let warning = res.headers().get("warning").and_then(|w| w.to_str().ok()).unwrap_or("").to_string();
+    assert!(warning.contains("font-family"), "the ignored font is named: {warning}");
+    let map = Picture::decode(&res.body_mut().read_to_vec().unwrap());
+    let [r, g, b, _] = map.at(LAND.0, LAND.1);
+    assert!(r > 200 && g < 60 && b < 60, "the SLD's red fill: {r} {g} {b}");
+    let (status, _, body) = fetch(&s, &getmap("1.3.0", "&SLD_BODY=%3CStyledLayerDescriptor%3E%3CNamedLayer%3E"));
+    assert_eq!(status, 400);
+    assert!(String::from_utf8(body).unwrap().contains("locator=\"SLD_BODY\""));
+
+    // imported with the CLI into a style folder, then offered by name
+    let styles = dir.path().join("styles");
+    let out = common::fjord(dir.path())
+        .env("FJORD_SERVICES_STYLES_DIR", &styles)
+        .args(["styles", "import", fixture("fylker.sld").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ignored: fylker/rod rule Fylke Font: font-family"));
+    assert!(styles.join("fylker/rod.json").exists());
+    drop(s);
+    let s = Server::start_with(dir.path(), &[("FJORD_SERVICES_STYLES_DIR", styles.to_str().unwrap())]);
+    let caps = String::from_utf8(fetch(&s, "/wms?SERVICE=WMS&REQUEST=GetCapabilities").2).unwrap();
+    assert!(caps.contains("<Style><Name>rod</Name><Title>Røde fylker</Title>"), "{caps}");
+    let red = Picture::decode(&fetch(&s, &getmap("1.3.0", "").replace("STYLES=", "STYLES=rod")).2);
+    assert!(red.at(LAND.0, LAND.1)[0] > 200);
 }

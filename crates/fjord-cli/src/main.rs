@@ -3,6 +3,7 @@
 mod datasets;
 mod ingest;
 mod progress;
+mod styles;
 
 use clap::{Parser, Subcommand};
 use fjord_server::Config;
@@ -44,6 +45,9 @@ enum Command {
     /// List, inspect, roll back and delete datasets
     #[command(subcommand)]
     Datasets(datasets::DatasetsCommand),
+    /// Import map styles (SLD) into the style folder
+    #[command(subcommand)]
+    Styles(styles::StylesCommand),
 }
 
 fn init_logging(config: &Config, default_level: &str) {
@@ -86,6 +90,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Datasets(cmd) => {
             init_logging(&config, "warn");
             datasets::run(&config, cmd)
+        }
+        Command::Styles(cmd) => {
+            init_logging(&config, "warn");
+            styles::run(&config, cmd)
         }
     }
 }

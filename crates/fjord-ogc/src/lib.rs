@@ -9,12 +9,14 @@
 //! - [`wfs`]: WFS 2.0.0 by KVP and by POST in XML (capabilities, also in 1.1.0; schema,
 //!   features, property values, stored queries).
 //! - [`wms`]: WMS 1.3.0 and 1.1.1 (capabilities, maps drawn by fjord-render).
+//! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 
 mod error;
 pub mod features;
 pub mod filter;
 mod reply;
+pub mod sld;
 mod stream;
 pub mod wfs;
 pub mod wms;

@@ -7,6 +7,7 @@ use super::request::{metres_per_unit, ExceptionStyle, GetMap, ImageSpec};
 use super::WmsError;
 use crate::features::Api;
 use crate::reply::Reply;
+use crate::sld::{read_sld, SldStyles};
 use fjord_core::{transform, Value, STORAGE_CRS};
 use fjord_render::paint::Batch;
 use fjord_render::style::{Attributes, Rule};
@@ -79,6 +80,11 @@ fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) 
 
 /// `REQUEST=GetMap`
 pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
+    // styles sent with the request win over the library's for the layers they name
+    let sld = match &m.sld_body {
+        None => SldStyles::default(),
+        Some(body) => read_sld(body).map_err(|e| WmsError::invalid("SLD_BODY", e))?,
+    };
     // check every layer and style before drawing any
     let mut layers = Vec::with_capacity(m.layers.len());
     for (name, style_name) in m.layers.iter().zip(&m.styles) {
@@ -86,10 +92,13 @@ pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
             404 => WmsError::layer(name),
             _ => WmsError::from(e),
         })?;
-        let style = api.styles.style(name, layer.schema().geometry, style_name).ok_or_else(|| WmsError {
-            code: "StyleNotDefined",
-            ..WmsError::invalid("STYLES", format!("layer '{name}' has no style '{style_name}'"))
-        })?;
+        let given = sld.styles.iter().filter(|(l, _)| l == name).map(|(_, s)| s);
+        let given = given.clone().find(|s| s.name == *style_name).or_else(|| given.clone().next()).cloned();
+        let style =
+            given.or_else(|| api.styles.style(name, layer.schema().geometry, style_name)).ok_or_else(|| WmsError {
+                code: "StyleNotDefined",
+                ..WmsError::invalid("STYLES", format!("layer '{name}' has no style '{style_name}'"))
+            })?;
         layers.push((layer, style));
     }
     let view = MapView { bbox: m.bbox, width: m.width, height: m.height };
@@ -100,7 +109,16 @@ pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
     }
     canvas.draw_labels();
     let bytes = encode(canvas.pixmap(), m.format).map_err(WmsError::internal)?;
-    Ok(Reply::new(m.format.mime(), bytes))
+    let mut reply = Reply::new(m.format.mime(), bytes);
+    if !sld.ignored.is_empty() {
+        // what the SLD asked for and the map does not show, said where a client can see it
+        let parts = sld.ignored.join("; ").replace(['"', '\\', '\n', '\r'], " ");
+        reply.headers.push((
+            "Warning",
+            format!("199 fjord \"SLD parts ignored: {}\"", parts.chars().take(2000).collect::<String>()),
+        ));
+    }
+    Ok(reply)
 }
 
 /// The image a GetMap refusal is delivered as when EXCEPTIONS asks for one: the

@@ -74,6 +74,8 @@ pub struct GetMap {
     pub transparent: bool,
     /// background colour
     pub bgcolor: Color,
+    /// styles given with the request (SLD_BODY), by layer name
+    pub sld_body: Option<String>,
 }
 
 /// The parts of a GetMap that an exception image needs, read leniently.
@@ -217,6 +219,7 @@ impl GetMap {
             format: format(kvp)?,
             transparent: transparent(kvp),
             bgcolor: bgcolor(kvp)?,
+            sld_body: kvp.get("SLD_BODY").map(str::to_string),
         })
     }
 }

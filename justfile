@@ -23,9 +23,24 @@ deps:
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
     fi
-    # real clients the interoperability tests use: OWSLib, and the OpenAPI validator for /ogcapi/api
+
+# Install what only the tests need, only when missing: the real clients (OWSLib, the
+# OpenAPI validator, Debian's Chromium, OpenLayers from npm for the browser map test)
+test-deps:
+    #!/usr/bin/env bash
+    set -euo pipefail
     python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
     python3 -c 'import owslib' 2>/dev/null || python3 -m pip install --quiet owslib
+    need=()
+    command -v chromium >/dev/null || need+=(chromium)
+    command -v npm >/dev/null || need+=(nodejs npm)
+    if [ ${#need[@]} -gt 0 ]; then
+        echo "installing Debian packages: ${need[*]}"
+        sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+    fi
+    [ -d tests/browser/node_modules/ol ] || (cd tests/browser && npm ci --no-audit --no-fund --silent)
 
 # Build the release binary
 build: deps
@@ -40,7 +55,7 @@ run: seed
     ./target/release/fjord --data-dir {{data}} serve
 
 # Run every test (unit, end-to-end), then formatting and lint checks
-test: deps
+test: deps test-deps
     cargo test --workspace --no-fail-fast
     just lint
 

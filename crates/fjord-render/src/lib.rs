@@ -9,10 +9,14 @@
 //! - [`legend`]: legend images, a row per rule.
 //! - [`text`]: text as glyph outlines (DejaVu Sans, built in).
 //! - [`encode`]: PNG (fast compression), JPEG, WebP.
+//! - [`mvt`]: Mapbox Vector Tiles: a tile's features reprojected, cut, simplified and
+//!   encoded.
 
+mod clip;
 pub mod encode;
 pub mod legend;
 pub mod library;
+pub mod mvt;
 pub mod paint;
 pub mod style;
 pub mod text;

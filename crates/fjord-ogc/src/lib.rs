@@ -11,6 +11,7 @@
 //! - [`wms`]: WMS 1.3.0 and 1.1.1 (capabilities, maps drawn by fjord-render).
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
+//! - [`tiles`]: vector tiles: OGC API – Tiles and XYZ with TileJSON, as MVT.
 
 mod error;
 pub mod features;
@@ -18,6 +19,7 @@ pub mod filter;
 mod reply;
 pub mod sld;
 mod stream;
+pub mod tiles;
 pub mod wfs;
 pub mod wms;
 

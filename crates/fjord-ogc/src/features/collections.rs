@@ -9,7 +9,7 @@ use fjord_core::{FieldType, STORAGE_CRS};
 use serde_json::{json, Value};
 
 /// The conformance classes implemented.
-pub const CONFORMANCE: [&str; 13] = [
+pub const CONFORMANCE: [&str; 21] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
@@ -23,6 +23,14 @@ pub const CONFORMANCE: [&str; 13] = [
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
     "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+    "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+    "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 ];
 
 fn html_list(items: &[(String, String)]) -> String {
@@ -40,6 +48,12 @@ pub fn landing(api: &Api, f: Format) -> Result<Reply, OgcError> {
         link(&format!("{b}/api"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
         link(&format!("{b}/conformance"), "conformance", "application/json", "conformance classes"),
         link(&format!("{b}/collections"), "data", "application/json", "the collections"),
+        link(
+            &format!("{b}/tileMatrixSets"),
+            "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
+            "application/json",
+            "the tile matrix sets of the vector tiles",
+        ),
     ];
     Ok(match f {
         Format::Html => Reply::html(page(
@@ -90,6 +104,7 @@ fn collection_json(api: &Api, r: &Record) -> Value {
             link(&format!("{href}/items?f=fgb"), "items", "application/flatgeobuf", "the features as FlatGeobuf"),
             link(&format!("{href}/items?f=gml"), "items", "application/gml+xml; version=3.2", "the features as GML 3.2"),
             link(&format!("{href}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "the queryables"),
+            link(&format!("{href}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json", "the vector tilesets"),
         ],
     })
 }

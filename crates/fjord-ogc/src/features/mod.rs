@@ -64,10 +64,8 @@ impl RecordCache {
     /// The served version of a dataset and its record; `None` when it has neither.
     fn get(&self, store: &Store, catalogue: &Catalogue, id: &Slug) -> Result<Option<(u32, Arc<Record>)>, OgcError> {
         let Some(served) = store.current_version(id)? else { return Ok(None) };
-        if let Some((v, r)) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
-            if *v == served {
-                return Ok(Some((served, Arc::clone(r))));
-            }
+        if let Some(record) = self.cached(id, served) {
+            return Ok(Some((served, record)));
         }
         let Some(record) = catalogue.by_dataset(id.as_str())? else { return Ok(None) };
         let record = Arc::new(record);
@@ -76,21 +74,39 @@ impl RecordCache {
         }
         Ok(Some((served, record)))
     }
+
+    /// The record of version `served` of a dataset, if it is cached.
+    fn cached(&self, id: &Slug, served: u32) -> Option<Arc<Record>> {
+        match self.map.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            Some((v, r)) if *v == served => Some(Arc::clone(r)),
+            _ => None,
+        }
+    }
 }
 
 impl Api<'_> {
     /// The record of a collection the caller may read: 404 when unknown, 401 when the
     /// dataset is not open (the identity gateway will let its audience in).
     pub(crate) fn readable(&self, id: &str) -> Result<(Slug, u32, Arc<Record>), OgcError> {
-        let slug = Slug::new(id).map_err(|_| OgcError::not_found(format!("no collection '{id}'")))?;
+        let slug = collection_slug(id)?;
         let (version, record) = self
             .records
             .get(self.store, self.catalogue, &slug)?
             .ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
-        if record.access != Access::Open {
-            return Err(OgcError::unauthorized(format!("collection '{id}' is not open; log in to read it")));
+        open_only(slug, version, record)
+    }
+
+    /// Like [`Api::readable`] from the cache alone: reads `CURRENT` but never the
+    /// catalogue, and answers `Ok(None)` when the served version's record is not cached
+    /// yet (the caller then asks [`Api::readable`] off the async runtime).
+    pub(crate) fn readable_cached(&self, id: &str) -> Result<Option<(Slug, u32, Arc<Record>)>, OgcError> {
+        let slug = collection_slug(id)?;
+        let served =
+            self.store.current_version(&slug)?.ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
+        match self.records.cached(&slug, served) {
+            Some(record) => open_only(slug, served, record).map(Some),
+            None => Ok(None),
         }
-        Ok((slug, version, record))
     }
 
     /// The record and the served layer of a readable collection, from one read of
@@ -112,4 +128,18 @@ impl Api<'_> {
         }
         Ok(out)
     }
+}
+
+/// A collection id as a dataset id; 404 when it cannot be one.
+fn collection_slug(id: &str) -> Result<Slug, OgcError> {
+    Slug::new(id).map_err(|_| OgcError::not_found(format!("no collection '{id}'")))
+}
+
+/// The collection when its dataset is open; 401 otherwise (the identity gateway will let
+/// its audience in).
+fn open_only(slug: Slug, version: u32, record: Arc<Record>) -> Result<(Slug, u32, Arc<Record>), OgcError> {
+    if record.access != Access::Open {
+        return Err(OgcError::unauthorized(format!("collection '{slug}' is not open; log in to read it")));
+    }
+    Ok((slug, version, record))
 }

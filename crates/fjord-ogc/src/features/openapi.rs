@@ -14,7 +14,7 @@ fn path_param(name: &str, description: &str) -> Value {
 
 fn ok(description: &str, media: &[&str]) -> Value {
     let schema = |m: &str| match m {
-        "application/flatgeobuf" => json!({ "type": "string", "format": "binary" }),
+        "application/flatgeobuf" | crate::tiles::MVT => json!({ "type": "string", "format": "binary" }),
         "application/gml+xml; version=3.2" | "text/html" => json!({ "type": "string" }),
         _ => json!({ "type": "object" }),
     };
@@ -48,6 +48,7 @@ pub fn document(api: &Api) -> Value {
         json!({ "type": "string", "format": "uri", "enum": crs }),
     );
     let collection = path_param("collectionId", "a collection id");
+    let tms = path_param("tileMatrixSetId", "a tile matrix set: WebMercatorQuad or utm33n");
     let items_params = vec![
         collection.clone(),
         param(
@@ -103,8 +104,39 @@ pub fn document(api: &Api) -> Value {
             "/collections/{collectionId}/items/{featureId}": get(
                 "one feature",
                 "getFeature",
-                vec![collection, path_param("featureId", "a feature id"), crs_param, feature_f],
+                vec![collection.clone(), path_param("featureId", "a feature id"), crs_param, feature_f],
                 &geo,
+            ),
+            "/tileMatrixSets": get("the tile matrix sets", "getTileMatrixSetsList", vec![], &["application/json"]),
+            "/tileMatrixSets/{tileMatrixSetId}": get(
+                "one tile matrix set (2D TMS 2.0 JSON)",
+                "getTileMatrixSet",
+                vec![tms.clone()],
+                &["application/json"],
+            ),
+            "/collections/{collectionId}/tiles": get(
+                "the vector tilesets of a collection",
+                "getCollectionVectorTilesetsList",
+                vec![collection.clone()],
+                &["application/json"],
+            ),
+            "/collections/{collectionId}/tiles/{tileMatrixSetId}": get(
+                "one vector tileset of a collection",
+                "getCollectionVectorTileSet",
+                vec![collection.clone(), tms.clone()],
+                &["application/json"],
+            ),
+            "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": get(
+                "one vector tile (empty when no feature reaches it)",
+                "getCollectionVectorTile",
+                vec![
+                    collection,
+                    tms,
+                    path_param("tileMatrix", "the level"),
+                    path_param("tileRow", "the row, from the top"),
+                    path_param("tileCol", "the column, from the left"),
+                ],
+                &[crate::tiles::MVT],
             ),
         },
         "components": {

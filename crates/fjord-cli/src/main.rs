@@ -1,9 +1,11 @@
-//! The `fjord` binary: serve, ingest, seed and manage datasets over one data folder.
+//! The `fjord` binary: serve, ingest, seed (datasets and tiles) and manage datasets over
+//! one data folder.
 
 mod datasets;
 mod ingest;
 mod progress;
 mod styles;
+mod tiles;
 
 use clap::{Parser, Subcommand};
 use fjord_server::Config;
@@ -34,13 +36,24 @@ enum Command {
     },
     /// Ingest a vector source as a new version of a dataset
     Ingest(ingest::IngestArgs),
-    /// Ingest every dataset folder (with a meta.toml) under DIR that is not loaded yet
+    /// Ingest every dataset folder (with a meta.toml) under DIR that is not loaded yet;
+    /// with --zoom, cut the vector tiles of layer DIR into the disk tile cache instead
     Seed {
-        /// folder of dataset folders, each with meta.toml naming dataset, org and source
+        /// folder of dataset folders, each with meta.toml naming dataset, org and source;
+        /// with --zoom, the layer (dataset id) whose tiles to cut
         dir: PathBuf,
         /// ingest again even if the dataset exists
-        #[arg(long)]
+        #[arg(long, conflicts_with = "zoom")]
         force: bool,
+        /// cut tiles of these levels, A-B (or one level)
+        #[arg(long)]
+        zoom: Option<String>,
+        /// the tile matrix set of the tiles (WebMercatorQuad or utm33n)
+        #[arg(long, requires = "zoom", default_value = "WebMercatorQuad")]
+        tms: String,
+        /// only tiles touching minx,miny,maxx,maxy in lon/lat (default: the layer's extent)
+        #[arg(long, requires = "zoom")]
+        bbox: Option<String>,
     },
     /// List, inspect, roll back and delete datasets
     #[command(subcommand)]
@@ -83,9 +96,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&config, "warn");
             ingest::ingest(&config, args)
         }
-        Command::Seed { dir, force } => {
+        Command::Seed { dir, force, zoom: None, .. } => {
             init_logging(&config, "warn");
             ingest::seed(&config, &dir, force)
+        }
+        Command::Seed { dir, zoom: Some(zoom), tms, bbox, .. } => {
+            init_logging(&config, "warn");
+            let layer = dir.to_string_lossy();
+            tiles::seed(&config, tiles::SeedTiles { layer: &layer, tms: &tms, zoom: &zoom, bbox: bbox.as_deref() })
         }
         Command::Datasets(cmd) => {
             init_logging(&config, "warn");

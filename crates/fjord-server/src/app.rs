@@ -3,8 +3,9 @@
 use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
+use crate::tile_cache::TileCache;
 use crate::wms;
-use crate::{catalogue_api, home, ogcapi, ops, wfs};
+use crate::{catalogue_api, home, ogcapi, ops, tiles, wfs};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub crs: Arc<Vec<fjord_core::Crs>>,
     /// the map styles (`services.styles_dir`, read at start)
     pub styles: Arc<fjord_render::StyleLibrary>,
+    /// tiles cut, in memory and on disk
+    pub tiles: Arc<TileCache>,
 }
 
 impl AppState {
@@ -83,6 +86,15 @@ pub fn router(state: AppState) -> Router {
         .route("/ogcapi/collections/{id}/queryables", get(ogcapi::queryables))
         .route("/ogcapi/collections/{id}/items", get(ogcapi::items))
         .route("/ogcapi/collections/{id}/items/{fid}", get(ogcapi::item))
+        .route("/ogcapi/tileMatrixSets", get(tiles::matrix_sets))
+        .route("/ogcapi/tileMatrixSets/{id}", get(tiles::matrix_set))
+        .route("/ogcapi/collections/{id}/tiles", get(tiles::tilesets))
+        .route("/ogcapi/collections/{id}/tiles/{tms}", get(tiles::tileset))
+        .route("/ogcapi/collections/{id}/tiles/{tms}/{z}/{row}/{col}", get(tiles::ogc_tile))
+        .route("/tiles/{layer}/{tms}/tilejson.json", get(tiles::tilejson))
+        .route("/tiles/{layer}/{tms}/{z}/{x}/{y}", get(tiles::xyz))
+        // the short XYZ form in WebMercatorQuad: /tiles/{layer}/{z}/{x}/{y}
+        .route("/tiles/{layer}/{tms}/{z}/{x}", get(tiles::xyz_web_mercator))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))

@@ -3,7 +3,8 @@
 //!
 //! Every key can come from the environment as `FJORD_<SECTION>_<KEY>`, upper-case:
 //! `FJORD_SERVER_LISTEN=0.0.0.0:8080`, `FJORD_DATA_DIR=/srv/fjord`,
-//! `FJORD_LIMITS_MAX_SOURCE_BYTES=1000000`, `FJORD_LOG_FORMAT=json`.
+//! `FJORD_LIMITS_MAX_SOURCE_BYTES=1000000`, `FJORD_TILES_MEMORY_CACHE_BYTES=0`,
+//! `FJORD_LOG_FORMAT=json`.
 
 use fjord_core::Crs;
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,8 @@ pub struct Config {
     pub limits: Limits,
     /// what the OGC services offer
     pub services: ServicesConfig,
+    /// the tile cache
+    pub tiles: TilesConfig,
     /// logging
     pub log: LogConfig,
 }
@@ -126,6 +129,26 @@ impl ServicesConfig {
     }
 }
 
+/// The tile cache: recently used tiles in memory, every tile cut on disk under the data
+/// folder (`tiles/`), both keyed by dataset version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TilesConfig {
+    /// bytes of tiles kept in memory, least recently used dropped first; 0 turns the
+    /// memory cache off
+    pub memory_cache_bytes: u64,
+    /// keep every tile cut on disk (and read tiles `fjord seed` cut)
+    pub disk_cache: bool,
+    /// how long clients and proxies may keep a tile (`Cache-Control: max-age`), seconds
+    pub max_age_secs: u64,
+}
+
+impl Default for TilesConfig {
+    fn default() -> Self {
+        TilesConfig { memory_cache_bytes: 64 << 20, disk_cache: true, max_age_secs: 3600 }
+    }
+}
+
 /// Logging.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -215,6 +238,8 @@ mod tests {
             "FJORD_SERVER_CORS" => Some("off".to_string()),
             "FJORD_DATA_DIR" => Some("/srv/fjord".to_string()),
             "FJORD_SERVICES_CRS" => Some("EPSG:25833, EPSG:4326".to_string()),
+            "FJORD_TILES_MEMORY_CACHE_BYTES" => Some("1000".to_string()),
+            "FJORD_TILES_DISK_CACHE" => Some("false".to_string()),
             _ => None,
         };
         let c = Config::load(Some(&f), env).unwrap();
@@ -223,6 +248,7 @@ mod tests {
         assert!(!c.server.cors);
         assert_eq!(c.data.dir, PathBuf::from("/srv/fjord"));
         assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.tiles, TilesConfig { memory_cache_bytes: 1000, disk_cache: false, max_age_secs: 3600 });
         assert_eq!(c.services.crs_list().unwrap(), [Crs::Epsg(25833), Crs::Epsg(4326), Crs::Crs84]);
         let bad = ServicesConfig { crs: vec!["EPSG:999999".into()], ..ServicesConfig::default() };
         assert!(bad.crs_list().is_err());

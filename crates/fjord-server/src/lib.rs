@@ -14,12 +14,15 @@ mod ogcapi;
 mod ops;
 mod problem;
 mod stream;
+pub mod tile_cache;
+mod tiles;
 mod wfs;
 mod wms;
 
 pub use app::{router, AppState};
 pub use config::Config;
 pub use problem::Problem;
+pub use tile_cache::TileCache;
 
 use fjord_catalogue::Catalogue;
 use fjord_store::Store;
@@ -73,6 +76,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let permits = Arc::new(tokio::sync::Semaphore::new(cores));
     warm_up(&crs, cores).await;
+    let tiles = Arc::new(TileCache::new(&config.data.dir, config.tiles.memory_cache_bytes, config.tiles.disk_cache));
     let state = AppState {
         catalogue,
         store,
@@ -82,6 +86,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         metrics: Arc::default(),
         permits,
         records: Arc::default(),
+        tiles,
     };
     tracing::info!(%addr, "listening on http://{addr}");
     axum::serve(listener, router(state))

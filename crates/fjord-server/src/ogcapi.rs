@@ -42,7 +42,7 @@ fn format(params: &Params, headers: &HeaderMap, features: bool) -> Result<Format
 }
 
 /// An OGC API exception: `{"code", "description"}` with the status.
-fn exception(e: OgcError) -> Response {
+pub(crate) fn exception(e: OgcError) -> Response {
     if e.status >= 500 {
         tracing::error!(error = %e, "ogcapi failed");
     } else {
@@ -54,12 +54,18 @@ fn exception(e: OgcError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
+/// Whether the request's If-None-Match names `tag` (the client has that representation).
+pub(crate) fn seen(tag: &HeaderValue, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|seen| seen.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim() == tag.to_str().unwrap_or(""))))
+}
+
+/// Send an adapter's reply: 304 when the client's If-None-Match names its ETag.
 pub(crate) fn send(reply: Reply, headers: &HeaderMap) -> Response {
     let etag = reply.etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok());
-    if let (Some(tag), Some(seen)) = (&etag, headers.get(header::IF_NONE_MATCH)) {
-        if seen.to_str().is_ok_and(|s| s.split(',').any(|t| t.trim() == tag.to_str().unwrap_or(""))) {
-            return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag.clone())]).into_response();
-        }
+    if let Some(tag) = etag.as_ref().filter(|t| seen(t, headers)) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag.clone())]).into_response();
     }
     let body = match reply.body {
         Body::Bytes(bytes) => axum::body::Body::from(bytes),
@@ -79,7 +85,7 @@ pub(crate) fn send(reply: Reply, headers: &HeaderMap) -> Response {
 
 /// Run an adapter call off the async runtime (store and catalogue block); `features`
 /// says whether the resource is features (FlatGeobuf and GML offered).
-async fn run(
+pub(crate) async fn run(
     state: AppState,
     headers: HeaderMap,
     params: Params,

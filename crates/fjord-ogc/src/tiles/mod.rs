@@ -17,7 +17,7 @@ use crate::error::OgcError;
 use crate::features::Api;
 use fjord_core::{Slug, TileMatrixSet, STORAGE_CRS};
 use fjord_render::mvt::{self, TileBounds, TileFeature, TileLayer};
-use fjord_store::FeatureSource;
+use fjord_store::{FeatureSource, Store};
 
 /// The media type of Mapbox Vector Tiles.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -110,8 +110,8 @@ pub fn locate_cached(
 
 /// The Mapbox Vector Tile at `at`, cut from the version it names: one layer named after
 /// the dataset; zero bytes when no feature reaches the tile.
-pub fn mvt(api: &Api, at: &TileAddress) -> Result<Vec<u8>, OgcError> {
-    let layer = api.store.layer_at(&at.dataset, at.version)?;
+pub fn mvt(store: &Store, at: &TileAddress) -> Result<Vec<u8>, OgcError> {
+    let layer = store.layer_at(&at.dataset, at.version)?;
     let features = layer.tile(&at.tms, at.z, at.row, at.col)?;
     let spec = TileLayer { name: at.dataset.as_str(), fields: &layer.schema().fields, crs: STORAGE_CRS };
     let bounds = TileBounds::of(&at.tms, at.z, at.row, at.col)?;

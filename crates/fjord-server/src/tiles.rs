@@ -1,0 +1,157 @@
+//! Vector tiles: XYZ under `/tiles` (with TileJSON) and OGC API – Tiles under
+//! `/ogcapi`. A tile is located first (access, tile matrix set, range, the version
+//! served), then answered from the [`TileCache`](crate::tile_cache::TileCache): 304 when
+//! the client has it, from memory without leaving the async runtime, else from disk or
+//! cut by fjord-ogc off the runtime.
+
+use crate::app::AppState;
+use crate::ogcapi::{api, base, exception, run, seen};
+use crate::tile_cache::{TileKey, MVT};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use fjord_ogc::tiles;
+use fjord_ogc::OgcError;
+
+type Params = Vec<(String, String)>;
+
+/// The tile at `z`/`row`/`col` of `tms` of collection `id`, with caching headers.
+async fn tile(
+    state: AppState,
+    headers: HeaderMap,
+    id: String,
+    tms: String,
+    z: String,
+    row: String,
+    col: String,
+) -> Response {
+    let cached = tiles::locate_cached(&api(&state, String::new(), String::new()), &id, &tms, &z, &row, &col);
+    let at = match cached {
+        Ok(Some(at)) => at,
+        Ok(None) => {
+            let located = state
+                .blocking(move |s| tiles::locate(&api(s, String::new(), String::new()), &id, &tms, &z, &row, &col))
+                .await;
+            match located.map_err(OgcError::internal).and_then(|r| r) {
+                Ok(at) => at,
+                Err(e) => return exception(e),
+            }
+        }
+        Err(e) => return exception(e),
+    };
+    let max_age = state.config.tiles.max_age_secs;
+    let Ok(etag) = HeaderValue::from_str(&at.etag()) else {
+        return exception(OgcError::internal("a tile's entity tag is not a header value"));
+    };
+    let cache_control = HeaderValue::from_str(&format!("public, max-age={max_age}")).ok();
+    if seen(&etag, &headers) {
+        let mut res = (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+        if let Some(cc) = cache_control {
+            res.headers_mut().insert(header::CACHE_CONTROL, cc);
+        }
+        return res;
+    }
+    let key = TileKey::mvt(&at);
+    let bytes = match state.tiles.get(&key) {
+        Some(bytes) => bytes,
+        None => match state.blocking(move |s| s.tiles.fill(&key, || tiles::mvt(&s.store, &at))).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => return exception(e),
+            Err(e) => return exception(OgcError::internal(e)),
+        },
+    };
+    let mut res = (StatusCode::OK, [(header::CONTENT_TYPE, MVT.content_type)], bytes).into_response();
+    res.headers_mut().insert(header::ETAG, etag);
+    if let Some(cc) = cache_control {
+        res.headers_mut().insert(header::CACHE_CONTROL, cc);
+    }
+    res
+}
+
+/// The row and the format of an XYZ tile's last path segment (`293.mvt`, `293.pbf`, `293`).
+fn row_of(file: &str) -> Result<String, OgcError> {
+    let (y, ext) = file.split_once('.').unwrap_or((file, "mvt"));
+    match ext {
+        "mvt" | "pbf" => Ok(y.to_string()),
+        other => Err(OgcError::not_found(format!("tiles are offered as .mvt or .pbf, not .{other}"))),
+    }
+}
+
+/// `GET /tiles/{layer}/{tileMatrixSet}/{z}/{x}/{y}.mvt` (also `.pbf`)
+pub async fn xyz(
+    State(s): State<AppState>,
+    Path((layer, tms, z, x, file)): Path<(String, String, String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    match row_of(&file) {
+        Ok(y) => tile(s, headers, layer, tms, z, y, x).await,
+        Err(e) => exception(e),
+    }
+}
+
+/// `GET /tiles/{layer}/{z}/{x}/{y}`: WebMercatorQuad, as martin and most XYZ servers
+/// spell it.
+pub async fn xyz_web_mercator(
+    State(s): State<AppState>,
+    Path((layer, z, x, file)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    match row_of(&file) {
+        Ok(y) => tile(s, headers, layer, "WebMercatorQuad".into(), z, y, x).await,
+        Err(e) => exception(e),
+    }
+}
+
+/// `GET /tiles/{layer}/{tileMatrixSet}/tilejson.json`
+pub async fn tilejson(
+    State(s): State<AppState>,
+    Path((layer, tms)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let xyz = base(&headers, "/tiles");
+    run(s, headers, Vec::new(), false, move |api, _, _| tiles::tilejson(api, &xyz, &layer, &tms)).await
+}
+
+/// `GET /ogcapi/collections/{id}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`
+pub async fn ogc_tile(
+    State(s): State<AppState>,
+    Path((id, tms, z, row, col)): Path<(String, String, String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    tile(s, headers, id, tms, z, row, col).await
+}
+
+/// `GET /ogcapi/tileMatrixSets`
+pub async fn matrix_sets(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+    run(s, headers, p, false, |api, _, _| Ok(tiles::tile_matrix_sets(api))).await
+}
+
+/// `GET /ogcapi/tileMatrixSets/{tileMatrixSetId}`
+pub async fn matrix_set(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run(s, headers, p, false, move |api, _, _| tiles::tile_matrix_set(api, &id)).await
+}
+
+/// `GET /ogcapi/collections/{id}/tiles`
+pub async fn tilesets(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run(s, headers, p, false, move |api, _, _| tiles::tilesets(api, &id)).await
+}
+
+/// `GET /ogcapi/collections/{id}/tiles/{tileMatrixSetId}`
+pub async fn tileset(
+    State(s): State<AppState>,
+    Path((id, tms)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run(s, headers, p, false, move |api, _, _| tiles::tileset(api, &id, &tms)).await
+}

@@ -6,6 +6,7 @@ import sys
 from owslib.ogcapi.features import Features
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
+from owslib.wmts import WebMapTileService
 
 BASE = sys.argv[1]
 OSLO_UTM = (230000, 6620000, 300000, 6690000)  # EPSG:25833, around Oslo
@@ -102,6 +103,15 @@ def wms_getmap():
     return f"{len(w.contents)} layers, GetMap {len(img)} bytes of PNG, GetFeatureInfo finds county 34"
 
 
+def wmts_gettile():
+    w = WebMapTileService(f"{BASE}/wmts?SERVICE=WMTS&REQUEST=GetCapabilities", timeout=30)
+    assert "fylker" in w.contents and "WebMercatorQuad" in w.tilematrixsets, (list(w.contents), list(w.tilematrixsets))
+    tile = w.gettile(layer="fylker", tilematrixset="WebMercatorQuad", tilematrix="4", row=4, column=8,
+                     format="image/png").read()
+    assert tile[:4] == b"\x89PNG", tile[:200]
+    return f"{len(w.contents)} layers, {len(w.tilematrixsets)} tile matrix sets, a {len(tile)}-byte PNG tile"
+
+
 def oapif_collections():
     f = Features(f"{BASE}/ogcapi", timeout=30)
     ids = [c["id"] for c in f.collections()["collections"]]
@@ -130,6 +140,7 @@ check("WFS 2.0 GetFeature by POST", wfs_getfeature_post)
 check("WFS 1.1.0 capabilities", wfs_110_capabilities)
 check("WFS 1.1.0 GetFeature bbox", wfs_110_getfeature)
 check("WMS 1.3.0 GetMap and GetFeatureInfo", wms_getmap)
+check("WMTS GetTile", wmts_gettile)
 check("OGC API collections", oapif_collections)
 check("OGC API items bbox", oapif_items_bbox)
 check("OGC API items property filter", oapif_items_filter)

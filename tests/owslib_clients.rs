@@ -19,5 +19,5 @@ fn owslib_reads_wfs_and_ogc_api() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("owslib: 9 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("owslib: 10 passed, 0 failed"), "{stdout}");
 }

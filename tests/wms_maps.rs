@@ -255,3 +255,43 @@ fn sld_styles_are_used_and_what_they_lose_is_said() {
     let red = Picture::decode(&fetch(&s, &getmap("1.3.0", "").replace("STYLES=", "STYLES=rod")).2);
     assert!(red.at(LAND.0, LAND.1)[0] > 200);
 }
+
+#[test]
+fn wmts_serves_the_map_tiles() {
+    let (dir, s) = seeded();
+    let caps = String::from_utf8(fetch(&s, "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities").2).unwrap();
+    assert!(
+        caps.contains("<ows:Identifier>fylker</ows:Identifier>")
+            && caps.contains("<ows:Identifier>utm33n</ows:Identifier>")
+    );
+    assert!(caps.contains("urn:ogc:def:wkss:OGC:1.0:GoogleMapsCompatible"));
+    let kvp = "/wmts?SERVICE=WMTS&REQUEST=GetTile&LAYER=fylker&STYLE=default&FORMAT=image/png&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=4&TILEROW=4&TILECOL=8";
+    let (status, ct, a) = fetch(&s, kvp);
+    assert_eq!((status, ct.as_str()), (200, "image/png"), "{}", String::from_utf8_lossy(&a));
+    let b = fetch(&s, "/wmts/1.0.0/fylker/default/WebMercatorQuad/4/4/8.png").2;
+    let c = fetch(&s, "/tiles/fylker/WebMercatorQuad/4/8/4.png").2;
+    assert!(a == b && b == c, "KVP, REST and XYZ give the same tile");
+    assert!(Picture::decode(&a).rgba.iter().filter(|p| p[3] > 0).count() > 1000, "Norway is on it");
+    for (path, code) in [
+        (kvp.replace("TILEROW=4", "TILEROW=99"), "TileOutOfRange"),
+        (kvp.replace("LAYER=fylker", "LAYER=nope"), "InvalidParameterValue"),
+        (kvp.replace("image/png", "image/gif"), "InvalidParameterValue"),
+        (kvp.replace("&TILECOL=8", ""), "MissingParameterValue"),
+    ] {
+        let (status, _, body) = fetch(&s, &path);
+        let body = String::from_utf8(body).unwrap();
+        assert!(status >= 400 && body.contains(&format!("exceptionCode=\"{code}\"")), "{path}: {status} {body}");
+    }
+    // GDAL's WMTS driver reads the capabilities and a tile
+    let Some(mut translate) = gdal("gdal_translate") else { return };
+    let out_png = dir.path().join("wmts.png");
+    let src =
+        format!("WMTS:{}/wmts?SERVICE=WMTS&REQUEST=GetCapabilities,layer=fylker,tilematrixset=WebMercatorQuad", s.base);
+    let out =
+        translate.args(["-of", "PNG", "-outsize", "128", "128", &src, out_png.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(Picture::decode(&std::fs::read(&out_png).unwrap())
+        .rgba
+        .iter()
+        .any(|p| p[3] > 0 && p[..3] != [255, 255, 255]));
+}

@@ -9,6 +9,7 @@
 //! - [`wfs`]: WFS 2.0.0 by KVP and by POST in XML (capabilities, also in 1.1.0; schema,
 //!   features, property values, stored queries).
 //! - [`wms`]: WMS 1.3.0 and 1.1.1 (capabilities, maps drawn by fjord-render).
+//! - [`wmts`]: WMTS 1.0.0 capabilities and KVP GetTile over the map tiles of `/tiles`.
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 //! - [`tiles`]: vector tiles: OGC API – Tiles and XYZ with TileJSON, as MVT.
@@ -22,6 +23,7 @@ mod stream;
 pub mod tiles;
 pub mod wfs;
 pub mod wms;
+pub mod wmts;
 
 pub use error::OgcError;
 pub use reply::{Body, Format, Producer, Reply, STREAM_AFTER_FEATURES};

@@ -4,8 +4,8 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::wms;
 use crate::{catalogue_api, home, ogcapi, ops, tiles, wfs};
+use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -77,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
         .route("/wms", get(wms::get))
+        .route("/wmts", get(wmts::kvp))
+        .route("/wmts/1.0.0/{layer}/{style}/{tms}/{z}/{row}/{col}", get(wmts::rest))
         .route("/wfs", get(wfs::get).post(wfs::post))
         .route("/ogcapi", get(ogcapi::landing))
         .route("/ogcapi/api", get(ogcapi::openapi))

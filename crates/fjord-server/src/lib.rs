@@ -18,6 +18,7 @@ pub mod tile_cache;
 mod tiles;
 mod wfs;
 mod wms;
+mod wmts;
 
 pub use app::{router, AppState};
 pub use config::Config;

@@ -30,6 +30,9 @@ pub struct TileFormat {
 /// Mapbox Vector Tiles.
 pub const MVT: TileFormat = TileFormat { ext: "mvt", content_type: fjord_ogc::tiles::MVT };
 
+/// Map tiles drawn in the layer's default style.
+pub const PNG: TileFormat = TileFormat { ext: "png", content_type: "image/png" };
+
 /// What a tile is cached under.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TileKey {
@@ -52,6 +55,11 @@ pub struct TileKey {
 impl TileKey {
     /// The key of a located vector tile.
     pub fn mvt(at: &fjord_ogc::tiles::TileAddress) -> TileKey {
+        TileKey::of(at, MVT)
+    }
+
+    /// The key of a located tile in `format`.
+    pub fn of(at: &fjord_ogc::tiles::TileAddress, format: TileFormat) -> TileKey {
         TileKey {
             dataset: at.dataset.clone(),
             version: at.version,
@@ -59,7 +67,7 @@ impl TileKey {
             z: at.z,
             x: at.col,
             y: at.row,
-            format: MVT,
+            format,
         }
     }
 }

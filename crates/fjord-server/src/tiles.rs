@@ -6,7 +6,7 @@
 
 use crate::app::AppState;
 use crate::ogcapi::{api, base, exception, run, seen};
-use crate::tile_cache::{TileKey, MVT};
+use crate::tile_cache::{TileFormat, TileKey, MVT, PNG};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,8 +15,10 @@ use fjord_ogc::OgcError;
 
 type Params = Vec<(String, String)>;
 
-/// The tile at `z`/`row`/`col` of `tms` of collection `id`, with caching headers.
-async fn tile(
+/// The tile at `z`/`row`/`col` of `tms` of collection `id` in `format` (vector, or a
+/// map tile in the layer's default style), with caching headers.
+#[allow(clippy::too_many_arguments)] // a tile address is that many parts
+pub(crate) async fn tile(
     state: AppState,
     headers: HeaderMap,
     id: String,
@@ -24,6 +26,7 @@ async fn tile(
     z: String,
     row: String,
     col: String,
+    format: TileFormat,
 ) -> Response {
     let cached = tiles::locate_cached(&api(&state, String::new(), String::new()), &id, &tms, &z, &row, &col);
     let at = match cached {
@@ -51,16 +54,24 @@ async fn tile(
         }
         return res;
     }
-    let key = TileKey::mvt(&at);
+    let key = TileKey::of(&at, format);
     let bytes = match state.tiles.get(&key) {
         Some(bytes) => bytes,
-        None => match state.blocking(move |s| s.tiles.fill(&key, || tiles::mvt(&s.store, &at))).await {
+        None => match state
+            .blocking(move |s| {
+                s.tiles.fill(&key, || match format {
+                    PNG => tiles::png(&api(s, String::new(), String::new()), &at, ""),
+                    _ => tiles::mvt(&s.store, &at),
+                })
+            })
+            .await
+        {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(e)) => return exception(e),
             Err(e) => return exception(OgcError::internal(e)),
         },
     };
-    let mut res = (StatusCode::OK, [(header::CONTENT_TYPE, MVT.content_type)], bytes).into_response();
+    let mut res = (StatusCode::OK, [(header::CONTENT_TYPE, format.content_type)], bytes).into_response();
     res.headers_mut().insert(header::ETAG, etag);
     if let Some(cc) = cache_control {
         res.headers_mut().insert(header::CACHE_CONTROL, cc);
@@ -68,23 +79,26 @@ async fn tile(
     res
 }
 
-/// The row and the format of an XYZ tile's last path segment (`293.mvt`, `293.pbf`, `293`).
-fn row_of(file: &str) -> Result<String, OgcError> {
+/// The row and the format of an XYZ tile's last path segment (`293.mvt`, `293.pbf`,
+/// `293.png`, `293` for a vector tile).
+fn row_of(file: &str) -> Result<(String, TileFormat), OgcError> {
     let (y, ext) = file.split_once('.').unwrap_or((file, "mvt"));
     match ext {
-        "mvt" | "pbf" => Ok(y.to_string()),
-        other => Err(OgcError::not_found(format!("tiles are offered as .mvt or .pbf, not .{other}"))),
+        "mvt" | "pbf" => Ok((y.to_string(), MVT)),
+        "png" => Ok((y.to_string(), PNG)),
+        other => Err(OgcError::not_found(format!("tiles are offered as .mvt, .pbf or .png, not .{other}"))),
     }
 }
 
-/// `GET /tiles/{layer}/{tileMatrixSet}/{z}/{x}/{y}.mvt` (also `.pbf`)
+/// `GET /tiles/{layer}/{tileMatrixSet}/{z}/{x}/{y}.mvt` (also `.pbf`, and `.png` for
+/// map tiles)
 pub async fn xyz(
     State(s): State<AppState>,
     Path((layer, tms, z, x, file)): Path<(String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
     match row_of(&file) {
-        Ok(y) => tile(s, headers, layer, tms, z, y, x).await,
+        Ok((y, format)) => tile(s, headers, layer, tms, z, y, x, format).await,
         Err(e) => exception(e),
     }
 }
@@ -97,7 +111,7 @@ pub async fn xyz_web_mercator(
     headers: HeaderMap,
 ) -> Response {
     match row_of(&file) {
-        Ok(y) => tile(s, headers, layer, "WebMercatorQuad".into(), z, y, x).await,
+        Ok((y, format)) => tile(s, headers, layer, "WebMercatorQuad".into(), z, y, x, format).await,
         Err(e) => exception(e),
     }
 }
@@ -118,7 +132,7 @@ pub async fn ogc_tile(
     Path((id, tms, z, row, col)): Path<(String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    tile(s, headers, id, tms, z, row, col).await
+    tile(s, headers, id, tms, z, row, col, MVT).await
 }
 
 /// `GET /ogcapi/tileMatrixSets`

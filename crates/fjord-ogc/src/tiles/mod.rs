@@ -119,6 +119,30 @@ pub fn mvt(store: &Store, at: &TileAddress) -> Result<Vec<u8>, OgcError> {
     mvt::encode(&spec, features, &bounds).map_err(OgcError::internal)
 }
 
+/// The map tile at `at` as PNG, drawn as WMS draws maps: the layer's default style (or
+/// `style`) on a transparent background.
+pub fn png(api: &Api, at: &TileAddress, style: &str) -> Result<Vec<u8>, OgcError> {
+    let size = at.tms.tile_size;
+    let m = crate::wms::GetMap {
+        version: crate::wms::WmsVersion::V1_3_0,
+        layers: vec![at.dataset.to_string()],
+        styles: vec![style.to_string()],
+        crs: at.tms.crs,
+        bbox: at.tms.tile_bbox(at.z, at.row, at.col)?,
+        width: size,
+        height: size,
+        format: fjord_render::ImageFormat::Png,
+        transparent: true,
+        bgcolor: fjord_render::Color { r: 255, g: 255, b: 255, a: 255 },
+        sld_body: None,
+    };
+    let (bytes, _) = crate::wms::draw(api, &m).map_err(|e| match e.code {
+        "StyleNotDefined" => OgcError::not_found(e.text),
+        _ => OgcError::internal(e.text),
+    })?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

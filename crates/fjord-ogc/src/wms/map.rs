@@ -80,6 +80,19 @@ fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) 
 
 /// `REQUEST=GetMap`
 pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
+    let (bytes, ignored) = draw(api, m)?;
+    let mut reply = Reply::new(m.format.mime(), bytes);
+    if !ignored.is_empty() {
+        // what the SLD asked for and the map does not show, said where a client can see it
+        let parts = ignored.join("; ").replace(['"', '\\', '\n', '\r'], " ");
+        let parts: String = parts.chars().take(2000).collect();
+        reply.headers.push(("Warning", format!("199 fjord \"SLD parts ignored: {parts}\"")));
+    }
+    Ok(reply)
+}
+
+/// Draw a map: the encoded picture, and the parts of its SLD_BODY that were left out.
+pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
     // styles sent with the request win over the library's for the layers they name
     let sld = match &m.sld_body {
         None => SldStyles::default(),
@@ -109,16 +122,7 @@ pub fn get_map(api: &Api, m: &GetMap) -> Result<Reply, WmsError> {
     }
     canvas.draw_labels();
     let bytes = encode(canvas.pixmap(), m.format).map_err(WmsError::internal)?;
-    let mut reply = Reply::new(m.format.mime(), bytes);
-    if !sld.ignored.is_empty() {
-        // what the SLD asked for and the map does not show, said where a client can see it
-        let parts = sld.ignored.join("; ").replace(['"', '\\', '\n', '\r'], " ");
-        reply.headers.push((
-            "Warning",
-            format!("199 fjord \"SLD parts ignored: {}\"", parts.chars().take(2000).collect::<String>()),
-        ));
-    }
-    Ok(reply)
+    Ok((bytes, sld.ignored))
 }
 
 /// The image a GetMap refusal is delivered as when EXCEPTIONS asks for one: the

@@ -13,6 +13,7 @@ mod legend;
 mod map;
 mod request;
 
+pub use map::draw;
 pub use request::{ExceptionStyle, GetMap, ImageSpec, WmsVersion};
 
 use crate::features::Api;

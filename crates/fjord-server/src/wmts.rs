@@ -1,0 +1,94 @@
+//! `/wmts`: WMTS 1.0.0 by KVP (`?SERVICE=WMTS&REQUEST=...`) and RESTful
+//! (`/wmts/1.0.0/{layer}/{style}/{tileMatrixSet}/{z}/{row}/{col}.png`). A tile request is
+//! checked here (OWS exceptions), then answered as `/tiles` answers a PNG map tile.
+
+use crate::app::AppState;
+use crate::ogcapi::{api, base, send};
+use crate::tile_cache::PNG;
+use crate::tiles::tile;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use fjord_ogc::wmts::{self, GetTile, Request, WmtsError};
+
+fn exception(e: WmtsError) -> Response {
+    tracing::info!(code = e.code, locator = %e.locator, text = %e.text, "wmts request refused");
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, [(header::CONTENT_TYPE, "application/xml")], e.report()).into_response()
+}
+
+/// Answer a checked tile request: OWS exceptions for a layer, set or tile that is not
+/// there, else the map tile.
+async fn get_tile(state: AppState, headers: HeaderMap, t: GetTile) -> Response {
+    let (layer, tms, z, row, col) = (t.layer.clone(), t.tms.clone(), t.z.clone(), t.row.clone(), t.col.clone());
+    let located = state
+        .blocking(move |s| {
+            fjord_ogc::tiles::locate(&api(s, String::new(), String::new()), &layer, &tms, &z, &row, &col)
+        })
+        .await;
+    match located {
+        Ok(Ok(_)) => tile(state, headers, t.layer, t.tms, t.z, t.row, t.col, PNG).await,
+        Ok(Err(e)) => {
+            let (code, locator) = match e.status {
+                404 if e.description.starts_with("no collection") => ("InvalidParameterValue", "LAYER"),
+                404 if e.description.starts_with("no tile matrix set") => ("InvalidParameterValue", "TILEMATRIXSET"),
+                404 => ("TileOutOfRange", "TILEMATRIX"),
+                _ => ("InvalidParameterValue", "TILEMATRIX"),
+            };
+            exception(WmtsError { status: e.status, code, locator: locator.into(), text: e.description })
+        }
+        Err(e) => exception(WmtsError { status: 500, code: "NoApplicableCode", locator: String::new(), text: e }),
+    }
+}
+
+/// `GET /wmts?SERVICE=WMTS&REQUEST=GetCapabilities|GetTile...`
+pub async fn kvp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    match wmts::parse(&params) {
+        Ok(Request::Capabilities) => {
+            let base = base(&headers, "/wmts");
+            match state.blocking(move |s| wmts::capabilities(&api(s, base.clone(), base.clone()), &base)).await {
+                Ok(Ok(reply)) => send(reply, &headers),
+                Ok(Err(e)) => exception(WmtsError {
+                    status: e.status,
+                    code: "NoApplicableCode",
+                    locator: String::new(),
+                    text: e.description,
+                }),
+                Err(e) => {
+                    exception(WmtsError { status: 500, code: "NoApplicableCode", locator: String::new(), text: e })
+                }
+            }
+        }
+        Ok(Request::Tile(t)) => get_tile(state, headers, t).await,
+        Err(e) => exception(e),
+    }
+}
+
+/// `GET /wmts/1.0.0/{layer}/{style}/{tileMatrixSet}/{z}/{row}/{col}.png`
+pub async fn rest(
+    State(state): State<AppState>,
+    Path((layer, style, tms, z, row, file)): Path<(String, String, String, String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(col) = file.strip_suffix(".png") else {
+        return exception(WmtsError {
+            status: 400,
+            code: "InvalidParameterValue",
+            locator: "FORMAT".into(),
+            text: format!("'{file}': tiles are .png"),
+        });
+    };
+    if !style.eq_ignore_ascii_case("default") {
+        return exception(WmtsError {
+            status: 400,
+            code: "InvalidParameterValue",
+            locator: "STYLE".into(),
+            text: format!("'{style}': tiles are drawn in the default style"),
+        });
+    }
+    get_tile(state, headers, GetTile { layer, tms, z, row, col: col.to_string() }).await
+}

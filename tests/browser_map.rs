@@ -1,6 +1,7 @@
 //! A real browser: Debian's Chromium, headless, opens tests/browser/map.html, where
-//! OpenLayers (from npm) shows fjord's WMS in Web Mercator. The screenshot must show
-//! Norway drawn where it is and the sea left blank; it is kept as
+//! OpenLayers (from npm) shows fjord's WMS in Web Mercator and the municipalities as
+//! vector tiles outlined in red. The screenshot must show Norway drawn where it is, the
+//! sea left blank and the red outlines around Oslo; it is kept as
 //! target/test-artefacts/browser-map.png.
 
 mod common;
@@ -47,4 +48,12 @@ fn openlayers_in_chromium_shows_norway() {
     let (land, sea) = (at(240, 400), at(100, 300));
     assert_ne!(land, [255, 255, 255], "Norway is drawn (see {})", shot.display());
     assert_eq!(sea, [255, 255, 255], "the sea is blank (see {})", shot.display());
+    let red = (0..info.height)
+        .flat_map(|y| (0..info.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let [r, g, b] = at(x, y);
+            r > 200 && g < 80 && b < 80
+        })
+        .count();
+    assert!(red > 30, "the vector tiles' red outlines: {red} pixels (see {})", shot.display());
 }

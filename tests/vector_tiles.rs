@@ -104,7 +104,7 @@ fn bad_tile_requests_get_clear_json_errors() {
         ("/tiles/kommuner/WebMercatorQuad/2/4/0.mvt", 404),
         ("/tiles/kommuner/WebMercatorQuad/2/0/9.mvt", 404),
         ("/tiles/kommuner/WebMercatorQuad/x/0/0.mvt", 400),
-        ("/tiles/kommuner/WebMercatorQuad/2/0/0.png", 404),
+        ("/tiles/kommuner/WebMercatorQuad/2/0/0.gif", 404),
         ("/tiles/kommuner/NoSuchSet/2/0/0.mvt", 404),
         ("/tiles/ingen/WebMercatorQuad/2/0/0.mvt", 404),
         ("/tiles/ingen/WebMercatorQuad/tilejson.json", 404),

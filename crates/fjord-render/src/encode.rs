@@ -96,15 +96,20 @@ fn webp(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
 
 /// PNG with the png crate's fast setting (its fdeflate path): several times quicker than
 /// the default level for map pictures at a few per cent more bytes (see
-/// benches/render.rs). Opaque pictures are written as RGB, a quarter fewer bytes.
+/// benches/render_map.rs). Opaque pictures are written as RGB, a quarter fewer bytes.
 fn png(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
+    png_at(pixmap, png::Compression::Fast)
+}
+
+/// PNG at a chosen compression level (the benchmark compares them).
+pub fn png_at(pixmap: &Pixmap, level: png::Compression) -> Result<Vec<u8>, RenderError> {
     let (channels, color) = if opaque(pixmap) { (3, png::ColorType::Rgb) } else { (4, png::ColorType::Rgba) };
     let data = samples(pixmap, channels);
     let mut out = Vec::with_capacity(data.len() / 4 + 1024);
     let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     enc.set_color(color);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
+    enc.set_compression(level);
     let mut w = enc.write_header().map_err(|e| RenderError::Encode(e.to_string()))?;
     w.write_image_data(&data).map_err(|e| RenderError::Encode(e.to_string()))?;
     w.finish().map_err(|e| RenderError::Encode(e.to_string()))?;

@@ -278,3 +278,21 @@ fn gdal_reads_a_tile() {
     assert!(text.contains("kommunenummer (String) = 0301"), "{text}");
     assert!(text.contains("POLYGON"), "{text}");
 }
+
+#[test]
+fn a_maplibre_style_draws_the_vector_tiles() {
+    let (_dir, s) = seeded();
+    let style = s.json("/tiles/fylker/WebMercatorQuad/style.json", 200);
+    assert_eq!(style["version"], 8);
+    let tiles = style["sources"]["fjord"]["tiles"][0].as_str().unwrap().to_string();
+    assert!(tiles.ends_with("/tiles/fylker/WebMercatorQuad/{z}/{x}/{y}.mvt"), "{tiles}");
+    let layers = style["layers"].as_array().unwrap();
+    assert!(layers.iter().all(|l| l["source-layer"] == "fylker"));
+    assert!(layers.iter().any(|l| l["type"] == "fill") && layers.iter().any(|l| l["type"] == "line"));
+    // the tile the style points at exists
+    let one = tiles.replace("{z}", "4").replace("{x}", "8").replace("{y}", "4");
+    let (status, _, body) = get(&s, one.trim_start_matches(&s.base), None);
+    assert_eq!(status, 200);
+    assert!(!body.is_empty());
+    assert_eq!(s.get("/tiles/fylker/utm33n/style.json").0, 404);
+}

@@ -7,6 +7,7 @@
 //!   map's pixel space, generalised to the pixel size.
 //! - [`library`]: the styles on disk, per dataset.
 //! - [`legend`]: legend images, a row per rule.
+//! - [`maplibre`]: a MapLibre GL style for the vector tiles from a native style.
 //! - [`text`]: text as glyph outlines (DejaVu Sans, built in).
 //! - [`encode`]: PNG (fast compression), JPEG, WebP.
 //! - [`mvt`]: Mapbox Vector Tiles: a tile's features reprojected, cut, simplified and
@@ -16,6 +17,7 @@ mod clip;
 pub mod encode;
 pub mod legend;
 pub mod library;
+pub mod maplibre;
 pub mod mvt;
 pub mod paint;
 pub mod style;

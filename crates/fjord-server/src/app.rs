@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ogcapi/collections/{id}/tiles/{tms}", get(tiles::tileset))
         .route("/ogcapi/collections/{id}/tiles/{tms}/{z}/{row}/{col}", get(tiles::ogc_tile))
         .route("/tiles/{layer}/{tms}/tilejson.json", get(tiles::tilejson))
+        .route("/tiles/{layer}/{tms}/style.json", get(tiles::maplibre))
         .route("/tiles/{layer}/{tms}/{z}/{x}/{y}", get(tiles::xyz))
         // the short XYZ form in WebMercatorQuad: /tiles/{layer}/{z}/{x}/{y}
         .route("/tiles/{layer}/{tms}/{z}/{x}", get(tiles::xyz_web_mercator))

@@ -126,6 +126,19 @@ pub async fn tilejson(
     run(s, headers, Vec::new(), false, move |api, _, _| tiles::tilejson(api, &xyz, &layer, &tms)).await
 }
 
+/// `GET /tiles/{layer}/{tileMatrixSet}/style.json[?style=NAME]`: a MapLibre GL style
+/// for the layer's vector tiles
+pub async fn maplibre(
+    State(s): State<AppState>,
+    Path((layer, tms)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    let xyz = base(&headers, "/tiles");
+    let style = p.iter().find(|(k, _)| k == "style").map(|(_, v)| v.clone()).unwrap_or_default();
+    run(s, headers, Vec::new(), false, move |api, _, _| tiles::maplibre_style(api, &xyz, &layer, &tms, &style)).await
+}
+
 /// `GET /ogcapi/collections/{id}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`
 pub async fn ogc_tile(
     State(s): State<AppState>,

@@ -11,7 +11,7 @@ mod matrix_sets;
 mod tilesets;
 
 pub use matrix_sets::{tile_matrix_set, tile_matrix_sets};
-pub use tilesets::{tilejson, tileset, tilesets};
+pub use tilesets::{maplibre_style, tilejson, tileset, tilesets};
 
 use crate::error::OgcError;
 use crate::features::Api;

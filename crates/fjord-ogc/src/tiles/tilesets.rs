@@ -154,3 +154,24 @@ pub fn tilejson(api: &Api, xyz: &str, id: &str, tms: &str) -> Result<Reply, OgcE
     reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-tilejson\"", tms.id));
     Ok(reply)
 }
+
+/// The MapLibre GL style that draws collection `id`'s vector tiles in tile matrix set
+/// `tms` (WebMercatorQuad: MapLibre's grid) with the layer's style `style` (the default
+/// when empty), the tiles under `xyz`.
+pub fn maplibre_style(api: &Api, xyz: &str, id: &str, tms: &str, style: &str) -> Result<Reply, OgcError> {
+    let tms = matrix_set(tms)?;
+    if tms.id != "WebMercatorQuad" {
+        return Err(OgcError::not_found(format!("MapLibre styles are offered for WebMercatorQuad, not {}", tms.id)));
+    }
+    let (record, layer) = api.open(id)?;
+    let kind = layer.schema().geometry;
+    let style = api
+        .styles
+        .style(id, kind, style)
+        .ok_or_else(|| OgcError::not_found(format!("no style '{style}' for '{id}'")))?;
+    let tiles = format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.mvt", tms.id);
+    let doc = fjord_render::maplibre::maplibre_style(&style, id, &tiles, max_level(&tms));
+    let mut reply = Reply::json(&doc, "application/json");
+    reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-{}-maplibre\"", tms.id, style.name));
+    Ok(reply)
+}

@@ -5,6 +5,7 @@
 //!   default style for every geometry kind.
 //! - [`paint`]: painting features onto a pixmap with tiny-skia (anti-aliased), in a
 //!   map's pixel space, generalised to the pixel size.
+//! - [`painter`]: features drawn with a style's rules at a scale.
 //! - [`library`]: the styles on disk, per dataset.
 //! - [`legend`]: legend images, a row per rule.
 //! - [`maplibre`]: a MapLibre GL style for the vector tiles from a native style.
@@ -20,10 +21,12 @@ pub mod library;
 pub mod maplibre;
 pub mod mvt;
 pub mod paint;
+pub mod painter;
 pub mod style;
 pub mod text;
 
 pub use encode::{encode, ImageFormat};
 pub use library::StyleLibrary;
 pub use paint::{Canvas, MapView, RenderError};
+pub use painter::StylePainter;
 pub use style::{Color, Style, Symbolizer};

@@ -2,6 +2,7 @@
 
 use crate::style::{Style, StyleError};
 use fjord_core::GeometryKind;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -61,21 +62,27 @@ impl StyleLibrary {
     }
 
     /// The styles of a dataset, its default first (`default.json`, else the first by
-    /// name, else the built-in one for `kind`).
-    pub fn styles(&self, dataset: &str, kind: GeometryKind) -> Vec<Style> {
+    /// name, else the built-in one for `kind`), borrowed from the library.
+    pub fn styles(&self, dataset: &str, kind: GeometryKind) -> Cow<'_, [Style]> {
         match self.by_dataset.get(dataset) {
-            Some(s) if !s.is_empty() => s.clone(),
-            _ => vec![Style::default_for(kind)],
+            Some(s) if !s.is_empty() => Cow::Borrowed(s),
+            _ => Cow::Owned(vec![Style::default_for(kind)]),
         }
     }
 
-    /// One style of a dataset by name; the default for an empty name.
-    pub fn style(&self, dataset: &str, kind: GeometryKind, name: &str) -> Option<Style> {
-        let all = self.styles(dataset, kind);
-        if name.is_empty() || name.eq_ignore_ascii_case("default") {
-            return all.into_iter().next();
+    /// One style of a dataset by name; the default for an empty name or `default`.
+    pub fn style(&self, dataset: &str, kind: GeometryKind, name: &str) -> Option<Cow<'_, Style>> {
+        fn pick<'a>(all: &'a [Style], name: &str) -> Option<&'a Style> {
+            if name.is_empty() || name.eq_ignore_ascii_case("default") {
+                all.first()
+            } else {
+                all.iter().find(|s| s.name == name)
+            }
         }
-        all.into_iter().find(|s| s.name == name)
+        match self.styles(dataset, kind) {
+            Cow::Borrowed(all) => pick(all, name).map(Cow::Borrowed),
+            Cow::Owned(all) => pick(&all, name).cloned().map(Cow::Owned),
+        }
     }
 }
 
@@ -92,7 +99,7 @@ mod tests {
         std::fs::write(dir.join("fylker/kontrast.json"), style).unwrap();
         std::fs::write(dir.join("fylker/blek.json"), style).unwrap();
         let lib = StyleLibrary::load(&dir).unwrap();
-        let names: Vec<String> = lib.styles("fylker", GeometryKind::Polygon).into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = lib.styles("fylker", GeometryKind::Polygon).iter().map(|s| s.name.clone()).collect();
         assert_eq!(names, ["blek", "kontrast"]);
         assert_eq!(lib.style("fylker", GeometryKind::Polygon, "").unwrap().name, "blek");
         assert!(lib.style("fylker", GeometryKind::Polygon, "nope").is_none());

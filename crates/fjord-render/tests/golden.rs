@@ -6,9 +6,8 @@
 
 use fjord_core::BBox;
 use fjord_core::{GeometryKind, Value};
-use fjord_render::paint::Batch;
 use fjord_render::style::Attributes;
-use fjord_render::{encode, Canvas, ImageFormat, MapView, StyleLibrary, Symbolizer};
+use fjord_render::{encode, Canvas, ImageFormat, MapView, StyleLibrary, StylePainter};
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
@@ -57,28 +56,11 @@ fn sample(name: &str) -> Vec<Sample> {
 
 fn draw(canvas: &mut Canvas, lib: &StyleLibrary, dataset: &str, kind: GeometryKind, features: &[Sample]) {
     let style = lib.style(dataset, kind, "").unwrap();
-    let scale = canvas.view().scale_denominator(111_319.49);
-    let rules: Vec<_> = style.rules.iter().filter(|r| r.in_scale(scale)).collect();
-    let mut batches: Vec<Vec<Batch>> = rules.iter().map(|r| r.symbolizers.iter().map(Batch::new).collect()).collect();
+    let mut painter = StylePainter::new(&style, canvas.view().scale_denominator(111_319.49));
     for (g, props) in features {
-        let attrs = Owned(props);
-        for (i, r) in rules.iter().enumerate() {
-            if r.filter.as_ref().is_none_or(|f| f.matches(&attrs)) {
-                for b in &mut batches[i] {
-                    match b.symbolizer() {
-                        Symbolizer::Text(t) => {
-                            let text = attrs.get(&t.property).map(Value::to_text).unwrap_or_default();
-                            canvas.add_label(b, g, &text);
-                        }
-                        _ => canvas.add(b, g),
-                    }
-                }
-            }
-        }
+        painter.add(canvas, &Owned(props), || Ok::<_, ()>(g.clone())).unwrap();
     }
-    for b in batches.into_iter().flatten() {
-        canvas.flush(b);
-    }
+    painter.finish(canvas);
 }
 
 struct Owned<'a>(&'a [(String, Value)]);

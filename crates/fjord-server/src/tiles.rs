@@ -10,38 +10,45 @@ use crate::tile_cache::{TileFormat, TileKey, MVT, PNG};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use fjord_ogc::tiles;
+use fjord_ogc::tiles::{self, TileAddress};
 use fjord_ogc::OgcError;
 
 type Params = Vec<(String, String)>;
 
-/// The tile at `z`/`row`/`col` of `tms` of collection `id` in `format` (vector, or a
-/// map tile in the layer's default style), with caching headers.
-#[allow(clippy::too_many_arguments)] // a tile address is that many parts
-pub(crate) async fn tile(
-    state: AppState,
-    headers: HeaderMap,
-    id: String,
-    tms: String,
-    z: String,
-    row: String,
-    col: String,
-    format: TileFormat,
-) -> Response {
-    let cached = tiles::locate_cached(&api(&state, String::new(), String::new()), &id, &tms, &z, &row, &col);
-    let at = match cached {
-        Ok(Some(at)) => at,
-        Ok(None) => {
-            let located = state
-                .blocking(move |s| tiles::locate(&api(s, String::new(), String::new()), &id, &tms, &z, &row, &col))
-                .await;
-            match located.map_err(OgcError::internal).and_then(|r| r) {
-                Ok(at) => at,
-                Err(e) => return exception(e),
-            }
-        }
-        Err(e) => return exception(e),
-    };
+/// A tile as a request names it: collection, tile matrix set, level, row, column.
+pub(crate) struct TilePath {
+    pub id: String,
+    pub tms: String,
+    pub z: String,
+    pub row: String,
+    pub col: String,
+}
+
+/// Find a requested tile: access, tile matrix set, range and the version served, from
+/// the record cache without leaving the runtime when it can.
+pub(crate) async fn locate(state: &AppState, t: TilePath) -> Result<TileAddress, OgcError> {
+    let TilePath { id, tms, z, row, col } = t;
+    if let Some(at) = tiles::locate_cached(&api(state, String::new(), String::new()), &id, &tms, &z, &row, &col)? {
+        return Ok(at);
+    }
+    state
+        .blocking(move |s| tiles::locate(&api(s, String::new(), String::new()), &id, &tms, &z, &row, &col))
+        .await
+        .map_err(OgcError::internal)?
+}
+
+/// A requested tile in `format` (vector, or a map tile in the layer's default style),
+/// or the OGC API exception saying why not.
+async fn tile(state: AppState, headers: HeaderMap, t: TilePath, format: TileFormat) -> Response {
+    match locate(&state, t).await {
+        Ok(at) => serve(state, headers, at, format).await,
+        Err(e) => exception(e),
+    }
+}
+
+/// A located tile with caching headers: 304 when the client has it, else from the
+/// cache or made.
+pub(crate) async fn serve(state: AppState, headers: HeaderMap, at: TileAddress, format: TileFormat) -> Response {
     let max_age = state.config.tiles.max_age_secs;
     let Ok(etag) = HeaderValue::from_str(&at.etag()) else {
         return exception(OgcError::internal("a tile's entity tag is not a header value"));
@@ -98,7 +105,7 @@ pub async fn xyz(
     headers: HeaderMap,
 ) -> Response {
     match row_of(&file) {
-        Ok((y, format)) => tile(s, headers, layer, tms, z, y, x, format).await,
+        Ok((row, format)) => tile(s, headers, TilePath { id: layer, tms, z, row, col: x }, format).await,
         Err(e) => exception(e),
     }
 }
@@ -111,7 +118,9 @@ pub async fn xyz_web_mercator(
     headers: HeaderMap,
 ) -> Response {
     match row_of(&file) {
-        Ok((y, format)) => tile(s, headers, layer, "WebMercatorQuad".into(), z, y, x, format).await,
+        Ok((row, format)) => {
+            tile(s, headers, TilePath { id: layer, tms: "WebMercatorQuad".into(), z, row, col: x }, format).await
+        }
         Err(e) => exception(e),
     }
 }
@@ -145,7 +154,7 @@ pub async fn ogc_tile(
     Path((id, tms, z, row, col)): Path<(String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    tile(s, headers, id, tms, z, row, col, MVT).await
+    tile(s, headers, TilePath { id, tms, z, row, col }, MVT).await
 }
 
 /// `GET /ogcapi/tileMatrixSets`

@@ -5,14 +5,19 @@
 use crate::app::AppState;
 use crate::ogcapi::{api, base, send};
 use crate::tile_cache::PNG;
-use crate::tiles::tile;
+use crate::tiles::{locate, serve, TilePath};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::wmts::{self, GetTile, Request, WmtsError};
 
-fn exception(e: WmtsError) -> Response {
-    tracing::info!(code = e.code, locator = %e.locator, text = %e.text, "wmts request refused");
+fn exception(mut e: WmtsError) -> Response {
+    if e.status >= 500 {
+        tracing::error!(text = %e.text, "wmts failed");
+        e.text = "internal error; it has been logged".into();
+    } else {
+        tracing::info!(code = e.code, locator = %e.locator, text = %e.text, "wmts request refused");
+    }
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
     (status, [(header::CONTENT_TYPE, "application/xml")], e.report()).into_response()
 }
@@ -20,24 +25,19 @@ fn exception(e: WmtsError) -> Response {
 /// Answer a checked tile request: OWS exceptions for a layer, set or tile that is not
 /// there, else the map tile.
 async fn get_tile(state: AppState, headers: HeaderMap, t: GetTile) -> Response {
-    let (layer, tms, z, row, col) = (t.layer.clone(), t.tms.clone(), t.z.clone(), t.row.clone(), t.col.clone());
-    let located = state
-        .blocking(move |s| {
-            fjord_ogc::tiles::locate(&api(s, String::new(), String::new()), &layer, &tms, &z, &row, &col)
-        })
-        .await;
-    match located {
-        Ok(Ok(_)) => tile(state, headers, t.layer, t.tms, t.z, t.row, t.col, PNG).await,
-        Ok(Err(e)) => {
+    let path = TilePath { id: t.layer, tms: t.tms, z: t.z, row: t.row, col: t.col };
+    match locate(&state, path).await {
+        Ok(at) => serve(state, headers, at, PNG).await,
+        Err(e) => {
             let (code, locator) = match e.status {
                 404 if e.description.starts_with("no collection") => ("InvalidParameterValue", "LAYER"),
                 404 if e.description.starts_with("no tile matrix set") => ("InvalidParameterValue", "TILEMATRIXSET"),
                 404 => ("TileOutOfRange", "TILEMATRIX"),
+                s if s >= 500 => ("NoApplicableCode", ""),
                 _ => ("InvalidParameterValue", "TILEMATRIX"),
             };
             exception(WmtsError { status: e.status, code, locator: locator.into(), text: e.description })
         }
-        Err(e) => exception(WmtsError { status: 500, code: "NoApplicableCode", locator: String::new(), text: e }),
     }
 }
 

@@ -22,23 +22,17 @@ const GML: &str = "application/gml+xml; version=3.2";
 /// Media type of the FlatGeobuf answers.
 const FGB: &str = "application/flatgeobuf";
 
-/// The `f` value and media type of each feature format, for links.
-fn formats() -> [(&'static str, &'static str, &'static str); 4] {
-    [
-        ("json", "application/geo+json", "GeoJSON"),
-        ("html", "text/html", "HTML"),
-        ("fgb", FGB, "FlatGeobuf"),
-        ("gml", GML, "GML 3.2"),
-    ]
-}
+/// Each feature format: its `f` value, media type and name, for links.
+const FORMATS: [(Format, &str, &str, &str); 4] = [
+    (Format::Json, "json", "application/geo+json", "GeoJSON"),
+    (Format::Html, "html", "text/html", "HTML"),
+    (Format::FlatGeobuf, "fgb", FGB, "FlatGeobuf"),
+    (Format::Gml, "gml", GML, "GML 3.2"),
+];
 
-fn f_value(f: Format) -> &'static str {
-    match f {
-        Format::Json => "json",
-        Format::Html => "html",
-        Format::FlatGeobuf => "fgb",
-        Format::Gml => "gml",
-    }
+/// The `f` value and media type of a format.
+fn spelled(f: Format) -> (&'static str, &'static str) {
+    FORMATS.iter().find(|x| x.0 == f).map_or(("json", "application/geo+json"), |x| (x.1, x.2))
 }
 
 /// The query string of a page link: the request's parameters with `offset` replaced.
@@ -106,28 +100,19 @@ pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Res
     let sel = select(&layer, &req)?;
     let (matched, returned) = (sel.number_matched, sel.positions.len());
     let href = format!("{}/collections/{id}/items", api.base);
-    let mut links = vec![link(&page_href(&href, params, req.offset, f_value(f)), "self", "", "this page")];
-    for (fv, media, title) in formats().into_iter().filter(|(fv, ..)| *fv != f_value(f)) {
-        links.push(link(
-            &page_href(&href, params, req.offset, fv),
-            "alternate",
-            media,
-            &format!("this page as {title}"),
-        ));
+    let (fv, media) = spelled(f);
+    let this = |offset: usize, rel: &str, title: &str| link(&page_href(&href, params, offset, fv), rel, media, title);
+    let mut links = vec![this(req.offset, "self", "this page")];
+    for (_, other, other_media, name) in FORMATS.into_iter().filter(|x| x.0 != f) {
+        let title = format!("this page as {name}");
+        links.push(link(&page_href(&href, params, req.offset, other), "alternate", other_media, &title));
     }
     links.push(link(&format!("{}/collections/{id}", api.base), "collection", "application/json", "the collection"));
     if req.offset + returned < matched as usize {
-        links.push(link(&page_href(&href, params, req.offset + req.limit, f_value(f)), "next", "", "next page"));
+        links.push(this(req.offset + req.limit, "next", "next page"));
     }
     if req.offset > 0 {
-        let prev = req.offset.saturating_sub(req.limit);
-        links.push(link(&page_href(&href, params, prev, f_value(f)), "prev", "", "previous page"));
-    }
-    let media = formats().into_iter().find(|(fv, ..)| *fv == f_value(f)).map_or("", |(_, m, _)| m);
-    for l in &mut links {
-        if l["type"] == "" {
-            l["type"] = media.into();
-        }
+        links.push(this(req.offset.saturating_sub(req.limit), "prev", "previous page"));
     }
     let all: Vec<usize> = (0..schema.fields.len()).collect();
     let features = Selected::new(Arc::clone(&layer), sel, None);
@@ -229,8 +214,8 @@ pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Form
             out.pop();
             out.extend_from_slice(b",\"links\":");
             let mut links = vec![link(&format!("{href}?f=json"), "self", "application/geo+json", "this feature")];
-            for (fv, media, title) in formats().into_iter().skip(1) {
-                links.push(link(&format!("{href}?f={fv}"), "alternate", media, &format!("this feature as {title}")));
+            for (_, fv, media, name) in FORMATS.into_iter().skip(1) {
+                links.push(link(&format!("{href}?f={fv}"), "alternate", media, &format!("this feature as {name}")));
             }
             links.push(link(
                 &format!("{}/collections/{id}", api.base),

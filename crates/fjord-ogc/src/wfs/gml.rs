@@ -51,11 +51,7 @@ pub fn geometry_name(schema: &Schema) -> &'static str {
 
 /// A value as element text; `None` for null (the element is left out).
 pub fn xml_value(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Text(s) => Some(escape(s).into_owned()),
-        other => Some(other.to_json().to_string()),
-    }
+    (*v != Value::Null).then(|| escape(v.to_text()).into_owned())
 }
 
 /// Writes features as `fjord:<type>` elements with gml:id `<type>.<fid>`: the geometry

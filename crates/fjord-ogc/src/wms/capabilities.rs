@@ -86,14 +86,14 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
          <OnlineResource xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:type=\"simple\" xlink:href=\"{}\"/></MetadataURL>",
         escape(format!("{}/api/catalogue/records/{}", base.trim_end_matches("/wms"), r.uuid))
     );
-    for s in api.styles.styles(id, kind) {
+    for s in api.styles.styles(id, kind).iter() {
         let _ = write!(
             x,
             "<Style><Name>{}</Name><Title>{}</Title>",
             escape(&s.name),
             escape(s.title.as_deref().unwrap_or(&s.name))
         );
-        if let Some((w, h)) = fjord_render::legend::legend_size(&s, None, None) {
+        if let Some((w, h)) = fjord_render::legend::legend_size(s, None, None) {
             let url = format!(
                 "{base}?SERVICE=WMS&VERSION={}&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={}&STYLE={}",
                 version.as_str(),

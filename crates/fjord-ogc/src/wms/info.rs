@@ -9,7 +9,7 @@ use crate::features::Api;
 use crate::reply::Reply;
 use crate::wfs::gml::{FeatureWriter, GML_311};
 use crate::wfs::{Kvp, NAMESPACE};
-use fjord_core::{transform, AxisOrder, BBox, Crs, Schema, STORAGE_CRS};
+use fjord_core::{transform, AxisOrder, BBox, Crs, STORAGE_CRS};
 use fjord_store::{Feature, FeatureSource, FgbLayer};
 use geo::{Contains, Intersects};
 use geo_types::{coord, Geometry, Point, Rect};
@@ -147,12 +147,11 @@ pub fn get_feature_info(api: &Api, params: &[(String, String)]) -> Result<Reply,
 }
 
 fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsError> {
-    let schema = |h: &Hits| -> Schema { h.layer.schema().clone() };
     Ok(match format {
         InfoFormat::Text => {
             let mut t = String::new();
             for h in found {
-                let s = schema(h);
+                let s = h.layer.schema();
                 let _ = writeln!(t, "Layer '{}': {} feature(s)", h.name, h.features.len());
                 for f in &h.features {
                     let _ = writeln!(t, "  Feature {}:", f.id);
@@ -168,7 +167,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 "<!doctype html><html><head><meta charset=\"utf-8\"><title>Feature info</title></head><body>",
             );
             for h in found {
-                let s = schema(h);
+                let s = h.layer.schema();
                 let _ = write!(t, "<h2>{}</h2><table><tr><th>id</th>", escape(&h.name));
                 for field in &s.fields {
                     let _ = write!(t, "<th>{}</th>", escape(&field.name));
@@ -191,14 +190,14 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
             let mut first = true;
             let order = crs.axis_order()?;
             for h in found {
-                let s = schema(h);
+                let s = h.layer.schema();
                 let all: Vec<usize> = (0..s.fields.len()).collect();
                 for f in &h.features {
                     if !first {
                         out.push(b',');
                     }
                     first = false;
-                    write_feature(&mut out, f, &s, &all, crs, order)?;
+                    write_feature(&mut out, f, s, &all, crs, order)?;
                     // name the layer inside the feature, as GeoServer does with its id
                     out.pop();
                     let _ = std::io::Write::write_fmt(
@@ -217,7 +216,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 GML_311.namespace
             );
             for h in found {
-                let s = schema(h);
+                let s = h.layer.schema();
                 let all: Vec<usize> = (0..s.fields.len()).collect();
                 let name = crs.to_string();
                 let w = FeatureWriter::new(&h.name, &s, &all, true, (crs, AxisOrder::EastNorth), &name);

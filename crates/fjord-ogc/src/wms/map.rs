@@ -9,10 +9,10 @@ use crate::features::Api;
 use crate::reply::Reply;
 use crate::sld::{read_sld, SldStyles};
 use fjord_core::{transform, Value, STORAGE_CRS};
-use fjord_render::paint::Batch;
-use fjord_render::style::{Attributes, Rule};
-use fjord_render::{encode, Canvas, MapView, Style, Symbolizer};
+use fjord_render::style::Attributes;
+use fjord_render::{encode, Canvas, MapView, Style, StylePainter};
 use fjord_store::{FeatureSource, FgbLayer};
+use std::borrow::Cow;
 
 /// The colour of error messages in exception images.
 const MESSAGE: fjord_render::Color = fjord_render::Color { r: 0xb0, g: 0x1c, b: 0x1c, a: 255 };
@@ -34,9 +34,8 @@ impl Attributes for Fetched<'_> {
 
 /// Draw one layer with `style` onto the canvas.
 fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) -> Result<(), WmsError> {
-    let scale = canvas.view().scale_denominator(metres_per_unit(m.crs));
-    let rules: Vec<&Rule> = style.rules.iter().filter(|r| r.in_scale(scale)).collect();
-    if rules.is_empty() {
+    let mut painter = StylePainter::new(style, canvas.view().scale_denominator(metres_per_unit(m.crs)));
+    if painter.is_idle() {
         return Ok(());
     }
     // the attributes the style reads that the layer has (others never match)
@@ -44,37 +43,20 @@ fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) 
     let (names, fields): (Vec<&str>, Vec<usize>) =
         style.properties().into_iter().filter_map(|p| schema.index_of(p).map(|i| (p, i))).unzip();
     let area = transform::transform_bbox(m.crs, STORAGE_CRS, &canvas.view().padded(SYMBOL_MARGIN_PX))?;
-    let mut batches: Vec<Vec<Batch>> = rules.iter().map(|r| r.symbolizers.iter().map(Batch::new).collect()).collect();
     // the index's candidates are enough: what lies outside the picture is clipped
     let mut positions = layer.candidates(&area);
     positions.sort_unstable();
     for pos in positions {
-        let mut f = layer.fetch(pos, Some(&fields))?;
-        let attrs = Fetched { names: &names, values: &f.values };
-        let matching: Vec<usize> =
-            (0..rules.len()).filter(|&i| rules[i].filter.as_ref().is_none_or(|x| x.matches(&attrs))).collect();
-        if matching.is_empty() {
-            continue;
-        }
-        if m.crs != STORAGE_CRS {
-            transform::transform_geometry(STORAGE_CRS, m.crs, &mut f.geometry)?;
-        }
-        let attrs = Fetched { names: &names, values: &f.values };
-        for i in matching {
-            for b in &mut batches[i] {
-                match b.symbolizer() {
-                    Symbolizer::Text(t) => {
-                        let text = attrs.get(&t.property).map(Value::to_text).unwrap_or_default();
-                        canvas.add_label(b, &f.geometry, &text);
-                    }
-                    _ => canvas.add(b, &f.geometry),
-                }
+        let f = layer.fetch(pos, Some(&fields))?;
+        let mut geometry = f.geometry;
+        painter.add(canvas, &Fetched { names: &names, values: &f.values }, || {
+            if m.crs != STORAGE_CRS {
+                transform::transform_geometry(STORAGE_CRS, m.crs, &mut geometry)?;
             }
-        }
+            Ok::<_, WmsError>(geometry)
+        })?;
     }
-    for b in batches.into_iter().flatten() {
-        canvas.flush(b);
-    }
+    painter.finish(canvas);
     Ok(())
 }
 
@@ -106,7 +88,7 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
             _ => WmsError::from(e),
         })?;
         let given = sld.styles.iter().filter(|(l, _)| l == name).map(|(_, s)| s);
-        let given = given.clone().find(|s| s.name == *style_name).or_else(|| given.clone().next()).cloned();
+        let given = given.clone().find(|s| s.name == *style_name).or_else(|| given.clone().next()).map(Cow::Borrowed);
         let style =
             given.or_else(|| api.styles.style(name, layer.schema().geometry, style_name)).ok_or_else(|| WmsError {
                 code: "StyleNotDefined",

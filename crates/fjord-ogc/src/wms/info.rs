@@ -219,7 +219,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 let s = h.layer.schema();
                 let all: Vec<usize> = (0..s.fields.len()).collect();
                 let name = crs.to_string();
-                let w = FeatureWriter::new(&h.name, &s, &all, true, (crs, AxisOrder::EastNorth), &name);
+                let w = FeatureWriter::new(&h.name, s, &all, true, (crs, AxisOrder::EastNorth), &name);
                 for f in &h.features {
                     x.push_str("<gml:featureMember>");
                     w.write(&mut x, f, "")?;

@@ -6,13 +6,15 @@
 //!
 //! - [`features`]: OGC API – Features (Part 1 Core, Part 2 CRS by reference).
 //! - [`features`] also holds Part 3: queryables, `property=value` and CQL2 filters.
-//! - [`wfs`]: WFS 2.0.0 by KVP and by POST in XML (capabilities, also in 1.1.0; schema,
-//!   features, property values, stored queries).
-//! - [`wms`]: WMS 1.3.0 and 1.1.1 (capabilities, maps drawn by fjord-render).
+//! - [`wfs`]: WFS 2.0.0 by KVP and by POST in XML (capabilities, schema, features,
+//!   property values, stored queries), and WFS 1.1.0 for old clients.
+//! - [`wms`]: WMS 1.3.0 and 1.1.1 (capabilities, maps drawn by fjord-render, feature
+//!   info, legends).
 //! - [`wmts`]: WMTS 1.0.0 capabilities and KVP GetTile over the map tiles of `/tiles`.
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
-//! - [`tiles`]: vector tiles: OGC API – Tiles and XYZ with TileJSON, as MVT.
+//! - [`tiles`]: OGC API – Tiles and XYZ with TileJSON: vector tiles (MVT), PNG map tiles
+//!   and a MapLibre style.
 
 mod error;
 pub mod features;

@@ -3,7 +3,8 @@
 //! Wiring only: configuration, the axum router and its middleware (tracing, metrics,
 //! timeouts, panic guard, CORS), the mapping of every crate's errors to HTTP answers,
 //! and start-up (open the data folder, reconcile the catalogue with the store, listen,
-//! shut down gracefully). Domain logic lives in the crates below.
+//! shut down gracefully), the tile cache in front of the tile routes, and the streaming
+//! of large feature bodies. Domain logic lives in the crates below.
 
 mod app;
 mod catalogue_api;

@@ -93,17 +93,28 @@ pub fn seed(config: &Config, what: SeedTiles) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                while let Some((z, row, col)) = nth(&ranges, next.fetch_add(1, Ordering::Relaxed)) {
-                    let at = TileAddress { dataset: dataset.clone(), version, tms: tms.clone(), z, row, col };
-                    if let Err(e) = cache.fill(&TileKey::mvt(&at), || tiles::mvt(&store, &at)) {
-                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(anyhow!("tile {z}/{col}/{row}: {e}"));
-                        next.store(total, Ordering::Relaxed);
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    while let Some((z, row, col)) = nth(&ranges, next.fetch_add(1, Ordering::Relaxed)) {
+                        let at = TileAddress { dataset: dataset.clone(), version, tms: tms.clone(), z, row, col };
+                        if let Err(e) = cache.fill(&TileKey::mvt(&at), || tiles::mvt(&store, &at)) {
+                            *failed.lock().unwrap_or_else(|e| e.into_inner()) =
+                                Some(anyhow!("tile {z}/{col}/{row}: {e}"));
+                            next.store(total, Ordering::Relaxed);
+                        }
+                        bar.inc(1);
                     }
-                    bar.inc(1);
-                }
-            });
+                    fjord_core::transform::release_thread_transformers();
+                })
+            })
+            .collect();
+        // Join each worker too (a panicking one skips the release above): the scope alone
+        // returns before the threads' thread-local destructors have run.
+        for h in handles {
+            if h.join().is_err() {
+                *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(anyhow!("a seeding thread panicked"));
+            }
         }
     });
     bar.finish_and_clear();

@@ -19,6 +19,16 @@ thread_local! {
     static TRANSFORMERS: RefCell<HashMap<(String, Crs), Rc<Proj>>> = RefCell::new(HashMap::new());
 }
 
+/// Destroy this thread's cached transformers now.
+///
+/// A thread that ends without this destroys them in its thread-local destructors, which run
+/// after `std::thread::scope` and tokio's shutdown stop waiting for it; racing the process's
+/// exit there corrupted the heap. Pool threads call this as their last act.
+pub fn release_thread_transformers() {
+    // try_with: during thread teardown the cache may already be gone, which is fine
+    let _ = TRANSFORMERS.try_with(|cache| cache.borrow_mut().clear());
+}
+
 /// The cached transformer from a PROJ definition (EPSG code, WKT or PROJJSON) to `to`.
 fn transformer(from_def: &str, to: Crs) -> Result<Rc<Proj>> {
     TRANSFORMERS.with(|cache| {

@@ -128,6 +128,7 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_keep_alive(std::time::Duration::from_secs(3600))
+        .on_thread_stop(fjord_core::transform::release_thread_transformers)
         .build()
 }
 

@@ -33,9 +33,14 @@ pub fn summits_over(metres: i64) -> usize {
 }
 
 /// A GDAL command-line tool, or `None` (with a printed reason) when it is not installed.
+/// Its WMS/WMTS tile cache goes to the system's temporary folder, not the working one.
 pub fn gdal(tool: &str) -> Option<Command> {
     match Command::new(tool).arg("--version").output() {
-        Ok(o) if o.status.success() => Some(Command::new(tool)),
+        Ok(o) if o.status.success() => {
+            let mut c = Command::new(tool);
+            c.env("GDAL_DEFAULT_WMS_CACHE_PATH", std::env::temp_dir().join("fjord-tests-gdalwmscache"));
+            Some(c)
+        }
         _ => {
             println!("SKIPPED: {tool} is not installed (just deps installs gdal-bin)");
             None

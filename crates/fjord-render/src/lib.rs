@@ -5,6 +5,7 @@
 //!   default style for every geometry kind.
 //! - [`paint`]: painting features onto a pixmap with tiny-skia (anti-aliased), in a
 //!   map's pixel space, generalised to the pixel size.
+//! - [`raster`]: the batch rasteriser: many shapes in one colour, exact coverage.
 //! - [`painter`]: features drawn with a style's rules at a scale.
 //! - [`library`]: the styles on disk, per dataset.
 //! - [`legend`]: legend images, a row per rule.
@@ -22,6 +23,7 @@ pub mod maplibre;
 pub mod mvt;
 pub mod paint;
 pub mod painter;
+pub mod raster;
 pub mod style;
 pub mod text;
 

@@ -11,6 +11,8 @@ use geo_types::Geometry;
 pub struct StylePainter<'s> {
     rules: Vec<&'s Rule>,
     batches: Vec<Vec<Batch<'s>>>,
+    /// the rules the feature being added passes, room reused feature after feature
+    matching: Vec<usize>,
 }
 
 impl<'s> StylePainter<'s> {
@@ -18,7 +20,7 @@ impl<'s> StylePainter<'s> {
     pub fn new(style: &'s Style, scale: f64) -> StylePainter<'s> {
         let rules: Vec<&Rule> = style.rules.iter().filter(|r| r.in_scale(scale)).collect();
         let batches = rules.iter().map(|r| r.symbolizers.iter().map(Batch::new).collect()).collect();
-        StylePainter { rules, batches }
+        StylePainter { rules, batches, matching: Vec::new() }
     }
 
     /// Whether no rule applies at this scale (nothing needs reading).
@@ -27,28 +29,29 @@ impl<'s> StylePainter<'s> {
     }
 
     /// Add a feature: the rules its attributes pass take its geometry, asked of
-    /// `geometry` only when some rule does (so a feature no rule draws is not
-    /// reprojected).
-    pub fn add<E>(
+    /// `geometry` only when some rule does (so a feature no rule draws is not read);
+    /// a feature without one (`None`) is left out.
+    pub fn add<'g, E>(
         &mut self,
         canvas: &Canvas,
         attrs: &dyn Attributes,
-        geometry: impl FnOnce() -> Result<Geometry<f64>, E>,
+        geometry: impl FnOnce() -> Result<Option<&'g Geometry<f64>>, E>,
     ) -> Result<(), E> {
-        let matching: Vec<usize> =
-            (0..self.rules.len()).filter(|&i| self.rules[i].filter.as_ref().is_none_or(|f| f.matches(attrs))).collect();
-        if matching.is_empty() {
+        self.matching.clear();
+        let rules = &self.rules;
+        self.matching.extend((0..rules.len()).filter(|&i| rules[i].filter.as_ref().is_none_or(|f| f.matches(attrs))));
+        if self.matching.is_empty() {
             return Ok(());
         }
-        let g = geometry()?;
-        for i in matching {
+        let Some(g) = geometry()? else { return Ok(()) };
+        for &i in &self.matching {
             for b in &mut self.batches[i] {
                 match b.symbolizer() {
                     Symbolizer::Text(t) => {
                         let text = attrs.get(&t.property).map(Value::to_text).unwrap_or_default();
-                        canvas.add_label(b, &g, &text);
+                        canvas.add_label(b, g, &text);
                     }
-                    _ => canvas.add(b, &g),
+                    _ => canvas.add(b, g),
                 }
             }
         }

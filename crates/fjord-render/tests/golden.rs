@@ -58,7 +58,7 @@ fn draw(canvas: &mut Canvas, lib: &StyleLibrary, dataset: &str, kind: GeometryKi
     let style = lib.style(dataset, kind, "").unwrap();
     let mut painter = StylePainter::new(&style, canvas.view().scale_denominator(111_319.49));
     for (g, props) in features {
-        painter.add(canvas, &Owned(props), || Ok::<_, ()>(g.clone())).unwrap();
+        painter.add(canvas, &Owned(props), || Ok::<_, ()>(Some(g))).unwrap();
     }
     painter.finish(canvas);
 }

@@ -39,6 +39,8 @@ pub struct AppState {
     pub styles: Arc<fjord_render::StyleLibrary>,
     /// tiles cut, in memory and on disk
     pub tiles: Arc<TileCache>,
+    /// features generalised per map scale (`services.map_cache_bytes`)
+    pub map_cache: Arc<fjord_ogc::wms::MapCache>,
 }
 
 impl AppState {

@@ -100,6 +100,9 @@ pub struct ServicesConfig {
     pub crs: Vec<String>,
     /// the map styles: `<dir>/<dataset>/<style>.json`
     pub styles_dir: PathBuf,
+    /// memory for features generalised per map scale and kept between maps (WMS, map
+    /// tiles); least recently used scales dropped first; 0 = each map reads afresh
+    pub map_cache_bytes: u64,
 }
 
 impl Default for ServicesConfig {
@@ -107,6 +110,7 @@ impl Default for ServicesConfig {
         ServicesConfig {
             crs: fjord_core::SERVICE_CRS.iter().map(|c| c.to_string()).collect(),
             styles_dir: PathBuf::from("./styles"),
+            map_cache_bytes: 256 << 20,
         }
     }
 }

@@ -79,6 +79,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let permits = Arc::new(tokio::sync::Semaphore::new(cores));
     warm_up(&crs, cores).await;
     let tiles = Arc::new(TileCache::new(&config.data.dir, config.tiles.memory_cache_bytes, config.tiles.disk_cache));
+    let config_map_cache = config.services.map_cache_bytes;
     let state = AppState {
         catalogue,
         store,
@@ -89,6 +90,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         permits,
         records: Arc::default(),
         tiles,
+        map_cache: Arc::new(fjord_ogc::wms::MapCache::new(config_map_cache)),
     };
     tracing::info!(%addr, "listening on http://{addr}");
     axum::serve(listener, router(state))

@@ -29,6 +29,7 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
         records: &state.records,
         styles: &state.styles,
         max_map_size: state.config.limits.max_map_size,
+        map_cache: &state.map_cache,
     }
 }
 

@@ -202,9 +202,14 @@ impl FgbLayer {
     fn read(&self, pos: usize, properties: Option<&[usize]>) -> Result<Feature> {
         let f = self.feature_buf(pos)?;
         let geometry = self.read_geometry(&f)?;
+        let row = self.read_values(&f, properties)?;
+        Ok(project(Feature { id: self.entries[pos].fid, geometry, values: row }, properties))
+    }
+
+    /// A feature's values, every field's place kept (fields not in `properties` null).
+    fn read_values(&self, f: &flatgeobuf::Feature<'_>, properties: Option<&[usize]>) -> Result<Vec<Value>> {
         let bytes = f.properties().map(|p| p.bytes()).unwrap_or_default();
-        let nfields = self.schema.fields.len();
-        let mut row = vec![Value::Null; nfields];
+        let mut row = vec![Value::Null; self.schema.fields.len()];
         fgb_props::decode(
             bytes,
             &self.columns,
@@ -212,7 +217,32 @@ impl FgbLayer {
             |c, v| row[c - 1] = v,
         )
         .map_err(|e| self.corrupt(e))?;
-        Ok(project(Feature { id: self.entries[pos].fid, geometry, values: row }, properties))
+        Ok(row)
+    }
+
+    /// The geometry alone of the feature at `position` (a map reads it once per scale).
+    pub fn geometry_at(&self, position: u32) -> Result<Geometry<f64>> {
+        self.read_geometry(&self.feature_buf(self.checked(position)?)?)
+    }
+
+    /// The values of the fields `properties` (in that order) of the feature at
+    /// `position`, without decoding its geometry.
+    pub fn values_at(&self, position: u32, properties: &[usize]) -> Result<Vec<Value>> {
+        let f = self.feature_buf(self.checked(position)?)?;
+        Ok(project_values(self.read_values(&f, Some(properties))?, properties))
+    }
+
+    /// The version's file: unique to the dataset version, so a key for what is derived
+    /// from it.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn checked(&self, position: u32) -> Result<usize> {
+        if position as usize >= self.entries.len() {
+            return Err(self.corrupt(format!("no feature at position {position}")));
+        }
+        Ok(position as usize)
     }
 
     /// Positions of the features matching the query's bbox exactly (all without one),
@@ -242,9 +272,14 @@ impl FgbLayer {
 /// Keep only the fields at `properties` (all when `None`), in that order.
 fn project(mut f: Feature, properties: Option<&[usize]>) -> Feature {
     if let Some(p) = properties {
-        f.values = p.iter().map(|&i| f.values.get(i).cloned().unwrap_or(Value::Null)).collect();
+        f.values = project_values(std::mem::take(&mut f.values), p);
     }
     f
+}
+
+/// The values of the fields `properties`, in that order, from a whole row.
+fn project_values(row: Vec<Value>, properties: &[usize]) -> Vec<Value> {
+    properties.iter().map(|&i| row.get(i).cloned().unwrap_or(Value::Null)).collect()
 }
 
 impl FeatureSource for FgbLayer {
@@ -287,10 +322,7 @@ impl FeatureSource for FgbLayer {
     }
 
     fn fetch(&self, position: u32, properties: Option<&[usize]>) -> Result<Feature> {
-        if position as usize >= self.entries.len() {
-            return Err(self.corrupt(format!("no feature at position {position}")));
-        }
-        self.read(position as usize, properties)
+        self.read(self.checked(position)?, properties)
     }
 
     fn item(&self, id: u64, properties: Option<&[usize]>) -> Result<Option<Feature>> {

@@ -49,6 +49,8 @@ pub struct Api<'a> {
     pub styles: &'a fjord_render::StyleLibrary,
     /// the largest WMS WIDTH and HEIGHT
     pub max_map_size: u32,
+    /// features generalised per map scale, kept between maps
+    pub map_cache: &'a crate::wms::MapCache,
 }
 
 /// The catalogue records of served datasets, kept per dataset version so a feature

@@ -32,8 +32,9 @@ impl Attributes for Fetched<'_> {
     }
 }
 
-/// Draw one layer with `style` onto the canvas.
-fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) -> Result<(), WmsError> {
+/// Draw one layer with `style` onto the canvas, from the layer's features generalised
+/// for the map's scale (kept between maps).
+fn draw_layer(canvas: &mut Canvas, api: &Api, layer: &FgbLayer, style: &Style, m: &GetMap) -> Result<(), WmsError> {
     let mut painter = StylePainter::new(style, canvas.view().scale_denominator(metres_per_unit(m.crs)));
     if painter.is_idle() {
         return Ok(());
@@ -43,18 +44,13 @@ fn draw_layer(canvas: &mut Canvas, layer: &FgbLayer, style: &Style, m: &GetMap) 
     let (names, fields): (Vec<&str>, Vec<usize>) =
         style.properties().into_iter().filter_map(|p| schema.index_of(p).map(|i| (p, i))).unzip();
     let area = transform::transform_bbox(m.crs, STORAGE_CRS, &canvas.view().padded(SYMBOL_MARGIN_PX))?;
+    let level = api.map_cache.level(layer, m.crs, canvas.view().pixel_size());
     // the index's candidates are enough: what lies outside the picture is clipped
     let mut positions = layer.candidates(&area);
     positions.sort_unstable();
     for pos in positions {
-        let f = layer.fetch(pos, Some(&fields))?;
-        let mut geometry = f.geometry;
-        painter.add(canvas, &Fetched { names: &names, values: &f.values }, || {
-            if m.crs != STORAGE_CRS {
-                transform::transform_geometry(STORAGE_CRS, m.crs, &mut geometry)?;
-            }
-            Ok::<_, WmsError>(geometry)
-        })?;
+        let values = if fields.is_empty() { Vec::new() } else { layer.values_at(pos, &fields)? };
+        painter.add(canvas, &Fetched { names: &names, values: &values }, || level.geometry(layer, pos))?;
     }
     painter.finish(canvas);
     Ok(())
@@ -100,7 +96,7 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
     let background = if m.transparent { None } else { Some(m.bgcolor) };
     let mut canvas = Canvas::new(view, background).map_err(|e| WmsError::invalid("BBOX", e.to_string()))?;
     for (layer, style) in &layers {
-        draw_layer(&mut canvas, layer, style, m)?;
+        draw_layer(&mut canvas, api, layer, style, m)?;
     }
     canvas.draw_labels();
     let bytes = encode(canvas.pixmap(), m.format).map_err(WmsError::internal)?;

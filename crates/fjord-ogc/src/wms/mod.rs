@@ -8,11 +8,13 @@
 //! is always x = east.
 
 mod capabilities;
+mod generalised;
 mod info;
 mod legend;
 mod map;
 mod request;
 
+pub use generalised::MapCache;
 pub use map::draw;
 pub use request::{ExceptionStyle, GetMap, ImageSpec, WmsVersion};
 

@@ -74,7 +74,7 @@ pub fn seed(config: &Config, what: SeedTiles) -> anyhow::Result<()> {
         let known: Vec<&str> = TileMatrixSet::all().iter().map(|t| t.id).collect();
         anyhow!("no tile matrix set '{}'; known: {}", what.tms, known.join(", "))
     })?;
-    let zoom = levels(what.zoom, tiles::max_level(&tms))?;
+    let zoom = levels(what.zoom, tiles::max_level(tms))?;
     let area = match what.bbox {
         Some(b) => transform::transform_bbox(Crs::Crs84, tms.crs, &BBox::parse(b).context("--bbox")?)?,
         None => match store.current(&dataset)?.extent {
@@ -82,7 +82,7 @@ pub fn seed(config: &Config, what: SeedTiles) -> anyhow::Result<()> {
             None => bail!("dataset '{}' has no features, so no tiles", what.layer),
         },
     };
-    let (ranges, total) = ranges(&tms, zoom, &area)?;
+    let (ranges, total) = ranges(tms, zoom, &area)?;
     let cache = TileCache::new(&config.data.dir, 0, true);
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} tiles  {per_sec}  eta {eta}") {
@@ -97,7 +97,7 @@ pub fn seed(config: &Config, what: SeedTiles) -> anyhow::Result<()> {
             .map(|_| {
                 scope.spawn(|| {
                     while let Some((z, row, col)) = nth(&ranges, next.fetch_add(1, Ordering::Relaxed)) {
-                        let at = TileAddress { dataset: dataset.clone(), version, tms: tms.clone(), z, row, col };
+                        let at = TileAddress { dataset: dataset.clone(), version, tms, z, row, col };
                         if let Err(e) = cache.fill(&TileKey::mvt(&at), || tiles::mvt(&store, &at)) {
                             *failed.lock().unwrap_or_else(|e| e.into_inner()) =
                                 Some(anyhow!("tile {z}/{col}/{row}: {e}"));

@@ -86,13 +86,15 @@ impl TileMatrixSet {
     }
 
     /// Every tile matrix set fjord knows.
-    pub fn all() -> Vec<TileMatrixSet> {
-        vec![Self::web_mercator_quad(), Self::utm33n()]
+    pub fn all() -> &'static [TileMatrixSet] {
+        // built once: a tile request looks its set up, and each set is two dozen levels
+        static ALL: std::sync::OnceLock<[TileMatrixSet; 2]> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| [Self::web_mercator_quad(), Self::utm33n()])
     }
 
     /// Look one up by id (case-insensitive).
-    pub fn by_id(id: &str) -> Option<TileMatrixSet> {
-        Self::all().into_iter().find(|t| t.id.eq_ignore_ascii_case(id))
+    pub fn by_id(id: &str) -> Option<&'static TileMatrixSet> {
+        Self::all().iter().find(|t| t.id.eq_ignore_ascii_case(id))
     }
 
     /// The level, checked.

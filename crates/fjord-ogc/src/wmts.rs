@@ -188,7 +188,7 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, crate::OgcError> {
             "<ows:Identifier>{}</ows:Identifier><Style isDefault=\"true\"><ows:Identifier>default</ows:Identifier></Style><Format>image/png</Format>",
             escape(id)
         );
-        for tms in &sets {
+        for tms in sets {
             let _ = write!(x, "<TileMatrixSetLink><TileMatrixSet>{}</TileMatrixSet></TileMatrixSetLink>", tms.id);
         }
         let _ = write!(
@@ -197,7 +197,7 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, crate::OgcError> {
             escape(format!("{base}/1.0.0/{id}/{{Style}}/{{TileMatrixSet}}/{{TileMatrix}}/{{TileRow}}/{{TileCol}}.png"))
         );
     }
-    for tms in &sets {
+    for tms in sets {
         matrix_set(&mut x, tms);
     }
     x.push_str("</Contents></Capabilities>");

@@ -65,6 +65,11 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
 
 /// Serve until SIGINT or SIGTERM. Logs the bound address (port 0 picks a free one) as
 /// `listening on http://ADDR`.
+///
+/// One event loop per core, each a single-threaded runtime accepting on its own socket
+/// of the same address (`SO_REUSEPORT`, the kernel spreads connections), as actix and
+/// nginx do: tokio's work-stealing runtime spent a quarter of a cached tile's time waking
+/// its workers. Heavy work still goes to blocking threads, one permit per core.
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let crs = Arc::new(config.services.crs_list().map_err(StartError::Config)?);
     let styles = Arc::new(
@@ -73,9 +78,11 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     );
     let (store, catalogue) = open_data(&config)?;
     let listen = config.server.listen.clone();
-    let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| StartError::Listen(listen.clone(), e))?;
-    let addr = listener.local_addr().map_err(|e| StartError::Listen(listen.clone(), e))?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let bind_error = |e| StartError::Listen(listen.clone(), e);
+    let mut listeners = bind_per_core(&listen, cores).await.map_err(bind_error)?;
+    let listener = listeners.remove(0);
+    let addr = listener.local_addr().map_err(bind_error)?;
     let permits = Arc::new(tokio::sync::Semaphore::new(cores));
     warm_up(&crs, cores).await;
     let tiles = Arc::new(TileCache::new(&config.data.dir, config.tiles.memory_cache_bytes, config.tiles.disk_cache));
@@ -92,11 +99,60 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         tiles,
         map_cache: Arc::new(fjord_ogc::wms::MapCache::new(config_map_cache)),
     };
-    tracing::info!(%addr, "listening on http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| StartError::Listen(listen, e))
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut loops = Vec::new();
+    for (i, l) in listeners.into_iter().enumerate() {
+        let l = l.into_std().map_err(bind_error)?;
+        let (state, mut stopped) = (state.clone(), stopped.clone());
+        let serve_here = move || -> std::io::Result<()> {
+            runtime()?.block_on(async move {
+                warm_up(&state.crs, 1).await;
+                let until = async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                };
+                axum::serve(tokio::net::TcpListener::from_std(l)?, router(state)).with_graceful_shutdown(until).await
+            })
+        };
+        loops.push(
+            std::thread::Builder::new().name(format!("fjord-http-{}", i + 1)).spawn(serve_here).map_err(bind_error)?,
+        );
+    }
+    tracing::info!(%addr, event_loops = cores, "listening on http://{addr}");
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            shutdown().await;
+            let _ = stop.send(true);
+        })
+        .await;
+    drop(stopped);
+    for l in loops {
+        match l.join() {
+            Ok(Err(e)) => tracing::error!(error = %e, "an event loop failed"),
+            Err(_) => tracing::error!("an event loop panicked"),
+            Ok(Ok(())) => {}
+        }
+    }
+    served.map_err(|e| StartError::Listen(listen, e))
+}
+
+/// `n` listening sockets on `listen`, sharing its port (`SO_REUSEPORT`); with port 0 the
+/// first picks a free one and the others take the same.
+async fn bind_per_core(listen: &str, n: usize) -> std::io::Result<Vec<tokio::net::TcpListener>> {
+    let mut addr = tokio::net::lookup_host(listen)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address"))?;
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n.max(1) {
+        let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        socket.set_reuseaddr(true)?;
+        socket.set_reuseport(true)?;
+        socket.bind(addr)?;
+        let l = socket.listen(1024)?;
+        addr = l.local_addr()?;
+        out.push(l);
+    }
+    Ok(out)
 }
 
 /// Build the PROJ transformers between the storage CRS and each offered CRS on `threads`
@@ -122,12 +178,13 @@ async fn warm_up(crs: &[fjord_core::Crs], threads: usize) {
     }
 }
 
-/// The runtime `serve` runs on. Blocking threads (store reads, feature streams) stay
-/// alive for an hour when idle instead of tokio's 10 s: each keeps its own PROJ
-/// transformers, and building them again after every pause cost the first requests tens
-/// of milliseconds (p99 of OGC API items 24–44 ms instead of 5 ms after 15 s of quiet).
+/// The runtime of one event loop of `serve`: single-threaded, its blocking threads (store
+/// reads, feature streams, maps) alive for an hour when idle instead of tokio's 10 s: each
+/// keeps its own PROJ transformers, and building them again after every pause cost the
+/// first requests tens of milliseconds (p99 of OGC API items 24–44 ms instead of 5 ms
+/// after 15 s of quiet).
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .thread_keep_alive(std::time::Duration::from_secs(3600))
         .on_thread_stop(fjord_core::transform::release_thread_transformers)

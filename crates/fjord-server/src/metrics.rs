@@ -21,20 +21,34 @@ struct Histogram {
     count: u64,
 }
 
-/// Request counters, shared by all handlers.
+/// One route's counters: requests by method and status, and its latency.
+#[derive(Default)]
+struct RouteStats {
+    requests: BTreeMap<(String, u16), u64>,
+    latency: Histogram,
+}
+
+/// Request counters, shared by all handlers: one lock a request, and no allocation once
+/// a route, method and status have been seen.
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    routes: Mutex<BTreeMap<String, RouteStats>>,
 }
 
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let mut r = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-        *r.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
-        drop(r);
-        let mut l = self.latency.lock().unwrap_or_else(|e| e.into_inner());
-        let h = l.entry(route.to_string()).or_default();
+        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        let stats = match routes.get_mut(route) {
+            Some(s) => s,
+            None => routes.entry(route.to_string()).or_default(),
+        };
+        match stats.requests.iter_mut().find(|((m, s), _)| m == method && *s == status) {
+            Some((_, n)) => *n += 1,
+            None => {
+                stats.requests.insert((method.to_string(), status), 1);
+            }
+        }
+        let h = &mut stats.latency;
         for (slot, bound) in h.counts.iter_mut().zip(BUCKETS) {
             if seconds <= bound {
                 *slot += 1;
@@ -49,12 +63,17 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP fjord_http_requests_total HTTP requests by method, route and status.\n");
         out.push_str("# TYPE fjord_http_requests_total counter\n");
-        for ((m, route, s), n) in self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(out, "fjord_http_requests_total{{method=\"{m}\",route=\"{route}\",status=\"{s}\"}} {n}");
+        let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        for (route, stats) in routes.iter() {
+            for ((m, s), n) in &stats.requests {
+                let _ =
+                    writeln!(out, "fjord_http_requests_total{{method=\"{m}\",route=\"{route}\",status=\"{s}\"}} {n}");
+            }
         }
         out.push_str("# HELP fjord_http_request_duration_seconds HTTP request latency by route.\n");
         out.push_str("# TYPE fjord_http_request_duration_seconds histogram\n");
-        for (route, h) in self.latency.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        for (route, stats) in routes.iter() {
+            let h = &stats.latency;
             for (bound, n) in BUCKETS.iter().zip(h.counts) {
                 let _ =
                     writeln!(out, "fjord_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
@@ -67,6 +86,7 @@ impl Metrics {
             let _ = writeln!(out, "fjord_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
             let _ = writeln!(out, "fjord_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
         }
+        drop(routes);
         for (name, help, v) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
         }
@@ -77,10 +97,12 @@ impl Metrics {
 /// Middleware: count and time every request under its route template (not its raw path,
 /// so ids in URLs do not explode the label set).
 pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_string();
-    let method = req.method().to_string();
+    // MatchedPath and Method clone without copying their text
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let method = req.method().clone();
     let start = Instant::now();
     let res = next.run(req).await;
-    metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    metrics.observe(method.as_str(), route, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
 }

@@ -26,6 +26,24 @@ pub struct Store {
     root: PathBuf,
     keep: usize,
     open: Mutex<HashMap<Slug, (u32, Arc<FgbLayer>)>>,
+    /// each dataset's `CURRENT` as last read, with the file's identity then
+    current: Mutex<HashMap<Slug, (FileStamp, u32)>>,
+}
+
+/// What tells one `CURRENT` file from the next: a publish renames a new file into place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    dev: u64,
+    ino: u64,
+    mtime_ns: i64,
+    len: u64,
+}
+
+impl FileStamp {
+    fn of(m: &fs::Metadata) -> FileStamp {
+        use std::os::unix::fs::MetadataExt;
+        FileStamp { dev: m.dev(), ino: m.ino(), mtime_ns: m.mtime() * 1_000_000_000 + m.mtime_nsec(), len: m.len() }
+    }
 }
 
 /// fsync a folder, so renames and new entries in it survive a crash.
@@ -53,7 +71,7 @@ impl Store {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
-        Ok(Store { root, keep: keep.max(1), open: Mutex::new(HashMap::new()) })
+        Ok(Store { root, keep: keep.max(1), open: Mutex::default(), current: Mutex::default() })
     }
 
     /// The folder the store lives in.
@@ -93,15 +111,31 @@ impl Store {
     /// The version being served, `None` if the dataset has none.
     pub fn current_version(&self, id: &Slug) -> Result<Option<u32>> {
         let path = self.dataset_dir(id).join("CURRENT");
-        match fs::read_to_string(&path) {
+        // one stat instead of open, read and close: the file is read again only when a
+        // publish (here or by another process) has replaced it
+        let stamp = match fs::metadata(&path) {
+            Ok(m) => FileStamp::of(&m),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(path)(e)),
+        };
+        let seen = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&(s, v)) = seen.get(id) {
+            if s == stamp {
+                return Ok(Some(v));
+            }
+        }
+        drop(seen);
+        let v = match fs::read_to_string(&path) {
             Ok(s) => s
                 .trim()
                 .parse()
-                .map(Some)
-                .map_err(|_| Error::Corrupt { path, reason: format!("'{}' is not a version number", s.trim()) }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(path)(e)),
-        }
+                .map_err(|_| Error::Corrupt { path, reason: format!("'{}' is not a version number", s.trim()) })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(path)(e)),
+        };
+        // a publish between the stat and the read is seen by the next call (stamps differ)
+        self.current.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (stamp, v));
+        Ok(Some(v))
     }
 
     /// The facts of one version.

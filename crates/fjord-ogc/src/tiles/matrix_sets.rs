@@ -76,13 +76,13 @@ pub fn tile_matrix_set(api: &Api, id: &str) -> Result<Reply, OgcError> {
         .collect();
     let mut doc = json!({
         "id": t.id,
-        "title": title(&t),
+        "title": title(t),
         "crs": t.crs.uri(),
         "orderedAxes": ["E", "N"],
         "tileMatrices": matrices,
         "links": [link(&format!("{}/tileMatrixSets/{}", api.base, t.id), "self", "application/json", t.id)],
     });
-    if let Some(uri) = registered_uri(&t) {
+    if let Some(uri) = registered_uri(t) {
         doc["uri"] = uri.into();
         doc["wellKnownScaleSet"] = "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible".into();
     }

@@ -30,7 +30,7 @@ pub struct TileAddress {
     /// the version served when the tile was asked for
     pub version: u32,
     /// the tile matrix set
-    pub tms: TileMatrixSet,
+    pub tms: &'static TileMatrixSet,
     /// level
     pub z: u32,
     /// row, counting down from the top
@@ -54,7 +54,7 @@ pub fn max_level(tms: &TileMatrixSet) -> u32 {
 }
 
 /// A tile matrix set by id; 404 when fjord has none of that name.
-pub(crate) fn matrix_set(id: &str) -> Result<TileMatrixSet, OgcError> {
+pub(crate) fn matrix_set(id: &str) -> Result<&'static TileMatrixSet, OgcError> {
     TileMatrixSet::by_id(id).ok_or_else(|| {
         let known: Vec<&str> = TileMatrixSet::all().iter().map(|t| t.id).collect();
         OgcError::not_found(format!("no tile matrix set '{id}'; known: {}", known.join(", ")))
@@ -71,7 +71,7 @@ fn index(what: &str, v: &str) -> Result<u32, OgcError> {
 fn address(dataset: Slug, version: u32, tms: &str, z: &str, row: &str, col: &str) -> Result<TileAddress, OgcError> {
     let tms = matrix_set(tms)?;
     let (z, row, col) = (index("tile matrix", z)?, index("tile row", row)?, index("tile column", col)?);
-    let deepest = max_level(&tms);
+    let deepest = max_level(tms);
     if z > deepest {
         return Err(OgcError::not_found(format!(
             "tile matrix {z} of {} is deeper than the last served, {deepest}",
@@ -112,9 +112,9 @@ pub fn locate_cached(
 /// the dataset; zero bytes when no feature reaches the tile.
 pub fn mvt(store: &Store, at: &TileAddress) -> Result<Vec<u8>, OgcError> {
     let layer = store.layer_at(&at.dataset, at.version)?;
-    let features = layer.tile(&at.tms, at.z, at.row, at.col)?;
+    let features = layer.tile(at.tms, at.z, at.row, at.col)?;
     let spec = TileLayer { name: at.dataset.as_str(), fields: &layer.schema().fields, crs: STORAGE_CRS };
-    let bounds = TileBounds::of(&at.tms, at.z, at.row, at.col)?;
+    let bounds = TileBounds::of(at.tms, at.z, at.row, at.col)?;
     let features = features.iter().map(|f| TileFeature { id: f.id, geometry: &f.geometry, values: &f.values });
     mvt::encode(&spec, features, &bounds).map_err(OgcError::internal)
 }

@@ -95,19 +95,19 @@ pub fn tileset(api: &Api, id: &str, tms: &str) -> Result<Reply, OgcError> {
     let collection = format!("{}/collections/{id}", api.base);
     let template = format!("{collection}/tiles/{}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}", tms.id);
     let [w, s, e, n] = lon_lat(&record);
-    let mut doc = summary(api, id, &tms);
+    let mut doc = summary(api, id, tms);
     doc["title"] = record.title.clone().into();
     doc["description"] = record.abstract_text.clone().into();
     doc["boundingBox"] = json!({
         "lowerLeft": [w, s], "upperRight": [e, n], "crs": Crs::Crs84.uri(),
     });
-    doc["tileMatrixSetLimits"] = limits(&tms, &record).into();
+    doc["tileMatrixSetLimits"] = limits(tms, &record).into();
     doc["layers"] = json!([{
         "id": id,
         "title": record.title,
         "dataType": "vector",
         "propertiesSchema": props,
-        "maxTileMatrix": max_level(&tms).to_string(),
+        "maxTileMatrix": max_level(tms).to_string(),
     }]);
     if let Some(links) = doc["links"].as_array_mut() {
         links.push(json!({ "href": template, "rel": "item", "type": MVT, "templated": true, "title": "a tile" }));
@@ -129,7 +129,7 @@ pub fn tilejson(api: &Api, xyz: &str, id: &str, tms: &str) -> Result<Reply, OgcE
     let tms = matrix_set(tms)?;
     let (record, layer) = api.open(id)?;
     let (_, names) = fields(layer.schema());
-    let max = max_level(&tms);
+    let max = max_level(tms);
     let [w, s, e, n] = lon_lat(&record);
     let doc = json!({
         "tilejson": "3.0.0",
@@ -170,7 +170,7 @@ pub fn maplibre_style(api: &Api, xyz: &str, id: &str, tms: &str, style: &str) ->
         .style(id, kind, style)
         .ok_or_else(|| OgcError::not_found(format!("no style '{style}' for '{id}'")))?;
     let tiles = format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.mvt", tms.id);
-    let doc = fjord_render::maplibre::maplibre_style(&style, id, &tiles, max_level(&tms));
+    let doc = fjord_render::maplibre::maplibre_style(&style, id, &tiles, max_level(tms));
     let mut reply = Reply::json(&doc, "application/json");
     reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-{}-maplibre\"", tms.id, style.name));
     Ok(reply)

@@ -25,7 +25,7 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
         wfs,
         max_limit: state.config.limits.max_features_per_page,
         max_count: state.config.limits.max_wfs_features,
-        crs: state.crs.to_vec(),
+        crs: &state.crs,
         records: &state.records,
         styles: &state.styles,
         max_map_size: state.config.limits.max_map_size,

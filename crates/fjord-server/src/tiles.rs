@@ -64,19 +64,25 @@ pub(crate) async fn serve(state: AppState, headers: HeaderMap, at: TileAddress, 
     let key = TileKey::of(&at, format);
     let bytes = match state.tiles.get(&key) {
         Some(bytes) => bytes,
-        None => match state
-            .blocking(move |s| {
+        None => {
+            // the request timeout, here rather than as a layer (see `app::router`)
+            let deadline = std::time::Duration::from_secs(state.config.server.request_timeout_secs.max(1));
+            let made = state.blocking(move |s| {
                 s.tiles.fill(&key, || match format {
                     PNG => tiles::png(&api(s, String::new(), String::new()), &at, ""),
                     _ => tiles::mvt(&s.store, &at),
                 })
-            })
-            .await
-        {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(e)) => return exception(e),
-            Err(e) => return exception(OgcError::internal(e)),
-        },
+            });
+            match tokio::time::timeout(deadline, made).await {
+                Ok(Ok(Ok(bytes))) => bytes,
+                Ok(Ok(Err(e))) => return exception(e),
+                Ok(Err(e)) => return exception(OgcError::internal(e)),
+                Err(_) => {
+                    let late = "the tile took longer than the request timeout; try again shortly";
+                    return exception(OgcError { status: 503, code: "ServiceUnavailable", description: late.into() });
+                }
+            }
+        }
     };
     let mut res = (StatusCode::OK, [(header::CONTENT_TYPE, format.content_type)], bytes).into_response();
     res.headers_mut().insert(header::ETAG, etag);

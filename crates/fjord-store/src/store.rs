@@ -19,16 +19,21 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The spatial store rooted at one folder.
 pub struct Store {
     root: PathBuf,
     keep: usize,
     open: Mutex<HashMap<Slug, (u32, Arc<FgbLayer>)>>,
-    /// each dataset's `CURRENT` as last read, with the file's identity then
-    current: Mutex<HashMap<Slug, (FileStamp, u32)>>,
+    /// each dataset's `CURRENT` as last read: the file's identity then, when it was last
+    /// checked, and the version it named
+    current: Mutex<HashMap<Slug, (FileStamp, Instant, u32)>>,
 }
+
+/// How long a check of `CURRENT` holds: a publish by another process (the CLI) shows
+/// within this; one by this process at once.
+const CURRENT_FRESH: Duration = Duration::from_millis(100);
 
 /// What tells one `CURRENT` file from the next: a publish renames a new file into place.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,18 +115,28 @@ impl Store {
 
     /// The version being served, `None` if the dataset has none.
     pub fn current_version(&self, id: &Slug) -> Result<Option<u32>> {
+        let now = Instant::now();
+        if let Some(&(_, checked, v)) = self.current.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            if now.duration_since(checked) < CURRENT_FRESH {
+                return Ok(Some(v));
+            }
+        }
         let path = self.dataset_dir(id).join("CURRENT");
         // one stat instead of open, read and close: the file is read again only when a
-        // publish (here or by another process) has replaced it
+        // publish has replaced it
         let stamp = match fs::metadata(&path) {
             Ok(m) => FileStamp::of(&m),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.forget_current(id);
+                return Ok(None);
+            }
             Err(e) => return Err(io(path)(e)),
         };
-        let seen = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&(s, v)) = seen.get(id) {
-            if s == stamp {
-                return Ok(Some(v));
+        let mut seen = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((s, checked, v)) = seen.get_mut(id) {
+            if *s == stamp {
+                *checked = now;
+                return Ok(Some(*v));
             }
         }
         drop(seen);
@@ -133,9 +148,14 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(path)(e)),
         };
-        // a publish between the stat and the read is seen by the next call (stamps differ)
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (stamp, v));
+        // a publish between the stat and the read is seen by the next check (stamps differ)
+        self.current.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (stamp, now, v));
         Ok(Some(v))
+    }
+
+    /// Drop what is known of a dataset's `CURRENT`, so the next read looks again.
+    fn forget_current(&self, id: &Slug) {
+        self.current.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
 
     /// The facts of one version.
@@ -251,6 +271,7 @@ impl Store {
         write_synced(&tmp, format!("{v}\n").as_bytes())?;
         let current = dir.join("CURRENT");
         fs::rename(&tmp, &current).map_err(io(&current))?;
+        self.forget_current(id);
         sync_dir(&dir)
     }
 
@@ -288,6 +309,7 @@ impl Store {
         }
         sync_dir(&self.root)?;
         self.open.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+        self.forget_current(id);
         fs::remove_dir_all(&trash).map_err(io(&trash))
     }
 }

@@ -95,7 +95,7 @@ fn select(layer: &FgbLayer, req: &ItemsRequest) -> Result<Selection, OgcError> {
 pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Result<Reply, OgcError> {
     let (record, layer) = api.open(id)?;
     let schema = layer.schema().clone();
-    let req = ItemsRequest::parse(params, api.max_limit, &api.crs, &schema)?;
+    let req = ItemsRequest::parse(params, api.max_limit, api.crs, &schema)?;
     let order = req.crs.axis_order()?;
     let sel = select(&layer, &req)?;
     let (matched, returned) = (sel.number_matched, sel.positions.len());
@@ -200,7 +200,7 @@ pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Form
     let missing = || OgcError::not_found(format!("no feature '{fid}' in '{id}'"));
     let n: u64 = fid.parse().map_err(|_| missing())?;
     let schema = layer.schema();
-    let req = ItemsRequest::parse(&crs_only, api.max_limit, &api.crs, schema)?;
+    let req = ItemsRequest::parse(&crs_only, api.max_limit, api.crs, schema)?;
     let position = layer.position(n).ok_or_else(missing)?;
     let feature: Feature = layer.fetch(position, None)?;
     let href = format!("{}/collections/{id}/items/{fid}", api.base);

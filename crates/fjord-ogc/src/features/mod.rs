@@ -42,7 +42,7 @@ pub struct Api<'a> {
     /// the most features a WFS GetFeature returns (its default COUNT)
     pub max_count: usize,
     /// the CRSs features can be requested in
-    pub crs: Vec<Crs>,
+    pub crs: &'a [Crs],
     /// catalogue records by dataset version
     pub records: &'a RecordCache,
     /// the styles maps are drawn with

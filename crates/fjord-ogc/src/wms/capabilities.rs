@@ -74,7 +74,7 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
     if let Some(g) = &r.bbox {
         let geo = BBox { minx: g.west, miny: g.south, maxx: g.east, maxy: g.north };
         geographic_box(x, version, &geo);
-        for crs in &api.crs {
+        for crs in api.crs {
             if let Ok(b) = transform::transform_bbox(CATALOGUE_CRS, *crs, &geo) {
                 bounding_box(x, version, *crs, &b)?;
             }
@@ -171,7 +171,7 @@ pub fn capabilities(api: &Api, base: &str, version: WmsVersion) -> Result<Reply,
         let _ = write!(x, "<Format>{e}</Format>");
     }
     x.push_str("</Exception><Layer><Title>fjord</Title>");
-    for crs in &api.crs {
+    for crs in api.crs {
         let _ = write!(x, "<{0}>{1}</{0}>", version.crs_param(), crs_name(*crs));
     }
     let all = records

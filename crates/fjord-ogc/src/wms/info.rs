@@ -111,7 +111,7 @@ pub fn get_feature_info(api: &Api, params: &[(String, String)]) -> Result<Reply,
         params.push(("FORMAT".into(), "image/png".into()));
     }
     let kvp = Kvp::new(&params);
-    let m = GetMap::parse(&kvp, &api.crs, api.max_map_size)?;
+    let m = GetMap::parse(&kvp, api.crs, api.max_map_size)?;
     let format = InfoFormat::parse(kvp.get("INFO_FORMAT"))?;
     let query = kvp.get("QUERY_LAYERS").ok_or_else(|| WmsError::missing("QUERY_LAYERS"))?;
     let count = match kvp.get("FEATURE_COUNT") {

@@ -127,7 +127,7 @@ pub fn handle(api: &Api, base: &str, params: &[(String, String)]) -> Result<Repl
     }
     match kvp.get("REQUEST").map(str::to_ascii_lowercase).as_deref() {
         Some("getcapabilities" | "capabilities") => capabilities::capabilities(api, base, WmsVersion::of(&kvp)),
-        Some("getmap" | "map") => map::get_map(api, &GetMap::parse(&kvp, &api.crs, api.max_map_size)?),
+        Some("getmap" | "map") => map::get_map(api, &GetMap::parse(&kvp, api.crs, api.max_map_size)?),
         Some("getfeatureinfo" | "feature_info") => info::get_feature_info(api, params),
         Some("getlegendgraphic") => legend::get_legend_graphic(api, &kvp),
         Some(_) => Err(WmsError {

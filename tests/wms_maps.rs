@@ -81,6 +81,24 @@ fn maps_show_norway_where_it_is() {
 }
 
 #[test]
+fn maps_from_the_generalisation_cache_match_maps_made_afresh() {
+    let (dir, s) = seeded();
+    let fresh = Server::start_with(dir.path(), &[("FJORD_SERVICES_MAP_CACHE_BYTES", "0")]);
+    let maps = [
+        getmap("1.3.0", ""),
+        "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=kommuner&STYLES=&CRS=EPSG:3857&BBOX=1100000,8300000,1300000,8500000&WIDTH=256&HEIGHT=256&FORMAT=image/png".to_string(),
+        "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=kommuner,fylker&STYLES=,&CRS=EPSG:4326&BBOX=57,4,72,32&WIDTH=300&HEIGHT=400&FORMAT=image/png".to_string(),
+    ];
+    for path in &maps {
+        // twice from the cached server: the second map is drawn from the kept features
+        let (first, again, afresh) = (fetch(&s, path).2, fetch(&s, path).2, fetch(&fresh, path).2);
+        assert!(Picture::decode(&first).rgba.iter().any(|p| *p != [255, 255, 255, 255]), "{path} draws something");
+        assert_eq!(first, again, "{path}: the kept features draw the same map");
+        assert_eq!(first, afresh, "{path}: as a server that keeps nothing");
+    }
+}
+
+#[test]
 fn capabilities_in_both_versions() {
     let (_dir, s) = seeded();
     let (status, ct, caps) = fetch(&s, "/wms?SERVICE=WMS&REQUEST=GetCapabilities");

@@ -16,6 +16,7 @@ mod error;
 mod fgb_file;
 mod fgb_layer;
 mod fgb_props;
+pub mod raster;
 mod source;
 mod store;
 mod version;

@@ -8,6 +8,14 @@ pub enum Error {
     /// The source path does not exist or cannot be read.
     #[error("{0}: cannot read: {1}")]
     Unreadable(PathBuf, String),
+    /// An elevation source GDAL reads but fjord cannot place or use.
+    #[error("{path}: {reason}")]
+    Raster {
+        /// the source
+        path: PathBuf,
+        /// what is wrong with it
+        reason: String,
+    },
     /// The source file has no bytes.
     #[error("{0}: file is empty (0 bytes)")]
     EmptyFile(PathBuf),

@@ -6,8 +6,11 @@
 //! input is an [`Error`] with a one-line message naming the problem; nothing is published
 //! then. Per-feature problems go into the [`Report`] instead of stopping the ingest.
 //!
+//! Elevation sources go through [`dem`] into the store's raster pyramid.
+//!
 //! GDAL lives only here (and later in export code), never on the request path.
 
+pub mod dem;
 mod error;
 mod fields;
 mod geometry;

@@ -1,0 +1,207 @@
+//! Elevation sources (any raster GDAL reads: GeoTIFF/COG, Esri ASCII grid, XYZ, ...)
+//! merged into the store's raster pyramid ([`fjord_store::raster`]).
+//!
+//! Each source is checked (georeferenced, not rotated, a CRS PROJ knows), its extent
+//! and cell size found in EPSG:25833, and then every level-0 tile of the grid the
+//! sources touch is warped from them (GDAL, bilinear) in priority order: **a finer
+//! source wins over a coarser one, and at the same cell size a newer one (the file's
+//! modification time) over an older**; a cell takes its height from the first source
+//! that has one there, so a fine survey's NoData lets the coarser one show through.
+//! The grid's cell is the finest source's, rounded to a centimetre.
+
+use crate::error::{Error, Result};
+use fjord_core::{transform, BBox, STORAGE_CRS};
+use fjord_store::raster::{tile_box, tiles_touching, RasterHeader, RasterWriter, TILE};
+use gdal::raster::GdalDataType;
+use gdal::spatial_ref::SpatialRef;
+use gdal::{Dataset, DriverManager};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// An elevation source, opened and checked.
+pub struct DemSource {
+    /// where it was read from
+    pub path: PathBuf,
+    dataset: Dataset,
+    /// its extent in the storage CRS
+    pub extent: BBox,
+    /// its cell size in the storage CRS, metres (the larger of the two axes)
+    pub cell: f64,
+    modified: SystemTime,
+}
+
+/// Open an elevation source: one band, a north-up geotransform and a CRS.
+pub fn open_dem(path: &Path) -> Result<DemSource> {
+    let refuse = |reason: &str| Error::Raster { path: path.to_path_buf(), reason: reason.to_string() };
+    let dataset = Dataset::open(path).map_err(|e| refuse(&format!("GDAL cannot read it as a raster: {e}")))?;
+    if dataset.raster_count() == 0 {
+        return Err(refuse("it holds no raster band"));
+    }
+    let gt = dataset.geo_transform().map_err(|_| refuse("it has no georeferencing (no geotransform)"))?;
+    if gt[2] != 0.0 || gt[4] != 0.0 {
+        return Err(refuse("its geotransform is rotated; warp it north-up first (gdalwarp)"));
+    }
+    if gt[1] <= 0.0 || gt[5] >= 0.0 {
+        return Err(refuse("its geotransform is not north-up with positive cells"));
+    }
+    let srs = dataset.spatial_ref().map_err(|_| refuse("it has no CRS"))?;
+    let crs_def = match (srs.auth_name(), srs.auth_code()) {
+        (Some(a), Ok(c)) if a == "EPSG" => format!("EPSG:{c}"),
+        _ => srs.to_wkt().map_err(|e| refuse(&format!("its CRS cannot be written out: {e}")))?,
+    };
+    let (w, h) = dataset.raster_size();
+    if w == 0 || h == 0 {
+        return Err(refuse("it is 0 pixels wide or high"));
+    }
+    // the outline, ten points a side, taken to the storage CRS
+    let mut pts = Vec::with_capacity(44);
+    for k in 0..=10 {
+        let t = f64::from(k) / 10.0;
+        let (x, y) = (t * w as f64, t * h as f64);
+        for (px, py) in [(x, 0.0), (x, h as f64), (0.0, y), (w as f64, y)] {
+            pts.push((gt[0] + px * gt[1], gt[3] + py * gt[5]));
+        }
+    }
+    transform::transform_from_definition(&crs_def, STORAGE_CRS, &mut pts)
+        .map_err(|e| refuse(&format!("its CRS cannot be taken to EPSG:25833: {e}")))?;
+    let extent = BBox::from_points(pts.iter().copied()).ok_or_else(|| refuse("its outline is empty"))?;
+    let cell = ((extent.maxx - extent.minx) / w as f64).max((extent.maxy - extent.miny) / h as f64);
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+    Ok(DemSource { path: path.to_path_buf(), dataset, extent, cell, modified })
+}
+
+/// Merge `sources` into a pyramid written to folder `dir`; `None` when no cell of any
+/// source holds a height.
+pub fn build_pyramid(mut sources: Vec<DemSource>, dir: &Path, vertical_datum: &str) -> Result<Option<RasterHeader>> {
+    let Some(finest) = sources.iter().map(|s| s.cell).min_by(f64::total_cmp) else {
+        return Ok(None);
+    };
+    let cell = ((finest * 100.0).round() / 100.0).max(0.01);
+    // priority: finer first, then newer
+    sources.sort_by(|a, b| a.cell.total_cmp(&b.cell).then(b.modified.cmp(&a.modified)));
+    let extent = sources.iter().map(|s| s.extent).reduce(|a, b| a.union(&b)).expect("one source at least");
+    let Some(((r0, r1), (c0, c1))) = tiles_touching(cell, 0, &extent) else {
+        return Ok(None);
+    };
+    let mut writer = RasterWriter::new(dir, cell)?;
+    let mem = DriverManager::get_driver_by_name("MEM")?;
+    let target = SpatialRef::from_epsg(25833)?;
+    for row in r0..=r1 {
+        for col in c0..=c1 {
+            let b = tile_box(cell, 0, row, col);
+            let mut heights = vec![f32::NAN; TILE * TILE];
+            for s in sources.iter().filter(|s| s.extent.intersects(&b)) {
+                let warped = warp_tile(s, &mem, &target, &b, cell)?;
+                for (h, w) in heights.iter_mut().zip(warped) {
+                    if h.is_nan() && !w.is_nan() {
+                        *h = w;
+                    }
+                }
+                if !heights.iter().any(|h| h.is_nan()) {
+                    break;
+                }
+            }
+            writer.put(row, col, heights)?;
+        }
+    }
+    Ok(writer.finish(vertical_datum)?)
+}
+
+/// One grid tile (box `b`, `cell` metres) warped from `source`, NoData as `NaN`.
+fn warp_tile(source: &DemSource, mem: &gdal::Driver, target: &SpatialRef, b: &BBox, cell: f64) -> Result<Vec<f32>> {
+    let mut tile = mem.create_with_band_type::<f32, _>("", TILE, TILE, 1)?;
+    tile.set_geo_transform(&[b.minx, cell, 0.0, b.maxy, 0.0, -cell])?;
+    tile.set_spatial_ref(target)?;
+    {
+        let mut band = tile.rasterband(1)?;
+        band.set_no_data_value(Some(f64::NAN))?;
+        band.fill(f64::NAN, None)?;
+    }
+    gdal::raster::reproject(&source.dataset, &tile)?;
+    let band = tile.rasterband(1)?;
+    debug_assert_eq!(band.band_type(), GdalDataType::Float32);
+    let (_, data) = band.read_as::<f32>((0, 0), (TILE, TILE), (TILE, TILE), None)?.into_shape_and_vec();
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fjord_store::raster::RasterLayer;
+
+    /// A GeoTIFF of `w`×`h` cells of `cell` units from (`x0`, `y0`) (top left) in `epsg`,
+    /// heights from `f(column, row)`, NoData -9999.
+    fn tiff(
+        path: &Path,
+        epsg: u32,
+        (x0, y0): (f64, f64),
+        cell: f64,
+        (w, h): (usize, usize),
+        f: impl Fn(usize, usize) -> f32,
+    ) {
+        let driver = DriverManager::get_driver_by_name("GTiff").unwrap();
+        let mut ds = driver.create_with_band_type::<f32, _>(path, w, h, 1).unwrap();
+        ds.set_geo_transform(&[x0, cell, 0.0, y0, 0.0, -cell]).unwrap();
+        ds.set_spatial_ref(&SpatialRef::from_epsg(epsg).unwrap()).unwrap();
+        let mut band = ds.rasterband(1).unwrap();
+        band.set_no_data_value(Some(-9999.0)).unwrap();
+        let data: Vec<f32> = (0..h).flat_map(|r| (0..w).map(move |c| (c, r))).map(|(c, r)| f(c, r)).collect();
+        let mut buf = gdal::raster::Buffer::new((w, h), data);
+        band.write((0, 0), (w, h), &mut buf).unwrap();
+    }
+
+    #[test]
+    fn sources_merge_finer_first_and_heights_survive() {
+        let dir = tempfile::tempdir().unwrap();
+        // one sloping plane, sampled at cell centres: a coarse 20 m source over Oslo, and a
+        // fine 10 m survey in its middle 50 m higher, with a NoData hole
+        let plane = |x: f64, y: f64| 100.0 + 0.025 * (x - 250_000.0) + 0.0125 * (6_660_000.0 - y);
+        let coarse = dir.path().join("coarse.tif");
+        tiff(&coarse, 25833, (250_000.0, 6_660_000.0), 20.0, (300, 300), |c, r| {
+            plane(250_010.0 + 20.0 * c as f64, 6_659_990.0 - 20.0 * r as f64) as f32
+        });
+        let fine = dir.path().join("fine.tif");
+        tiff(&fine, 25833, (252_000.0, 6_658_000.0), 10.0, (200, 200), |c, r| {
+            if (90..110).contains(&c) && (90..110).contains(&r) {
+                -9999.0
+            } else {
+                (plane(252_005.0 + 10.0 * c as f64, 6_657_995.0 - 10.0 * r as f64) + 50.0) as f32
+            }
+        });
+        let sources = vec![open_dem(&coarse).unwrap(), open_dem(&fine).unwrap()];
+        assert!((sources[0].cell - 20.0).abs() < 1e-6 && (sources[1].cell - 10.0).abs() < 1e-6);
+        let out = dir.path().join("pyramid");
+        std::fs::create_dir(&out).unwrap();
+        let header = build_pyramid(sources, &out, "NN2000").unwrap().unwrap();
+        assert_eq!(header.cell, 10.0, "the finest source's cell");
+        let layer = RasterLayer::open(&out).unwrap();
+        // outside the fine survey: the coarse plane; inside it the survey, 50 m above; in
+        // its hole the coarse plane shows through
+        for (x, y, above) in
+            [(250_500.0, 6_659_500.0, 0.0), (252_500.0, 6_657_500.0, 50.0), (253_000.0, 6_657_000.0, 0.0)]
+        {
+            let got = layer.height_at(x, y).unwrap().unwrap();
+            assert!((got - plane(x, y) - above).abs() < 0.05, "at {x},{y}: {got} vs {}", plane(x, y) + above);
+        }
+        // beyond every source: no height, never 0
+        assert_eq!(layer.height_at(200_000.0, 6_600_000.0).unwrap(), None);
+        assert!(header.stats.min >= 99.0 && header.stats.max < 400.0, "{:?}", header.stats);
+    }
+
+    #[test]
+    fn sources_without_georeferencing_or_rotated_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.tif");
+        let driver = DriverManager::get_driver_by_name("GTiff").unwrap();
+        drop(driver.create_with_band_type::<f32, _>(&plain, 10, 10, 1).unwrap());
+        let e = open_dem(&plain).err().unwrap().to_string();
+        assert!(e.contains("georeferencing") || e.contains("CRS"), "{e}");
+        let rotated = dir.path().join("rotated.tif");
+        let mut ds = driver.create_with_band_type::<f32, _>(&rotated, 10, 10, 1).unwrap();
+        ds.set_geo_transform(&[250_000.0, 10.0, 1.0, 6_660_000.0, 1.0, -10.0]).unwrap();
+        ds.set_spatial_ref(&SpatialRef::from_epsg(25833).unwrap()).unwrap();
+        drop(ds);
+        assert!(open_dem(&rotated).err().unwrap().to_string().contains("rotated"));
+        assert!(open_dem(&dir.path().join("missing.tif")).is_err());
+    }
+}

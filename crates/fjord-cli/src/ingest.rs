@@ -1,4 +1,4 @@
-//! `fjord ingest` and `fjord seed`.
+//! `fjord ingest`, `fjord ingest-raster` and `fjord seed`.
 
 use crate::progress::Bar;
 use anyhow::Context;
@@ -29,6 +29,58 @@ pub struct IngestArgs {
     /// the layer to read when the source has several
     #[arg(long)]
     layer: Option<String>,
+}
+
+/// Arguments of `fjord ingest-raster`.
+#[derive(Args)]
+pub struct RasterArgs {
+    /// elevation sources: any raster GDAL reads (GeoTIFF/COG, Esri ASCII grid, XYZ, ...),
+    /// or folders of them
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// dataset id (a-z, 0-9, '-', '_')
+    #[arg(long)]
+    dataset: String,
+    /// owner organisation id
+    #[arg(long)]
+    org: String,
+    /// sidecar with the human metadata (TOML, or JSON by extension)
+    #[arg(long)]
+    meta: Option<PathBuf>,
+    /// vertical datum of the heights
+    #[arg(long, default_value = "NN2000")]
+    datum: String,
+}
+
+/// `fjord ingest-raster PATH... --dataset ID --org ORG [--meta FILE] [--datum NN2000]`
+pub fn ingest_raster(config: &Config, a: RasterArgs) -> anyhow::Result<()> {
+    let meta = a.meta.as_deref().map(fjord_ingest::read_sidecar).transpose()?;
+    let dataset = Slug::new(&a.dataset).context("--dataset")?;
+    let req = fjord_ingest::dem::DemRequest {
+        paths: a.paths,
+        dataset: dataset.clone(),
+        org: Slug::new(&a.org).context("--org")?,
+        meta,
+        vertical_datum: a.datum,
+        by: who(),
+    };
+    let (store, catalogue) = fjord_server::open_data(config)?;
+    let started = std::time::Instant::now();
+    let info = fjord_ingest::dem::ingest_dem(&store, &catalogue, &req)?;
+    let Some(r) = &info.raster else { anyhow::bail!("the version published is not elevation") };
+    println!(
+        "published {dataset} version {}: {} m cells, {} levels, {} tiles, heights {:.1}–{:.1} m (mean {:.1}, {:.1} % NoData) in {:.1} s",
+        info.version,
+        r.cell,
+        r.levels,
+        r.tiles,
+        r.stats.min,
+        r.stats.max,
+        r.stats.mean,
+        r.stats.nodata_share * 100.0,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn who() -> String {

@@ -36,6 +36,9 @@ enum Command {
     },
     /// Ingest a vector source as a new version of a dataset
     Ingest(ingest::IngestArgs),
+    /// Ingest elevation (DEM) rasters as a new version of a dataset: warped to EPSG:25833
+    /// and merged into one tile pyramid, finer and newer sources first
+    IngestRaster(ingest::RasterArgs),
     /// Ingest every dataset folder (with a meta.toml) under DIR that is not loaded yet;
     /// with --zoom, cut the vector tiles of layer DIR into the disk tile cache instead
     Seed {
@@ -95,6 +98,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ingest(args) => {
             init_logging(&config, "warn");
             ingest::ingest(&config, args)
+        }
+        Command::IngestRaster(args) => {
+            init_logging(&config, "warn");
+            ingest::ingest_raster(&config, args)
         }
         Command::Seed { dir, force, zoom: None, .. } => {
             init_logging(&config, "warn");

@@ -10,11 +10,14 @@
 //! The grid's cell is the finest source's, rounded to a centimetre.
 
 use crate::error::{Error, Result};
-use fjord_core::{transform, BBox, STORAGE_CRS};
+use fjord_catalogue::{Catalogue, HumanFields};
+use fjord_core::{transform, BBox, Lineage, Slug, STORAGE_CRS};
 use fjord_store::raster::{tile_box, tiles_touching, RasterHeader, RasterWriter, TILE};
+use fjord_store::{Store, VersionInfo};
 use gdal::raster::GdalDataType;
 use gdal::spatial_ref::SpatialRef;
 use gdal::{Dataset, DriverManager};
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -23,6 +26,8 @@ pub struct DemSource {
     /// where it was read from
     pub path: PathBuf,
     dataset: Dataset,
+    /// its CRS: `EPSG:n`, or the WKT for one without a code
+    pub crs: String,
     /// its extent in the storage CRS
     pub extent: BBox,
     /// its cell size in the storage CRS, metres (the larger of the two axes)
@@ -67,7 +72,7 @@ pub fn open_dem(path: &Path) -> Result<DemSource> {
     let extent = BBox::from_points(pts.iter().copied()).ok_or_else(|| refuse("its outline is empty"))?;
     let cell = ((extent.maxx - extent.minx) / w as f64).max((extent.maxy - extent.miny) / h as f64);
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
-    Ok(DemSource { path: path.to_path_buf(), dataset, extent, cell, modified })
+    Ok(DemSource { path: path.to_path_buf(), dataset, crs: crs_def, extent, cell, modified })
 }
 
 /// Merge `sources` into a pyramid written to folder `dir`; `None` when no cell of any
@@ -105,6 +110,103 @@ pub fn build_pyramid(mut sources: Vec<DemSource>, dir: &Path, vertical_datum: &s
         }
     }
     Ok(writer.finish(vertical_datum)?)
+}
+
+/// What to ingest as elevation.
+pub struct DemRequest {
+    /// files GDAL reads as rasters, or folders of them (not descended into further)
+    pub paths: Vec<PathBuf>,
+    /// the dataset to publish a new version of
+    pub dataset: Slug,
+    /// the owner organisation
+    pub org: Slug,
+    /// human metadata; `None` keeps the current version's (or a minimal default)
+    pub meta: Option<HumanFields>,
+    /// vertical datum of the heights
+    pub vertical_datum: String,
+    /// who runs it
+    pub by: String,
+}
+
+/// Files in a folder that look like rasters GDAL reads.
+const RASTER_EXTENSIONS: [&str; 8] = ["tif", "tiff", "asc", "xyz", "dem", "img", "dt2", "hgt"];
+
+/// The source files of `paths`: files as given, folders by their raster files, in name
+/// order.
+fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::Unreadable(p.clone(), e.to_string()))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|f| {
+                    f.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| RASTER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Ingest elevation sources as a new version of a dataset and bring its catalogue
+/// record in step; nothing is published when any source is refused.
+pub fn ingest_dem(store: &Store, catalogue: &Catalogue, req: &DemRequest) -> Result<VersionInfo> {
+    let files = source_files(&req.paths)?;
+    let Some(first) = files.first() else {
+        return Err(Error::Raster {
+            path: req.paths.first().cloned().unwrap_or_default(),
+            reason: "no raster files here".into(),
+        });
+    };
+    let sources = files.iter().map(|f| open_dem(f)).collect::<Result<Vec<_>>>()?;
+    // the lineage names the sources and hashes their hashes, in name order
+    let mut hasher = Sha256::new();
+    let mut bytes = 0;
+    for f in &files {
+        hasher.update(crate::pipeline::sha256_file(f)?.as_bytes());
+        bytes += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+    }
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let source = match files.len() {
+        1 => name(first),
+        n => format!("{} and {} more", name(first), n - 1),
+    };
+    let driver = sources[0].dataset.driver().short_name();
+    let mut crs: Vec<String> =
+        sources.iter().map(|s| if s.crs.starts_with("EPSG:") { s.crs.clone() } else { "WKT".into() }).collect();
+    crs.dedup();
+    let version = store.begin_raster(&req.dataset)?;
+    let header = build_pyramid(sources, version.dir(), &req.vertical_datum)?
+        .ok_or_else(|| Error::Raster { path: first.clone(), reason: "no cell of any source holds a height".into() })?;
+    let meta = match &req.meta {
+        Some(m) => m.clone(),
+        None => match store.current(&req.dataset) {
+            Ok(info) => serde_json::from_value(info.metadata).unwrap_or_default(),
+            Err(_) => HumanFields { title: req.dataset.to_string(), ..HumanFields::default() },
+        },
+    };
+    let lineage = Lineage {
+        source,
+        sha256: format!("{:x}", hasher.finalize()),
+        bytes,
+        driver,
+        layer: String::new(),
+        source_crs: crs.join(", "),
+        org: req.org.to_string(),
+        by: req.by.clone(),
+        at: fjord_core::now_rfc3339(),
+    };
+    let info = version.publish(header, lineage, serde_json::to_value(&meta).unwrap_or_default())?;
+    crate::sync::sync_dataset(store, catalogue, &req.dataset)?;
+    Ok(info)
 }
 
 /// One grid tile (box `b`, `cell` metres) warped from `source`, NoData as `NaN`.

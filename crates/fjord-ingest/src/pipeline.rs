@@ -58,7 +58,7 @@ impl Progress for Quiet {
     fn finish(&self) {}
 }
 
-fn sha256_file(path: &Path) -> Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> Result<String> {
     let unreadable = |e: std::io::Error| Error::Unreadable(path.to_path_buf(), e.to_string());
     let mut f = std::fs::File::open(path).map_err(unreadable)?;
     let mut hasher = Sha256::new();

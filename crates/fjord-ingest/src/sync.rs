@@ -31,6 +31,7 @@ pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -
         .or_else(|| info.extent.and_then(|e| transform::transform_bbox(STORAGE_CRS, CATALOGUE_CRS, &e).ok()));
     let bbox = geographic.map(|b| GeoBox { west: b.minx, south: b.miny, east: b.maxx, north: b.maxy });
     let org = info.lineage.org.clone();
+    let elevation = info.raster.is_some();
     Record {
         uuid: record_uuid(dataset, &meta),
         kind: "dataset".into(),
@@ -45,9 +46,10 @@ pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -
         access: meta.access.clone(),
         bbox,
         crs: SERVICE_CRS.iter().map(|c| c.to_string()).collect(),
-        formats: FORMATS.iter().map(|f| f.to_string()).collect(),
-        feature_count: Some(info.feature_count),
-        schema: Some(info.schema.clone()),
+        // an elevation version has no features: its formats come with the coverage services
+        formats: if elevation { Vec::new() } else { FORMATS.iter().map(|f| f.to_string()).collect() },
+        feature_count: (!elevation).then_some(info.feature_count),
+        schema: (!elevation).then(|| info.schema.clone()),
         lineage: Some(info.lineage.clone()),
         lineage_note: meta.lineage_note.clone(),
         created: created.unwrap_or_else(|| info.lineage.at.clone()),

@@ -38,6 +38,7 @@ impl From<fjord_store::Error> for OgcError {
     fn from(e: fjord_store::Error) -> OgcError {
         match e {
             fjord_store::Error::DatasetNotFound(id) => OgcError::not_found(format!("no collection '{id}'")),
+            e @ fjord_store::Error::WrongKind(..) => OgcError::not_found(e.to_string()),
             other => OgcError::internal(other),
         }
     }

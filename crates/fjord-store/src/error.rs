@@ -8,6 +8,10 @@ pub enum Error {
     /// The dataset has no published version.
     #[error("dataset '{0}' not found")]
     DatasetNotFound(String),
+    /// The dataset is an elevation raster where features were asked for, or the other
+    /// way round.
+    #[error("dataset '{0}' is {1}")]
+    WrongKind(String, &'static str),
     /// The dataset exists but not this version (pruned or never written).
     #[error("dataset '{0}' has no version {1}")]
     VersionNotFound(String, u32),

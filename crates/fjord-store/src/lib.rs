@@ -5,7 +5,8 @@
 //! count, lineage, human metadata) and `report.json` (the ingest report). `CURRENT` names
 //! the version being served. Publishing writes a staging folder, fsyncs it, renames it
 //! into place and then swaps `CURRENT` atomically, so a crash at any moment leaves the
-//! previous version serving.
+//! previous version serving. An elevation dataset's version holds a tile pyramid
+//! instead of features ([`raster`]).
 //!
 //! Reads go through [`FeatureSource`]: features by bbox (exact intersection, attribute
 //! projection, limit/offset, exact count), one feature by id, and the features of one
@@ -26,6 +27,6 @@ pub use error::{Error, Result};
 pub use fgb_file::FgbFile;
 pub use fgb_layer::FgbLayer;
 pub use source::{Feature, FeatureSource, Keep, Page, Query, Selection};
-pub use store::Store;
+pub use store::{RasterVersion, Store};
 pub use version::VersionInfo;
 pub use writer::VersionWriter;

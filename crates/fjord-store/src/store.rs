@@ -12,9 +12,10 @@
 
 use crate::error::{io, Error, Result};
 use crate::fgb_layer::FgbLayer;
+use crate::raster::{RasterHeader, RasterLayer};
 use crate::version::VersionInfo;
 use crate::writer::{write_synced, VersionWriter};
-use fjord_core::{Schema, Slug};
+use fjord_core::{BBox, GeometryKind, Lineage, Schema, Slug, CATALOGUE_CRS, STORAGE_CRS};
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,8 @@ pub struct Store {
     root: PathBuf,
     keep: usize,
     open: Mutex<HashMap<Slug, (u32, Arc<FgbLayer>)>>,
+    /// elevation pyramids opened, by dataset
+    rasters: Mutex<HashMap<Slug, (u32, Arc<RasterLayer>)>>,
     /// each dataset's `CURRENT` as last read: the file's identity then, when it was last
     /// checked, and the version it named
     current: Mutex<HashMap<Slug, (FileStamp, Instant, u32)>>,
@@ -76,7 +79,13 @@ impl Store {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
-        Ok(Store { root, keep: keep.max(1), open: Mutex::default(), current: Mutex::default() })
+        Ok(Store {
+            root,
+            keep: keep.max(1),
+            open: Mutex::default(),
+            rasters: Mutex::default(),
+            current: Mutex::default(),
+        })
     }
 
     /// The folder the store lives in.
@@ -226,6 +235,9 @@ impl Store {
             }
         }
         let info = self.info(id, v)?;
+        if info.raster.is_some() {
+            return Err(Error::WrongKind(id.to_string(), "an elevation coverage, not features"));
+        }
         let layer = Arc::new(FgbLayer::open(&self.version_dir(id, v).join("features.fgb"), info.schema)?);
         self.open.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (v, Arc::clone(&layer)));
         Ok(layer)
@@ -233,6 +245,18 @@ impl Store {
 
     /// Start writing a new version of `id` (creating the dataset if it is new).
     pub fn begin(&self, id: &Slug, schema: Schema) -> Result<VersionWriter<'_>> {
+        VersionWriter::new(self, id.clone(), self.staging(id)?, schema)
+    }
+
+    /// Start writing a new elevation version of `id`: build its pyramid in
+    /// [`RasterVersion::dir`], then publish.
+    pub fn begin_raster(&self, id: &Slug) -> Result<RasterVersion<'_>> {
+        Ok(RasterVersion { store: self, dataset: id.clone(), staging: self.staging(id)? })
+    }
+
+    /// A fresh staging folder for a new version of `id`, after sweeping those left by
+    /// writers that died.
+    fn staging(&self, id: &Slug) -> Result<PathBuf> {
         let dir = self.dataset_dir(id);
         fs::create_dir_all(&dir).map_err(io(&dir))?;
         for entry in fs::read_dir(&dir).map_err(io(&dir))?.flatten() {
@@ -246,7 +270,22 @@ impl Store {
         }
         let staging = dir.join(format!(".staging-{}", unique_suffix()));
         fs::create_dir(&staging).map_err(io(&staging))?;
-        VersionWriter::new(self, id.clone(), staging, schema)
+        Ok(staging)
+    }
+
+    /// The elevation pyramid of version `v` of `id`, opened once and kept.
+    pub fn raster_at(&self, id: &Slug, v: u32) -> Result<Arc<RasterLayer>> {
+        if let Some((kept, layer)) = self.rasters.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            if *kept == v {
+                return Ok(Arc::clone(layer));
+            }
+        }
+        if self.info(id, v)?.raster.is_none() {
+            return Err(Error::WrongKind(id.to_string(), "a feature dataset, not elevation"));
+        }
+        let layer = Arc::new(RasterLayer::open(&self.version_dir(id, v))?);
+        self.rasters.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (v, Arc::clone(&layer)));
+        Ok(layer)
     }
 
     /// Give a staged version its number, move it into place and make it current.
@@ -309,7 +348,56 @@ impl Store {
         }
         sync_dir(&self.root)?;
         self.open.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+        self.rasters.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
         self.forget_current(id);
         fs::remove_dir_all(&trash).map_err(io(&trash))
+    }
+}
+
+/// An elevation version being written. Dropping it without [`RasterVersion::publish`]
+/// removes the staging folder; a killed process leaves it for the next writer to sweep.
+pub struct RasterVersion<'s> {
+    store: &'s Store,
+    dataset: Slug,
+    staging: PathBuf,
+}
+
+impl RasterVersion<'_> {
+    /// The folder the pyramid is built in ([`crate::raster::RasterWriter::new`]).
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Record the pyramid built in [`RasterVersion::dir`] as the dataset's new current
+    /// version.
+    pub fn publish(self, header: RasterHeader, lineage: Lineage, metadata: serde_json::Value) -> Result<VersionInfo> {
+        let extent = header.extent;
+        let corners = [
+            (extent.minx, extent.miny),
+            (extent.maxx, extent.maxy),
+            (extent.minx, extent.maxy),
+            (extent.maxx, extent.miny),
+        ];
+        let mut pts = corners.to_vec();
+        fjord_core::transform::transform_in_place(STORAGE_CRS, CATALOGUE_CRS, &mut pts)?;
+        let info = VersionInfo {
+            version: 0,
+            feature_count: 0,
+            extent: Some(extent),
+            geographic_extent: BBox::from_points(pts),
+            schema: Schema { geometry: GeometryKind::Polygon, fields: Vec::new() },
+            lineage,
+            metadata,
+            raster: Some(header),
+        };
+        self.store.commit(&self.dataset, &self.staging, info)
+    }
+}
+
+impl Drop for RasterVersion<'_> {
+    fn drop(&mut self) {
+        if self.staging.exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
     }
 }

@@ -22,4 +22,7 @@ pub struct VersionInfo {
     /// the human metadata fields (the sidecar), kept so the catalogue can be rebuilt
     /// from the store alone
     pub metadata: serde_json::Value,
+    /// for an elevation version: its pyramid (the version then holds no features)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raster: Option<crate::raster::RasterHeader>,
 }

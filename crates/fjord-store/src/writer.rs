@@ -73,6 +73,7 @@ impl<'s> VersionWriter<'s> {
             schema: self.schema.clone(),
             lineage,
             metadata,
+            raster: None,
         };
         let info = self.store.commit(&self.dataset, &self.staging, info)?;
         Ok(info)

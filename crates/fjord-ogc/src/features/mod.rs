@@ -123,7 +123,8 @@ impl Api<'_> {
         let mut out = Vec::new();
         for id in self.store.datasets()? {
             if let Some(r) = self.catalogue.by_dataset(id.as_str())? {
-                if r.access == Access::Open {
+                // feature datasets only: an elevation record has no schema
+                if r.access == Access::Open && r.schema.is_some() {
                     out.push(r);
                 }
             }
@@ -140,6 +141,9 @@ fn collection_slug(id: &str) -> Result<Slug, OgcError> {
 /// The collection when its dataset is open; 401 otherwise (the identity gateway will let
 /// its audience in).
 fn open_only(slug: Slug, version: u32, record: Arc<Record>) -> Result<(Slug, u32, Arc<Record>), OgcError> {
+    if record.schema.is_none() {
+        return Err(OgcError::not_found(format!("'{slug}' is an elevation coverage, not a feature collection")));
+    }
     if record.access != Access::Open {
         return Err(OgcError::unauthorized(format!("collection '{slug}' is not open; log in to read it")));
     }

@@ -58,4 +58,46 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     let (status, _, body) = s.get("/api/catalogue/search?q=hoyde");
     assert_eq!(status, 200);
     assert!(body.contains("hoyde"), "{body}");
+
+    // heights at points, as Kartverket's API answers: the grid is the plane
+    // z = 100 + 0.05 (x - 250005) + 0.025 (6651995 - y), bilinear reproduces it
+    let plane = |x: f64, y: f64| 100.0 + 0.05 * (x - 250_005.0) + 0.025 * (6_651_995.0 - y);
+    let json = |path: &str| -> serde_json::Value {
+        let (status, _, body) = s.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    };
+    let one = json("/hoydedata/v1/punkt?koordsys=25833&nord=6651000&ost=251000");
+    assert_eq!(one["koordsys"], 25833);
+    let p = &one["punkter"][0];
+    assert!((p["z"].as_f64().unwrap() - plane(251_000.0, 6_651_000.0)).abs() < 0.02, "{p}");
+    assert_eq!(
+        (p["x"].as_f64(), p["y"].as_f64(), p["datakilde"].as_str()),
+        (Some(251_000.0), Some(6_651_000.0), Some("hoyde"))
+    );
+    // the same point in lon/lat (ETRS89), a NoData corner and a point beyond the data
+    let many = json("/hoydedata/v1/punkt?koordsys=4258&punkter=[[10.5442234310671,59.9210195040186],[10.0,59.0]]");
+    let z = many["punkter"][0]["z"].as_f64().unwrap();
+    assert!((z - plane(251_000.0, 6_651_000.0)).abs() < 0.02, "{many}");
+    assert!(many["punkter"][1]["z"].is_null() && many["punkter"][1]["datakilde"].is_null(), "{many}");
+    let corner = json("/hoydedata/v1/punkt?koordsys=25833&nord=6651900&ost=250100");
+    assert!(corner["punkter"][0]["z"].is_null(), "NoData is null, never 0: {corner}");
+    let own = json("/api/elevation/point?x=251000&y=6651000");
+    assert_eq!(own["source"], "hoyde");
+    assert!((own["z"].as_f64().unwrap() - plane(251_000.0, 6_651_000.0)).abs() < 0.02, "{own}");
+
+    // refusals: 400 with a reason
+    let too_many = format!("/hoydedata/v1/punkt?koordsys=25833&punkter=[{}]", vec!["[1,2]"; 10_001].join(","));
+    for bad in [
+        "/hoydedata/v1/punkt?nord=1&ost=2",
+        "/hoydedata/v1/punkt?koordsys=999999&nord=1&ost=2",
+        "/hoydedata/v1/punkt?koordsys=25833&nord=abc&ost=2",
+        "/hoydedata/v1/punkt?koordsys=25833&punkter=[[1]]",
+        too_many.as_str(),
+        "/api/elevation/point?x=1",
+    ] {
+        let (status, _, body) = s.get(bad);
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("description"), "{body}");
+    }
 }

@@ -13,9 +13,11 @@
 //! - [`wmts`]: WMTS 1.0.0 capabilities and KVP GetTile over the map tiles of `/tiles`.
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
+//! - [`elevation`]: heights at points, Kartverket's height API shape.
 //! - [`tiles`]: OGC API – Tiles and XYZ with TileJSON: vector tiles (MVT), PNG map tiles
 //!   and a MapLibre style.
 
+pub mod elevation;
 mod error;
 pub mod features;
 pub mod filter;

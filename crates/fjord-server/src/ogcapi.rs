@@ -167,3 +167,13 @@ pub async fn item(
 ) -> Response {
     run(s, headers, p, true, move |api, f, p| features::item(api, &id, &fid, p, f)).await
 }
+
+/// `GET /hoydedata/v1/punkt`: heights at points, as Kartverket's height API answers.
+pub async fn hoydedata_punkt(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+    run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::punkt(api, p)).await
+}
+
+/// `GET /api/elevation/point?x=&y=&crs=`
+pub async fn elevation_point(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+    run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::point(api, p)).await
+}

@@ -1,0 +1,124 @@
+//! Heights at points, from the store's elevation datasets, in the shape of Kartverket's
+//! public height API (`/hoydedata/v1/punkt`), so scripts written for it work by changing
+//! the host, and as fjord's own `/api/elevation/point`.
+//!
+//! Every open elevation dataset is asked, the finest first (the same rule as at ingest:
+//! finer wins); the first with a height at a point answers it and is named as its
+//! `datakilde`. A point without a height gets `z: null`, never 0. Heights are bilinear
+//! between the four nearest cell centres.
+
+use crate::features::Api;
+use crate::reply::Reply;
+use crate::OgcError;
+use fjord_catalogue::Access;
+use fjord_core::{transform, Crs, Slug, STORAGE_CRS};
+use fjord_store::raster::RasterLayer;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Most points one request may ask for.
+pub const MAX_POINTS: usize = 10_000;
+
+/// The open elevation datasets, finest cells first.
+fn sources(api: &Api) -> Result<Vec<(Slug, Arc<RasterLayer>)>, OgcError> {
+    let mut out = Vec::new();
+    for id in api.store.datasets()? {
+        let Some(record) = api.catalogue.by_dataset(id.as_str())? else { continue };
+        if record.schema.is_some() || record.access != Access::Open {
+            continue;
+        }
+        let Some(v) = api.store.current_version(&id)? else { continue };
+        out.push((id.clone(), api.store.raster_at(&id, v)?));
+    }
+    out.sort_by(|a, b| a.1.header().cell.total_cmp(&b.1.header().cell));
+    Ok(out)
+}
+
+/// The height and its source at each point (x = east, y = north, in `crs`).
+fn heights(api: &Api, crs: Crs, points: &[(f64, f64)]) -> Result<Vec<Option<(f64, String)>>, OgcError> {
+    let mut stored = points.to_vec();
+    transform::transform_in_place(crs, STORAGE_CRS, &mut stored)
+        .map_err(|e| OgcError::invalid(format!("the points cannot be taken from {crs} to EPSG:25833: {e}")))?;
+    let sources = sources(api)?;
+    let mut out = Vec::with_capacity(points.len());
+    for &(x, y) in &stored {
+        let mut found = None;
+        for (id, layer) in &sources {
+            if let Some(z) = layer.height_at(x, y)? {
+                found = Some(((z * 100.0).round() / 100.0, id.to_string()));
+                break;
+            }
+        }
+        out.push(found);
+    }
+    Ok(out)
+}
+
+/// A CRS given as Kartverket's API gives it: the EPSG number (`25833`), or as fjord
+/// spells CRSs elsewhere (`EPSG:25833`, a URI).
+fn crs_of(koordsys: &str) -> Result<Crs, OgcError> {
+    let crs = match koordsys.trim().parse::<u32>() {
+        Ok(n) => Crs::Epsg(n),
+        Err(_) => Crs::parse(koordsys).map_err(|e| OgcError::invalid(format!("koordsys={koordsys}: {e}")))?,
+    };
+    crs.check().map_err(|e| OgcError::invalid(format!("koordsys={koordsys}: {e}")))?;
+    Ok(crs)
+}
+
+fn number(name: &str, v: &str) -> Result<f64, OgcError> {
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| OgcError::invalid(format!("{name}={v} is not a number")))
+}
+
+/// `GET /hoydedata/v1/punkt?koordsys=&nord=&ost=` or `?koordsys=&punkter=[[ost,nord],...]`
+pub fn punkt(api: &Api, params: &[(String, String)]) -> Result<Reply, OgcError> {
+    let get = |k: &str| params.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str());
+    let koordsys =
+        get("koordsys").ok_or_else(|| OgcError::invalid("koordsys is required (an EPSG code, e.g. 25833)"))?;
+    let crs = crs_of(koordsys)?;
+    let points: Vec<(f64, f64)> = match (get("punkter"), get("nord"), get("ost")) {
+        (Some(list), _, _) => {
+            let parsed: Vec<[f64; 2]> = serde_json::from_str(list)
+                .map_err(|e| OgcError::invalid(format!("punkter must be [[ost,nord],...]: {e}")))?;
+            parsed.into_iter().map(|[x, y]| (x, y)).collect()
+        }
+        (None, Some(n), Some(e)) => vec![(number("ost", e)?, number("nord", n)?)],
+        _ => return Err(OgcError::invalid("give nord and ost, or punkter=[[ost,nord],...]")),
+    };
+    if points.is_empty() || points.len() > MAX_POINTS {
+        return Err(OgcError::invalid(format!("from 1 to {MAX_POINTS} points, not {}", points.len())));
+    }
+    if points.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
+        return Err(OgcError::invalid("every coordinate must be a finite number"));
+    }
+    let found = heights(api, crs, &points)?;
+    let punkter: Vec<Value> = points
+        .iter()
+        .zip(found)
+        .map(|(&(x, y), h)| {
+            let (z, source) = h.map_or((Value::Null, Value::Null), |(z, s)| (json!(z), json!(s)));
+            json!({ "x": x, "y": y, "z": z, "datakilde": source, "terreng": Value::Null })
+        })
+        .collect();
+    let code = match crs {
+        Crs::Epsg(n) => json!(n),
+        other => json!(other.to_string()),
+    };
+    Ok(Reply::json(&json!({ "koordsys": code, "punkter": punkter }), "application/json"))
+}
+
+/// `GET /api/elevation/point?x=&y=&crs=` (crs defaults to EPSG:25833)
+pub fn point(api: &Api, params: &[(String, String)]) -> Result<Reply, OgcError> {
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let crs = crs_of(get("crs").unwrap_or("25833"))?;
+    let (x, y) = match (get("x"), get("y")) {
+        (Some(x), Some(y)) => (number("x", x)?, number("y", y)?),
+        _ => return Err(OgcError::invalid("x and y are required")),
+    };
+    let found = heights(api, crs, &[(x, y)])?.pop().flatten();
+    let (z, source) = found.map_or((Value::Null, Value::Null), |(z, s)| (json!(z), json!(s)));
+    Ok(Reply::json(&json!({ "x": x, "y": y, "crs": crs.to_string(), "z": z, "source": source }), "application/json"))
+}

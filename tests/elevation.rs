@@ -86,6 +86,30 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     assert_eq!(own["source"], "hoyde");
     assert!((own["z"].as_f64().unwrap() - plane(251_000.0, 6_651_000.0)).abs() < 0.02, "{own}");
 
+    // a profile eastwards along y = 6651000: 1000 m, 11 points 100 m apart, on the plane
+    let line =
+        r#"{"line": {"type": "LineString", "coordinates": [[250500, 6651000], [251500, 6651000]]}, "step": 100}"#;
+    let (status, _, body) = s.post("/api/elevation/profile", "application/json", line);
+    assert_eq!(status, 200, "{body}");
+    let profile: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let points = profile["points"].as_array().unwrap();
+    assert_eq!((profile["length"].as_f64(), points.len()), (Some(1000.0), 11));
+    for p in points {
+        let (d, x, z) = (p["distance"].as_f64().unwrap(), p["x"].as_f64().unwrap(), p["z"].as_f64().unwrap());
+        assert!((x - 250_500.0 - d).abs() < 1e-6 && (z - plane(x, 6_651_000.0)).abs() < 0.02, "{p}");
+    }
+    for bad in [
+        r#"{"line": {"type": "Point", "coordinates": [1, 2]}}"#,
+        r#"{"line": {"type": "LineString", "coordinates": [[1, 2]]}}"#,
+        r#"{"line": {"type": "LineString", "coordinates": [[250500, 6651000], [251500, 6651000]]}, "samples": 10000000}"#,
+        r#"{"line": {"type": "LineString", "coordinates": [[250500, 6651000], [251500, 6651000]]}, "step": 0.00001}"#,
+        r#"{"line": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "crs": "EPSG:1"}"#,
+        "not json",
+    ] {
+        let (status, _, body) = s.post("/api/elevation/profile", "application/json", bad);
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+
     // refusals: 400 with a reason
     let too_many = format!("/hoydedata/v1/punkt?koordsys=25833&punkter=[{}]", vec!["[1,2]"; 10_001].join(","));
     for bad in [

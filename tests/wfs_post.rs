@@ -14,12 +14,7 @@ fn seeded() -> (tempfile::TempDir, Server) {
 
 /// POST an XML body to /wfs: (status, content type, body).
 fn post(s: &Server, body: &str) -> (u16, String, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut res =
-        agent.post(&format!("{}/wfs", s.base)).header("Content-Type", "text/xml").send(body).expect("HTTP answer");
-    let status = res.status().as_u16();
-    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    (status, ct, res.body_mut().read_to_string().unwrap_or_default())
+    s.post("/wfs", "text/xml", body)
 }
 
 /// POST and require `status` and an XML answer.

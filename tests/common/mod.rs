@@ -118,6 +118,16 @@ impl Server {
         (status, ct, body)
     }
 
+    /// POST `body` as `content_type` to a path: (status, content type, body).
+    pub fn post(&self, path: &str, content_type: &str, body: &str) -> (u16, String, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let url = format!("{}{path}", self.base);
+        let mut res = agent.post(&url).header("Content-Type", content_type).send(body).expect("HTTP answer");
+        let status = res.status().as_u16();
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        (status, ct, res.body_mut().read_to_string().unwrap_or_default())
+    }
+
     /// GET and parse JSON, requiring `status`.
     pub fn json(&self, path: &str, status: u16) -> serde_json::Value {
         let (s, ct, body) = self.get(path);

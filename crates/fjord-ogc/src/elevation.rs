@@ -36,12 +36,22 @@ fn sources(api: &Api) -> Result<Vec<(Slug, Arc<RasterLayer>)>, OgcError> {
 
 /// The height and its source at each point (x = east, y = north, in `crs`).
 fn heights(api: &Api, crs: Crs, points: &[(f64, f64)]) -> Result<Vec<Option<(f64, String)>>, OgcError> {
+    heights_stored(api, &to_storage(crs, points)?)
+}
+
+/// `points` (x = east, y = north, in `crs`) in the storage CRS.
+fn to_storage(crs: Crs, points: &[(f64, f64)]) -> Result<Vec<(f64, f64)>, OgcError> {
     let mut stored = points.to_vec();
     transform::transform_in_place(crs, STORAGE_CRS, &mut stored)
         .map_err(|e| OgcError::invalid(format!("the points cannot be taken from {crs} to EPSG:25833: {e}")))?;
+    Ok(stored)
+}
+
+/// The height and its source at each point of the storage CRS.
+fn heights_stored(api: &Api, stored: &[(f64, f64)]) -> Result<Vec<Option<(f64, String)>>, OgcError> {
     let sources = sources(api)?;
-    let mut out = Vec::with_capacity(points.len());
-    for &(x, y) in &stored {
+    let mut out = Vec::with_capacity(stored.len());
+    for &(x, y) in stored {
         let mut found = None;
         for (id, layer) in &sources {
             if let Some(z) = layer.height_at(x, y)? {
@@ -121,4 +131,73 @@ pub fn point(api: &Api, params: &[(String, String)]) -> Result<Reply, OgcError> 
     let found = heights(api, crs, &[(x, y)])?.pop().flatten();
     let (z, source) = found.map_or((Value::Null, Value::Null), |(z, s)| (json!(z), json!(s)));
     Ok(Reply::json(&json!({ "x": x, "y": y, "crs": crs.to_string(), "z": z, "source": source }), "application/json"))
+}
+
+/// `POST /api/elevation/profile` with `{"line": LineString, "crs"?, "samples" | "step"}`:
+/// heights at evenly spaced points along the line (distances in metres along it in
+/// EPSG:25833), each with its position in the request's CRS.
+pub fn profile(api: &Api, body: &[u8]) -> Result<Reply, OgcError> {
+    let req: Value =
+        serde_json::from_slice(body).map_err(|e| OgcError::invalid(format!("the profile request: {e}")))?;
+    let known = ["line", "crs", "samples", "step"];
+    if let Some(k) = req.as_object().and_then(|o| o.keys().find(|k| !known.contains(&k.as_str()))) {
+        return Err(OgcError::invalid(format!("unknown member '{k}'; give line, crs, samples or step")));
+    }
+    let crs = crs_of(req["crs"].as_str().unwrap_or("25833"))?;
+    if req["line"]["type"] != "LineString" {
+        return Err(OgcError::invalid("line must be a GeoJSON LineString"));
+    }
+    let coords = req["line"]["coordinates"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let vertices: Vec<(f64, f64)> =
+        coords.iter().filter_map(|c| Some((c.get(0)?.as_f64()?, c.get(1)?.as_f64()?))).collect();
+    if vertices.len() < 2 || vertices.len() != coords.len() {
+        return Err(OgcError::invalid("line needs two or more positions of numbers"));
+    }
+    let stored = to_storage(crs, &vertices)?;
+    let mut along = vec![0.0];
+    for w in stored.windows(2) {
+        let d = ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt();
+        along.push(along.last().copied().unwrap_or(0.0) + d);
+    }
+    let length = along.last().copied().unwrap_or(0.0);
+    let (samples, step) = (req.get("samples").map(|v| v.as_u64()), req.get("step").map(|v| v.as_f64()));
+    let samples = match (samples, step) {
+        (Some(Some(n)), None) => usize::try_from(n).unwrap_or(usize::MAX),
+        (None, Some(Some(step))) if step.is_finite() && step > 0.0 => (length / step).min(1e12).floor() as usize + 1,
+        (None, None) => 100,
+        _ => return Err(OgcError::invalid("give samples (a count) or step (metres, above 0), not both")),
+    };
+    if !(2..=MAX_POINTS).contains(&samples) {
+        return Err(OgcError::invalid(format!("from 2 to {MAX_POINTS} samples, not {samples}")));
+    }
+    // the points at even distances, found segment by segment
+    let mut points = Vec::with_capacity(samples);
+    let mut seg = 0;
+    for k in 0..samples {
+        let d = length * k as f64 / (samples - 1) as f64;
+        while seg + 2 < along.len() && along[seg + 1] < d {
+            seg += 1;
+        }
+        let span = along[seg + 1] - along[seg];
+        let t = if span > 0.0 { ((d - along[seg]) / span).clamp(0.0, 1.0) } else { 0.0 };
+        let (a, b) = (stored[seg], stored[seg + 1]);
+        points.push((d, (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)));
+    }
+    let at: Vec<(f64, f64)> = points.iter().map(|p| p.1).collect();
+    let found = heights_stored(api, &at)?;
+    let mut shown = at;
+    transform::transform_in_place(STORAGE_CRS, crs, &mut shown).map_err(OgcError::internal)?;
+    let rows: Vec<Value> = points
+        .iter()
+        .zip(shown)
+        .zip(found)
+        .map(|((&(d, _), (x, y)), h)| {
+            let (z, source) = h.map_or((Value::Null, Value::Null), |(z, s)| (json!(z), json!(s)));
+            json!({ "distance": (d * 100.0).round() / 100.0, "x": x, "y": y, "z": z, "source": source })
+        })
+        .collect();
+    Ok(Reply::json(
+        &json!({ "crs": crs.to_string(), "length": (length * 100.0).round() / 100.0, "points": rows }),
+        "application/json",
+    ))
 }

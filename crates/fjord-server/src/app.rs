@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
         .route("/hoydedata/v1/punkt", get(ogcapi::hoydedata_punkt))
         .route("/api/elevation/point", get(ogcapi::elevation_point))
+        .route("/api/elevation/profile", axum::routing::post(ogcapi::elevation_profile))
         .route("/wms", get(wms::get))
         .route("/wmts", get(wmts::kvp))
         .route("/wmts/1.0.0/{layer}/{style}/{tms}/{z}/{row}/{col}", get(wmts::rest))

@@ -177,3 +177,8 @@ pub async fn hoydedata_punkt(State(s): State<AppState>, headers: HeaderMap, Quer
 pub async fn elevation_point(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::point(api, p)).await
 }
+
+/// `POST /api/elevation/profile`
+pub async fn elevation_profile(State(s): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    run(s, headers, Vec::new(), false, move |api, _, _| fjord_ogc::elevation::profile(api, &body)).await
+}

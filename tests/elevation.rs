@@ -110,6 +110,38 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
         assert_eq!(status, 400, "{bad}: {body}");
     }
 
+    // terrain tiles for MapLibre: the z14 Web Mercator tile over the point decodes to
+    // the plane in both encodings, the sea beyond the data to 0 m
+    let (lon, lat) = (10.5442234310671_f64, 59.9210195040186_f64);
+    let n = f64::from(1 << 14);
+    let fx = (lon + 180.0) / 360.0 * n;
+    let fy = (1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n;
+    let (x, y) = (fx.floor(), fy.floor());
+    let (px, py) = (((fx - x) * 256.0) as u32, ((fy - y) * 256.0) as u32);
+    for (ext, unpack) in [
+        (
+            "terrain-rgb.png",
+            (|[r, g, b, _]: [u8; 4]| -10_000.0 + (f64::from(r) * 65_536.0 + f64::from(g) * 256.0 + f64::from(b)) * 0.1)
+                as fn([u8; 4]) -> f64,
+        ),
+        ("terrarium.png", |[r, g, b, _]: [u8; 4]| {
+            f64::from(r) * 256.0 + f64::from(g) + f64::from(b) / 256.0 - 32_768.0
+        }),
+    ] {
+        let path = format!("/tiles/hoyde/WebMercatorQuad/14/{x}/{y}.{ext}");
+        let (status, ct, body) = fetch(&s, &path);
+        assert_eq!((status, ct.as_str()), (200, "image/png"), "{path}: {}", String::from_utf8_lossy(&body));
+        let tile = Picture::decode(&body);
+        let h = unpack(tile.at(px, py));
+        // a Web Mercator pixel at z14 is ~4.8 m here: the plane rises 0.05 m a metre
+        assert!((h - plane(251_000.0, 6_651_000.0)).abs() < 0.6, "{ext}: {h}");
+        // a tile far from the data (the North Sea) is all 0 m
+        let sea = Picture::decode(&fetch(&s, &format!("/tiles/hoyde/WebMercatorQuad/14/{}/{y}.{ext}", x - 200.0)).2);
+        assert!(sea.rgba.iter().all(|p| unpack(*p).abs() < 0.01), "{ext}: the sea");
+    }
+    let (status, _, body) = s.get("/tiles/fylker/WebMercatorQuad/14/0/0.terrarium.png");
+    assert_eq!(status, 404, "a feature dataset has no terrain: {body}");
+
     // refusals: 400 with a reason
     let too_many = format!("/hoydedata/v1/punkt?koordsys=25833&punkter=[{}]", vec!["[1,2]"; 10_001].join(","));
     for bad in [

@@ -2,45 +2,13 @@
 //! order by version, transparency, the standard exception codes, and GDAL's WMS driver.
 
 mod common;
-use common::{fixture, gdal, ok, root, Server};
+use common::{fetch, fixture, gdal, ok, root, Picture, Server};
 
 fn seeded() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
     ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
     let server = Server::start(dir.path());
     (dir, server)
-}
-
-/// GET raw bytes: (status, content type, body).
-fn fetch(s: &Server, path: &str) -> (u16, String, Vec<u8>) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let mut res = agent.get(&format!("{}{path}", s.base)).call().expect("HTTP answer");
-    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    (res.status().as_u16(), ct, res.body_mut().with_config().limit(64 << 20).read_to_vec().unwrap())
-}
-
-/// A decoded PNG: width, height, RGBA pixels.
-struct Picture {
-    width: u32,
-    rgba: Vec<[u8; 4]>,
-}
-
-impl Picture {
-    fn decode(bytes: &[u8]) -> Picture {
-        let mut dec = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().expect("a PNG");
-        let mut buf = vec![0; dec.output_buffer_size().unwrap()];
-        let info = dec.next_frame(&mut buf).unwrap();
-        let channels = info.color_type.samples();
-        let rgba = buf[..info.buffer_size()]
-            .chunks(channels)
-            .map(|c| if channels == 4 { [c[0], c[1], c[2], c[3]] } else { [c[0], c[1], c[2], 255] })
-            .collect();
-        Picture { width: info.width, rgba }
-    }
-
-    fn at(&self, x: u32, y: u32) -> [u8; 4] {
-        self.rgba[(y * self.width + x) as usize]
-    }
 }
 
 /// Norway in EPSG:25833, and where two places fall on a 200×250 map of it: inland

@@ -143,3 +143,39 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// GET raw bytes: (status, content type, body).
+pub fn fetch(s: &Server, path: &str) -> (u16, String, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut res = agent.get(&format!("{}{path}", s.base)).call().expect("HTTP answer");
+    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    (res.status().as_u16(), ct, res.body_mut().with_config().limit(64 << 20).read_to_vec().unwrap())
+}
+
+/// A decoded PNG: width, height, RGBA pixels.
+pub struct Picture {
+    /// pixels across
+    pub width: u32,
+    /// the pixels, row by row
+    pub rgba: Vec<[u8; 4]>,
+}
+
+impl Picture {
+    /// Decode a PNG (panics on anything else).
+    pub fn decode(bytes: &[u8]) -> Picture {
+        let mut dec = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().expect("a PNG");
+        let mut buf = vec![0; dec.output_buffer_size().unwrap()];
+        let info = dec.next_frame(&mut buf).unwrap();
+        let channels = info.color_type.samples();
+        let rgba = buf[..info.buffer_size()]
+            .chunks(channels)
+            .map(|c| if channels == 4 { [c[0], c[1], c[2], c[3]] } else { [c[0], c[1], c[2], 255] })
+            .collect();
+        Picture { width: info.width, rgba }
+    }
+
+    /// The pixel at column `x`, row `y`.
+    pub fn at(&self, x: u32, y: u32) -> [u8; 4] {
+        self.rgba[(y * self.width + x) as usize]
+    }
+}

@@ -50,11 +50,13 @@ fn to_storage(crs: Crs, points: &[(f64, f64)]) -> Result<Vec<(f64, f64)>, OgcErr
 /// The height and its source at each point of the storage CRS.
 fn heights_stored(api: &Api, stored: &[(f64, f64)]) -> Result<Vec<Option<(f64, String)>>, OgcError> {
     let sources = sources(api)?;
+    // one sampler a source for all points: neighbouring points share decoded tiles
+    let mut samplers: Vec<_> = sources.iter().map(|(id, layer)| (id, layer.sampler(0))).collect();
     let mut out = Vec::with_capacity(stored.len());
     for &(x, y) in stored {
         let mut found = None;
-        for (id, layer) in &sources {
-            if let Some(z) = layer.height_at(x, y)? {
+        for (id, sampler) in &mut samplers {
+            if let Some(z) = sampler.height(x, y)? {
                 found = Some(((z * 100.0).round() / 100.0, id.to_string()));
                 break;
             }

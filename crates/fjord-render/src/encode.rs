@@ -104,14 +104,32 @@ fn png(pixmap: &Pixmap) -> Result<Vec<u8>, RenderError> {
 /// PNG at a chosen compression level (the benchmark compares them).
 pub fn png_at(pixmap: &Pixmap, level: png::Compression) -> Result<Vec<u8>, RenderError> {
     let (channels, color) = if opaque(pixmap) { (3, png::ColorType::Rgb) } else { (4, png::ColorType::Rgba) };
-    let data = samples(pixmap, channels);
+    write_png(pixmap.width(), pixmap.height(), color, &samples(pixmap, channels), level)
+}
+
+/// PNG of raw RGB samples (`width` × `height` × 3 bytes), for pictures that are data,
+/// such as terrain tiles, which no painting may touch.
+pub fn png_rgb(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, RenderError> {
+    if rgb.len() != width as usize * height as usize * 3 {
+        return Err(RenderError::Size(format!("{} bytes are not {width}×{height} RGB", rgb.len())));
+    }
+    write_png(width, height, png::ColorType::Rgb, rgb, png::Compression::Fast)
+}
+
+fn write_png(
+    width: u32,
+    height: u32,
+    color: png::ColorType,
+    data: &[u8],
+    level: png::Compression,
+) -> Result<Vec<u8>, RenderError> {
     let mut out = Vec::with_capacity(data.len() / 4 + 1024);
-    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    let mut enc = png::Encoder::new(&mut out, width, height);
     enc.set_color(color);
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(level);
     let mut w = enc.write_header().map_err(|e| RenderError::Encode(e.to_string()))?;
-    w.write_image_data(&data).map_err(|e| RenderError::Encode(e.to_string()))?;
+    w.write_image_data(data).map_err(|e| RenderError::Encode(e.to_string()))?;
     w.finish().map_err(|e| RenderError::Encode(e.to_string()))?;
     Ok(out)
 }

@@ -33,6 +33,12 @@ pub const MVT: TileFormat = TileFormat { ext: "mvt", content_type: fjord_ogc::ti
 /// Map tiles drawn in the layer's default style.
 pub const PNG: TileFormat = TileFormat { ext: "png", content_type: "image/png" };
 
+/// Terrain tiles of an elevation dataset, Mapbox Terrain-RGB.
+pub const TERRAIN_RGB: TileFormat = TileFormat { ext: "terrain-rgb.png", content_type: "image/png" };
+
+/// Terrain tiles of an elevation dataset, Terrarium.
+pub const TERRARIUM: TileFormat = TileFormat { ext: "terrarium.png", content_type: "image/png" };
+
 /// What a tile is cached under.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TileKey {

@@ -6,11 +6,11 @@
 
 use crate::app::AppState;
 use crate::ogcapi::{api, base, exception, run, seen};
-use crate::tile_cache::{TileFormat, TileKey, MVT, PNG};
+use crate::tile_cache::{TileFormat, TileKey, MVT, PNG, TERRAIN_RGB, TERRARIUM};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use fjord_ogc::tiles::{self, TileAddress};
+use fjord_ogc::tiles::{self, TerrainEncoding, TileAddress};
 use fjord_ogc::OgcError;
 
 type Params = Vec<(String, String)>;
@@ -37,10 +37,28 @@ pub(crate) async fn locate(state: &AppState, t: TilePath) -> Result<TileAddress,
         .map_err(OgcError::internal)?
 }
 
+/// The terrain encoding of a tile format, `None` for vector and map tiles.
+fn terrain_encoding(format: TileFormat) -> Option<TerrainEncoding> {
+    match format {
+        TERRAIN_RGB => Some(TerrainEncoding::TerrainRgb),
+        TERRARIUM => Some(TerrainEncoding::Terrarium),
+        _ => None,
+    }
+}
+
 /// A requested tile in `format` (vector, or a map tile in the layer's default style),
 /// or the OGC API exception saying why not.
 async fn tile(state: AppState, headers: HeaderMap, t: TilePath, format: TileFormat) -> Response {
-    match locate(&state, t).await {
+    let located = if terrain_encoding(format).is_some() {
+        let TilePath { id, tms, z, row, col } = t;
+        let find = move |s: &AppState| {
+            tiles::locate_elevation(&api(s, String::new(), String::new()), &id, &tms, &z, &row, &col)
+        };
+        state.blocking(find).await.map_err(OgcError::internal).and_then(|r| r)
+    } else {
+        locate(&state, t).await
+    };
+    match located {
         Ok(at) => serve(state, headers, at, format).await,
         Err(e) => exception(e),
     }
@@ -68,8 +86,9 @@ pub(crate) async fn serve(state: AppState, headers: HeaderMap, at: TileAddress, 
             // the request timeout, here rather than as a layer (see `app::router`)
             let deadline = std::time::Duration::from_secs(state.config.server.request_timeout_secs.max(1));
             let made = state.blocking(move |s| {
-                s.tiles.fill(&key, || match format {
-                    PNG => tiles::png(&api(s, String::new(), String::new()), &at, ""),
+                s.tiles.fill(&key, || match (format, terrain_encoding(format)) {
+                    (_, Some(encoding)) => tiles::terrain(&api(s, String::new(), String::new()), &at, encoding),
+                    (PNG, None) => tiles::png(&api(s, String::new(), String::new()), &at, ""),
                     _ => tiles::mvt(&s.store, &at),
                 })
             });
@@ -99,12 +118,16 @@ fn row_of(file: &str) -> Result<(String, TileFormat), OgcError> {
     match ext {
         "mvt" | "pbf" => Ok((y.to_string(), MVT)),
         "png" => Ok((y.to_string(), PNG)),
-        other => Err(OgcError::not_found(format!("tiles are offered as .mvt, .pbf or .png, not .{other}"))),
+        "terrain-rgb.png" | "mapbox.png" => Ok((y.to_string(), TERRAIN_RGB)),
+        "terrarium.png" => Ok((y.to_string(), TERRARIUM)),
+        other => Err(OgcError::not_found(format!(
+            "tiles are offered as .mvt, .pbf or .png, and elevation as .terrain-rgb.png or .terrarium.png, not .{other}"
+        ))),
     }
 }
 
-/// `GET /tiles/{layer}/{tileMatrixSet}/{z}/{x}/{y}.mvt` (also `.pbf`, and `.png` for
-/// map tiles)
+/// `GET /tiles/{layer}/{tileMatrixSet}/{z}/{x}/{y}.mvt` (also `.pbf`, `.png` for map
+/// tiles, and `.terrain-rgb.png` or `.terrarium.png` for an elevation dataset's terrain)
 pub async fn xyz(
     State(s): State<AppState>,
     Path((layer, tms, z, x, file)): Path<(String, String, String, String, String)>,

@@ -388,33 +388,56 @@ impl RasterLayer {
     /// The height at (`x`, `y`) in the storage CRS, bilinear between the four nearest
     /// level-0 cell centres; `None` where any of them holds no height.
     pub fn height_at(&self, x: f64, y: f64) -> Result<Option<f64>> {
-        let cell = self.header.cell;
+        self.sampler(0).height(x, y)
+    }
+
+    /// Heights of one level, read tile by tile as points ask (the last tile kept).
+    pub fn sampler(&self, level: u8) -> Sampler<'_> {
+        Sampler { layer: self, level: level.min(self.header.levels.saturating_sub(1)), last: None }
+    }
+}
+
+/// Bilinear heights of one level of a [`RasterLayer`], keeping the last tile read (points
+/// asked in order mostly fall in it).
+pub struct Sampler<'a> {
+    layer: &'a RasterLayer,
+    level: u8,
+    last: Option<(TileAt, Option<Vec<f32>>)>,
+}
+
+impl Sampler<'_> {
+    /// The height at (`x`, `y`) in the storage CRS, bilinear between the four nearest
+    /// cell centres of the level; `None` where any of them holds no height.
+    pub fn height(&mut self, x: f64, y: f64) -> Result<Option<f64>> {
+        let cell = self.layer.header.cell * f64::from(1u32 << self.level);
         // cell-centre coordinates: centre (i, j) lies at origin + (i + 0.5) cells
         let fx = (x - GRID_ORIGIN.0) / cell - 0.5;
         let fy = (GRID_ORIGIN.1 - y) / cell - 0.5;
-        if !(fx.is_finite() && fy.is_finite()) || fx < 0.0 || fy < 0.0 {
+        if !(fx.is_finite() && fy.is_finite()) || fx < 0.0 || fy < 0.0 || fx > 1e12 || fy > 1e12 {
             return Ok(None);
         }
         let (i, j) = (fx.floor(), fy.floor());
         let (tx, ty) = (fx - i, fy - j);
-        // the last tile read, by (row, col): the four cells mostly share one
-        let mut cache: Option<(TileAt, Option<Vec<f32>>)> = None;
-        let mut at = |ci: f64, cj: f64| -> Result<Option<f32>> {
-            let (ci, cj, t) = (ci as u64, cj as u64, TILE as u64);
-            let (Ok(row), Ok(col)) = (u32::try_from(cj / t), u32::try_from(ci / t)) else { return Ok(None) };
-            if cache.as_ref().is_none_or(|(k, _)| *k != (row, col)) {
-                cache = Some(((row, col), self.tile(0, row, col)?));
-            }
-            let heights = cache.as_ref().and_then(|(_, h)| h.as_ref());
-            Ok(heights.map(|h| h[(cj % t) as usize * TILE + (ci % t) as usize]).filter(|h| !h.is_nan()))
-        };
-        let (Some(a), Some(b), Some(c), Some(d)) = (at(i, j)?, at(i + 1.0, j)?, at(i, j + 1.0)?, at(i + 1.0, j + 1.0)?)
+        let (i, j) = (i as u64, j as u64);
+        let (Some(a), Some(b), Some(c), Some(d)) =
+            (self.cell(i, j)?, self.cell(i + 1, j)?, self.cell(i, j + 1)?, self.cell(i + 1, j + 1)?)
         else {
             return Ok(None);
         };
         let top = f64::from(a) * (1.0 - tx) + f64::from(b) * tx;
         let bottom = f64::from(c) * (1.0 - tx) + f64::from(d) * tx;
         Ok(Some(top * (1.0 - ty) + bottom * ty))
+    }
+
+    /// The height of cell (column `i`, row `j`) of the level, `None` for NoData.
+    fn cell(&mut self, i: u64, j: u64) -> Result<Option<f32>> {
+        let t = TILE as u64;
+        let (Ok(row), Ok(col)) = (u32::try_from(j / t), u32::try_from(i / t)) else { return Ok(None) };
+        if self.last.as_ref().is_none_or(|(k, _)| *k != (row, col)) {
+            self.last = Some(((row, col), self.layer.tile(self.level, row, col)?));
+        }
+        let heights = self.last.as_ref().and_then(|(_, h)| h.as_ref());
+        Ok(heights.map(|h| h[(j % t) as usize * TILE + (i % t) as usize]).filter(|h| !h.is_nan()))
     }
 }
 

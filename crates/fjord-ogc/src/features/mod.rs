@@ -98,6 +98,23 @@ impl Api<'_> {
         open_only(slug, version, record)
     }
 
+    /// The served version and record of an open elevation dataset (terrain tiles,
+    /// heights); 404 for a feature dataset or none, 401 for one that is not open.
+    pub(crate) fn readable_elevation(&self, id: &str) -> Result<(Slug, u32, Arc<Record>), OgcError> {
+        let slug = Slug::new(id).map_err(|_| OgcError::not_found(format!("no dataset '{id}'")))?;
+        let (version, record) = self
+            .records
+            .get(self.store, self.catalogue, &slug)?
+            .ok_or_else(|| OgcError::not_found(format!("no dataset '{id}'")))?;
+        if record.schema.is_some() {
+            return Err(OgcError::not_found(format!("'{id}' holds features, not elevation")));
+        }
+        if record.access != Access::Open {
+            return Err(OgcError::unauthorized(format!("dataset '{id}' is not open; log in to read it")));
+        }
+        Ok((slug, version, record))
+    }
+
     /// Like [`Api::readable`] from the cache alone: reads `CURRENT` but never the
     /// catalogue, and answers `Ok(None)` when the served version's record is not cached
     /// yet (the caller then asks [`Api::readable`] off the async runtime).

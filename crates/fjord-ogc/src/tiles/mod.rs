@@ -8,9 +8,11 @@
 //! into the last level's tiles.
 
 mod matrix_sets;
+mod terrain;
 mod tilesets;
 
 pub use matrix_sets::{tile_matrix_set, tile_matrix_sets};
+pub use terrain::{terrain, TerrainEncoding};
 pub use tilesets::{maplibre_style, tilejson, tileset, tilesets};
 
 use crate::error::OgcError;
@@ -89,6 +91,19 @@ fn address(dataset: Slug, version: u32, tms: &str, z: &str, row: &str, col: &str
 /// not a number, 401 for a dataset that is not open.
 pub fn locate(api: &Api, id: &str, tms: &str, z: &str, row: &str, col: &str) -> Result<TileAddress, OgcError> {
     let (slug, version, _) = api.readable(id)?;
+    address(slug, version, tms, z, row, col)
+}
+
+/// [`locate`] for an elevation dataset's terrain tiles.
+pub fn locate_elevation(
+    api: &Api,
+    id: &str,
+    tms: &str,
+    z: &str,
+    row: &str,
+    col: &str,
+) -> Result<TileAddress, OgcError> {
+    let (slug, version, _) = api.readable_elevation(id)?;
     address(slug, version, tms, z, row, col)
 }
 

@@ -55,21 +55,25 @@ pub struct RasterArgs {
 /// `fjord ingest-raster PATH... --dataset ID --org ORG [--meta FILE] [--datum NN2000]`
 pub fn ingest_raster(config: &Config, a: RasterArgs) -> anyhow::Result<()> {
     let meta = a.meta.as_deref().map(fjord_ingest::read_sidecar).transpose()?;
-    let dataset = Slug::new(&a.dataset).context("--dataset")?;
     let req = fjord_ingest::dem::DemRequest {
         paths: a.paths,
-        dataset: dataset.clone(),
+        dataset: Slug::new(&a.dataset).context("--dataset")?,
         org: Slug::new(&a.org).context("--org")?,
         meta,
         vertical_datum: a.datum,
         by: who(),
     };
+    run_dem(config, &req)
+}
+
+fn run_dem(config: &Config, req: &fjord_ingest::dem::DemRequest) -> anyhow::Result<()> {
     let (store, catalogue) = fjord_server::open_data(config)?;
     let started = std::time::Instant::now();
-    let info = fjord_ingest::dem::ingest_dem(&store, &catalogue, &req)?;
+    let info = fjord_ingest::dem::ingest_dem(&store, &catalogue, req)?;
     let Some(r) = &info.raster else { anyhow::bail!("the version published is not elevation") };
     println!(
-        "published {dataset} version {}: {} m cells, {} levels, {} tiles, heights {:.1}–{:.1} m (mean {:.1}, {:.1} % NoData) in {:.1} s",
+        "published {} version {}: {} m cells, {} levels, {} tiles, heights {:.1}–{:.1} m (mean {:.1}, {:.1} % NoData) in {:.1} s",
+        req.dataset,
         info.version,
         r.cell,
         r.levels,
@@ -153,15 +157,29 @@ pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
             continue;
         }
         let folder = sidecar.parent().unwrap_or(dir);
+        let source = folder.join(field(&meta.source, "source")?);
+        let org = Slug::new(&field(&meta.org, "org")?)?;
+        if fjord_ingest::dem::is_raster_file(&source) {
+            let req = fjord_ingest::dem::DemRequest {
+                paths: vec![source],
+                dataset,
+                org,
+                meta: Some(meta),
+                vertical_datum: "NN2000".into(),
+                by: "seed".into(),
+            };
+            run_dem(config, &req)?;
+            continue;
+        }
         let req = IngestRequest {
             source: SourceOptions {
-                path: folder.join(field(&meta.source, "source")?),
+                path: source,
                 layer: meta.layer.clone(),
                 crs: None,
                 max_bytes: config.limits.max_source_bytes,
             },
             dataset,
-            org: Slug::new(&field(&meta.org, "org")?)?,
+            org,
             meta: Some(meta),
             by: "seed".into(),
         };

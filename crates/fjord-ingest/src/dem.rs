@@ -131,6 +131,14 @@ pub struct DemRequest {
 /// Files in a folder that look like rasters GDAL reads.
 const RASTER_EXTENSIONS: [&str; 8] = ["tif", "tiff", "asc", "xyz", "dem", "img", "dt2", "hgt"];
 
+/// Whether `path` names a raster file by its extension (how `fjord seed` tells an
+/// elevation source from a vector one).
+pub fn is_raster_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| RASTER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 /// The source files of `paths`: files as given, folders by their raster files, in name
 /// order.
 fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {

@@ -6,6 +6,7 @@
 //! - [`paint`]: painting features onto a pixmap with tiny-skia (anti-aliased), in a
 //!   map's pixel space, generalised to the pixel size.
 //! - [`raster`]: the batch rasteriser: many shapes in one colour, exact coverage.
+//! - [`relief`]: elevation drawn as hillshade, hypsometric colours or slope.
 //! - [`painter`]: features drawn with a style's rules at a scale.
 //! - [`library`]: the styles on disk, per dataset.
 //! - [`legend`]: legend images, a row per rule.
@@ -24,6 +25,7 @@ pub mod mvt;
 pub mod paint;
 pub mod painter;
 pub mod raster;
+pub mod relief;
 pub mod style;
 pub mod text;
 

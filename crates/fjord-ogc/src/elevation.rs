@@ -11,7 +11,7 @@ use crate::features::Api;
 use crate::reply::Reply;
 use crate::OgcError;
 use fjord_catalogue::Access;
-use fjord_core::{transform, Crs, Slug, STORAGE_CRS};
+use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
 use fjord_store::raster::RasterLayer;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -64,6 +64,56 @@ fn heights_stored(api: &Api, stored: &[(f64, f64)]) -> Result<Vec<Option<(f64, S
         out.push(found);
     }
     Ok(out)
+}
+
+/// Corners of the coordinate lattice a picture's pixel positions are interpolated from:
+/// PROJ is asked for 17 × 17 points instead of one a pixel.
+const LATTICE: usize = 16;
+
+/// Heights of `layer` for a picture of `bbox` (in `crs`, x east) of `width` × `height`
+/// pixels and `border` more on every side, at pixel centres, row by row from the top
+/// left; `NaN` where there is none. Read at the pyramid level whose cells are about a
+/// pixel; with the pixel's ground size in metres (across, down).
+pub(crate) fn grid(
+    layer: &RasterLayer,
+    crs: Crs,
+    bbox: &BBox,
+    (width, height): (usize, usize),
+    border: usize,
+) -> Result<(Vec<f32>, (f64, f64)), OgcError> {
+    let (px, py) = ((bbox.maxx - bbox.minx) / width as f64, (bbox.maxy - bbox.miny) / height as f64);
+    let (w, h) = (width + 2 * border, height + 2 * border);
+    // the lattice spans the bordered picture's first to last pixel centre
+    let (x0, y0) = (bbox.minx + (0.5 - border as f64) * px, bbox.maxy - (0.5 - border as f64) * py);
+    let (sx, sy) = ((w - 1).max(1) as f64 / LATTICE as f64, (h - 1).max(1) as f64 / LATTICE as f64);
+    let mut lattice = Vec::with_capacity((LATTICE + 1) * (LATTICE + 1));
+    for j in 0..=LATTICE {
+        for i in 0..=LATTICE {
+            lattice.push((x0 + i as f64 * sx * px, y0 - j as f64 * sy * py));
+        }
+    }
+    transform::transform_in_place(crs, STORAGE_CRS, &mut lattice)?;
+    let node = |i: usize, j: usize| lattice[j * (LATTICE + 1) + i];
+    let ground = |a: (f64, f64), b: (f64, f64), n: f64| ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt() / n;
+    let pixel = (ground(node(0, 0), node(LATTICE, 0), sx * LATTICE as f64), ground(node(0, 0), node(0, LATTICE), sy * LATTICE as f64));
+    let mut heights = layer.sampler(layer.level_for(pixel.0.min(pixel.1)));
+    let lerp = |p: (f64, f64), q: (f64, f64), t: f64| (p.0 + (q.0 - p.0) * t, p.1 + (q.1 - p.1) * t);
+    let split = |f: f64| {
+        let k = (f.floor() as usize).min(LATTICE - 1);
+        (k, f - k as f64)
+    };
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (j, tj) = split(y as f64 / sy);
+        for x in 0..w {
+            let (i, ti) = split(x as f64 / sx);
+            let top = lerp(node(i, j), node(i + 1, j), ti);
+            let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
+            let (gx, gy) = lerp(top, bottom, tj);
+            out.push(heights.height(gx, gy)?.map_or(f32::NAN, |z| z as f32));
+        }
+    }
+    Ok((out, pixel))
 }
 
 /// A CRS given as Kartverket's API gives it: the EPSG number (`25833`), or as fjord

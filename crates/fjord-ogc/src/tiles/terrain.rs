@@ -5,7 +5,6 @@
 use super::TileAddress;
 use crate::features::Api;
 use crate::OgcError;
-use fjord_core::{transform, STORAGE_CRS};
 use fjord_render::encode::png_rgb;
 
 /// How heights become colours.
@@ -34,51 +33,13 @@ impl TerrainEncoding {
     }
 }
 
-/// Corners of the coordinate lattice a tile's pixel positions are interpolated from:
-/// PROJ is asked for 17 × 17 points instead of 65,536.
-const LATTICE: usize = 16;
-
 /// The terrain tile at `at` (an elevation dataset's), as PNG.
 pub fn terrain(api: &Api, at: &TileAddress, encoding: TerrainEncoding) -> Result<Vec<u8>, OgcError> {
     let layer = api.store.raster_at(&at.dataset, at.version)?;
     let size = at.tms.tile_size as usize;
     let b = at.tms.tile_bbox(at.z, at.row, at.col)?;
-    // the lattice, pixel-centre aligned at its ends, taken to the storage CRS
-    let (px, py) = ((b.maxx - b.minx) / size as f64, (b.maxy - b.miny) / size as f64);
-    let mut lattice = Vec::with_capacity((LATTICE + 1) * (LATTICE + 1));
-    for j in 0..=LATTICE {
-        for i in 0..=LATTICE {
-            let (u, v) = ((size - 1) as f64 * i as f64 / LATTICE as f64, (size - 1) as f64 * j as f64 / LATTICE as f64);
-            lattice.push((b.minx + (u + 0.5) * px, b.maxy - (v + 0.5) * py));
-        }
-    }
-    transform::transform_in_place(at.tms.crs, STORAGE_CRS, &mut lattice)?;
-    let at_lattice = |i: usize, j: usize| lattice[j * (LATTICE + 1) + i];
-    // the level whose cells are about a pixel of this tile, in metres
-    let (a, c) = (at_lattice(0, 0), at_lattice(LATTICE, 0));
-    let pixel_m = ((c.0 - a.0).powi(2) + (c.1 - a.1).powi(2)).sqrt() / (size - 1) as f64;
-    let mut heights = layer.sampler(layer.level_for(pixel_m));
-    let mut rgb = vec![0u8; size * size * 3];
-    let step = (size - 1) as f64 / LATTICE as f64;
-    for y in 0..size {
-        let (fj, tj) = {
-            let f = y as f64 / step;
-            let j = (f.floor() as usize).min(LATTICE - 1);
-            (j, f - j as f64)
-        };
-        for x in 0..size {
-            let f = x as f64 / step;
-            let i = (f.floor() as usize).min(LATTICE - 1);
-            let ti = f - i as f64;
-            let lerp = |p: (f64, f64), q: (f64, f64), t: f64| (p.0 + (q.0 - p.0) * t, p.1 + (q.1 - p.1) * t);
-            let top = lerp(at_lattice(i, fj), at_lattice(i + 1, fj), ti);
-            let bottom = lerp(at_lattice(i, fj + 1), at_lattice(i + 1, fj + 1), ti);
-            let (sx, sy) = lerp(top, bottom, tj);
-            let h = heights.height(sx, sy)?.unwrap_or(0.0);
-            let o = (y * size + x) * 3;
-            rgb[o..o + 3].copy_from_slice(&encoding.pack(h));
-        }
-    }
+    let (heights, _) = crate::elevation::grid(&layer, at.tms.crs, &b, (size, size), 0)?;
+    let rgb: Vec<u8> = heights.iter().flat_map(|h| encoding.pack(if h.is_nan() { 0.0 } else { f64::from(*h) })).collect();
     png_rgb(at.tms.tile_size, at.tms.tile_size, &rgb).map_err(OgcError::internal)
 }
 

@@ -142,6 +142,32 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     let (status, _, body) = s.get("/tiles/fylker/WebMercatorQuad/14/0/0.terrarium.png");
     assert_eq!(status, 404, "a feature dataset has no terrain: {body}");
 
+    // WMS: the coverage is a layer with three relief styles, drawn where there are
+    // heights and transparent elsewhere (the NoData corner, top left)
+    let (_, _, caps) = s.get("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities");
+    let at = caps.find("<Name>hoyde</Name>").expect("an elevation layer");
+    let layer = &caps[at..at + caps[at..].find("</Layer>").unwrap()];
+    for style in ["hillshade", "hypsometric", "slope"] {
+        assert!(layer.contains(&format!("<Name>{style}</Name>")), "{layer}");
+    }
+    let map = |style: &str| {
+        let path = format!("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hoyde&STYLES={style}&CRS=EPSG:25833&BBOX=250000,6650000,253000,6652000&WIDTH=300&HEIGHT=200&FORMAT=image/png&TRANSPARENT=TRUE");
+        let (status, ct, body) = fetch(&s, &path);
+        assert_eq!((status, ct.as_str()), (200, "image/png"), "{style}: {}", String::from_utf8_lossy(&body));
+        Picture::decode(&body)
+    };
+    let (shade, colours, slope) = (map("hillshade"), map("hypsometric"), map("slope"));
+    for p in [&shade, &colours, &slope] {
+        assert_eq!(p.at(5, 5)[3], 0, "the NoData corner is transparent");
+        assert_eq!(p.at(150, 100)[3], 255, "the plane is drawn");
+    }
+    let grey = shade.at(150, 100);
+    assert!(grey[0] == grey[1] && grey[1] == grey[2] && grey[0] > 150, "a gentle slope, lit: {grey:?}");
+    assert_ne!(colours.at(30, 150), colours.at(290, 30), "colours change with height");
+    let (status, _, body) = fetch(&s, "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hoyde&STYLES=nope&CRS=EPSG:25833&BBOX=250000,6650000,253000,6652000&WIDTH=30&HEIGHT=20&FORMAT=image/png");
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("StyleNotDefined"));
+
     // refusals: 400 with a reason
     let too_many = format!("/hoydedata/v1/punkt?koordsys=25833&punkter=[{}]", vec!["[1,2]"; 10_001].join(","));
     for bad in [

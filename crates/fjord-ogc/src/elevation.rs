@@ -95,7 +95,10 @@ pub(crate) fn grid(
     transform::transform_in_place(crs, STORAGE_CRS, &mut lattice)?;
     let node = |i: usize, j: usize| lattice[j * (LATTICE + 1) + i];
     let ground = |a: (f64, f64), b: (f64, f64), n: f64| ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt() / n;
-    let pixel = (ground(node(0, 0), node(LATTICE, 0), sx * LATTICE as f64), ground(node(0, 0), node(0, LATTICE), sy * LATTICE as f64));
+    let pixel = (
+        ground(node(0, 0), node(LATTICE, 0), sx * LATTICE as f64),
+        ground(node(0, 0), node(0, LATTICE), sy * LATTICE as f64),
+    );
     let mut heights = layer.sampler(layer.level_for(pixel.0.min(pixel.1)));
     let lerp = |p: (f64, f64), q: (f64, f64), t: f64| (p.0 + (q.0 - p.0) * t, p.1 + (q.1 - p.1) * t);
     let split = |f: f64| {

@@ -1,5 +1,7 @@
-//! The styles on disk: `styles/<dataset>/<style>.json`, read once at start.
+//! The styles on disk: `styles/<dataset>/<style>.json`, and colour ramps for elevation
+//! `styles/<dataset>/<ramp>.ramp` ([`crate::relief::Ramp`]), read once at start.
 
+use crate::relief::Ramp;
 use crate::style::{Style, StyleError};
 use fjord_core::GeometryKind;
 use std::borrow::Cow;
@@ -11,6 +13,8 @@ use std::path::Path;
 #[derive(Debug, Default)]
 pub struct StyleLibrary {
     by_dataset: BTreeMap<String, Vec<Style>>,
+    /// colour ramps by (dataset, name)
+    ramps: BTreeMap<(String, String), Ramp>,
 }
 
 /// Why the style folder cannot be read.
@@ -22,6 +26,9 @@ pub enum LibraryError {
     /// a style file is not a usable style
     #[error("{0}: {1}")]
     Style(String, StyleError),
+    /// a ramp file is not a usable ramp
+    #[error("{0}: {1}")]
+    Ramp(String, String),
 }
 
 impl StyleLibrary {
@@ -46,6 +53,13 @@ impl StyleLibrary {
             let mut styles = Vec::new();
             for file in std::fs::read_dir(&dataset).map_err(io(&dataset))? {
                 let path = file.map_err(io(&dataset))?.path();
+                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+                if path.extension().and_then(|e| e.to_str()) == Some("ramp") {
+                    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+                    let ramp = Ramp::from_json(&text).map_err(|e| LibraryError::Ramp(path.display().to_string(), e))?;
+                    lib.ramps.insert((name.clone(), stem), ramp);
+                    continue;
+                }
                 if path.extension().and_then(|e| e.to_str()) != Some("json") {
                     continue;
                 }
@@ -67,6 +81,19 @@ impl StyleLibrary {
         match self.by_dataset.get(dataset) {
             Some(s) if !s.is_empty() => Cow::Borrowed(s),
             _ => Cow::Owned(vec![Style::default_for(kind)]),
+        }
+    }
+
+    /// A dataset's colour ramp `name` (`hypsometric`, `slope`, ...), else the built-in one
+    /// of that name; `None` for a name with neither.
+    pub fn ramp(&self, dataset: &str, name: &str) -> Option<Cow<'_, Ramp>> {
+        if let Some(r) = self.ramps.get(&(dataset.to_string(), name.to_string())) {
+            return Some(Cow::Borrowed(r));
+        }
+        match name {
+            "hypsometric" => Some(Cow::Owned(Ramp::hypsometric())),
+            "slope" => Some(Cow::Owned(Ramp::slope())),
+            _ => None,
         }
     }
 
@@ -104,6 +131,15 @@ mod tests {
         assert_eq!(lib.style("fylker", GeometryKind::Polygon, "").unwrap().name, "blek");
         assert!(lib.style("fylker", GeometryKind::Polygon, "nope").is_none());
         assert_eq!(lib.style("kommuner", GeometryKind::Polygon, "default").unwrap().name, "default");
+        std::fs::write(dir.join("fylker/hypsometric.ramp"), r##"{"stops": [[0, "#000000"], [10, "#ffffff"]]}"##)
+            .unwrap();
+        let lib = StyleLibrary::load(&dir).unwrap();
+        assert_eq!(lib.ramp("fylker", "hypsometric").unwrap().at(10.0).r, 255, "the file's");
+        assert_ne!(lib.ramp("kommuner", "hypsometric").unwrap().at(10.0).r, 255, "the built-in one");
+        assert!(lib.ramp("fylker", "nope").is_none());
+        std::fs::write(dir.join("fylker/bad.ramp"), "[]").unwrap();
+        assert!(StyleLibrary::load(&dir).is_err());
+        std::fs::remove_file(dir.join("fylker/bad.ramp")).unwrap();
         std::fs::write(dir.join("fylker/broken.json"), "{").unwrap();
         assert!(StyleLibrary::load(&dir).is_err());
         std::fs::remove_dir_all(&dir).unwrap();

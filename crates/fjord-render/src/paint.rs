@@ -358,6 +358,18 @@ impl Canvas {
         }
     }
 
+    /// Lay a picture of the canvas's size (RGBA, premultiplied, row by row) over it, as
+    /// elevation layers are drawn.
+    pub fn draw_image(&mut self, rgba: Vec<u8>) -> Result<(), RenderError> {
+        let (w, h) = (self.pixmap.width(), self.pixmap.height());
+        let image = tiny_skia::IntSize::from_wh(w, h)
+            .and_then(|size| Pixmap::from_vec(rgba, size))
+            .ok_or_else(|| RenderError::Size(format!("an image that is not {w}×{h} RGBA")))?;
+        let paint = tiny_skia::PixmapPaint::default();
+        self.pixmap.draw_pixmap(0, 0, image.as_ref(), &paint, Transform::identity(), None);
+        Ok(())
+    }
+
     /// Place and draw the labels gathered so far, in order: one that would leave the
     /// picture or overlap a label already placed is left out.
     pub fn draw_labels(&mut self) {

@@ -42,7 +42,15 @@ impl Ramp {
 
     /// Green lowlands through brown hills to white peaks, for Norway's 0–2500 m.
     pub fn hypsometric() -> Ramp {
-        Ramp::of(&[(0.0, 0x3d7a3a), (200.0, 0x8fb05a), (600.0, 0xd8cd8c), (1000.0, 0xb98e5e), (1500.0, 0x8c6d5a), (2000.0, 0xd9d4cf), (2400.0, 0xffffff)])
+        Ramp::of(&[
+            (0.0, 0x3d7a3a),
+            (200.0, 0x8fb05a),
+            (600.0, 0xd8cd8c),
+            (1000.0, 0xb98e5e),
+            (1500.0, 0x8c6d5a),
+            (2000.0, 0xd9d4cf),
+            (2400.0, 0xffffff),
+        ])
     }
 
     /// White on the flat through yellow and orange to dark red on cliffs (degrees).
@@ -144,8 +152,7 @@ impl HeightGrid {
                         let zenith = (90.0 - altitude).to_radians();
                         // gdaldem's convention: the light's direction as an angle from east
                         let light = (360.0 - azimuth + 90.0).to_radians();
-                        let shade =
-                            zenith.cos() * slope.cos() + zenith.sin() * slope.sin() * (light - aspect).cos();
+                        let shade = zenith.cos() * slope.cos() + zenith.sin() * slope.sin() * (light - aspect).cos();
                         let v = (255.0 * shade.max(0.0)).round() as u8;
                         Color { r: v, g: v, b: v, a: 255 }
                     }

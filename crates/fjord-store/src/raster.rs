@@ -393,16 +393,20 @@ impl RasterLayer {
 
     /// Heights of one level, read tile by tile as points ask (the last tile kept).
     pub fn sampler(&self, level: u8) -> Sampler<'_> {
-        Sampler { layer: self, level: level.min(self.header.levels.saturating_sub(1)), last: None }
+        Sampler { layer: self, level: level.min(self.header.levels.saturating_sub(1)), kept: Vec::new() }
     }
 }
 
-/// Bilinear heights of one level of a [`RasterLayer`], keeping the last tile read (points
-/// asked in order mostly fall in it).
+/// Tiles a [`Sampler`] keeps decoded: a picture's rows cross a few tiles over and over.
+const SAMPLER_TILES: usize = 8;
+
+/// Bilinear heights of one level of a [`RasterLayer`], keeping the last few tiles read
+/// (points asked in order mostly fall in them).
 pub struct Sampler<'a> {
     layer: &'a RasterLayer,
     level: u8,
-    last: Option<(TileAt, Option<Vec<f32>>)>,
+    /// decoded tiles, the most recently used last
+    kept: Vec<(TileAt, Option<Vec<f32>>)>,
 }
 
 impl Sampler<'_> {
@@ -433,10 +437,20 @@ impl Sampler<'_> {
     fn cell(&mut self, i: u64, j: u64) -> Result<Option<f32>> {
         let t = TILE as u64;
         let (Ok(row), Ok(col)) = (u32::try_from(j / t), u32::try_from(i / t)) else { return Ok(None) };
-        if self.last.as_ref().is_none_or(|(k, _)| *k != (row, col)) {
-            self.last = Some(((row, col), self.layer.tile(self.level, row, col)?));
+        match self.kept.iter().position(|(k, _)| *k == (row, col)) {
+            Some(i) if i + 1 == self.kept.len() => {}
+            Some(i) => {
+                let hit = self.kept.remove(i);
+                self.kept.push(hit);
+            }
+            None => {
+                if self.kept.len() == SAMPLER_TILES {
+                    self.kept.remove(0);
+                }
+                self.kept.push(((row, col), self.layer.tile(self.level, row, col)?));
+            }
         }
-        let heights = self.last.as_ref().and_then(|(_, h)| h.as_ref());
+        let heights = self.kept.last().and_then(|(_, h)| h.as_ref());
         Ok(heights.map(|h| h[(j % t) as usize * TILE + (i % t) as usize]).filter(|h| !h.is_nan()))
     }
 }

@@ -137,11 +137,19 @@ impl Api<'_> {
 
     /// Every open collection, by id.
     pub(crate) fn open_records(&self) -> Result<Vec<Record>, OgcError> {
+        self.open_records_where(|r| r.schema.is_some())
+    }
+
+    /// Every open elevation dataset's record, by id.
+    pub(crate) fn open_elevation_records(&self) -> Result<Vec<Record>, OgcError> {
+        self.open_records_where(|r| r.schema.is_none())
+    }
+
+    fn open_records_where(&self, keep: impl Fn(&Record) -> bool) -> Result<Vec<Record>, OgcError> {
         let mut out = Vec::new();
         for id in self.store.datasets()? {
             if let Some(r) = self.catalogue.by_dataset(id.as_str())? {
-                // feature datasets only: an elevation record has no schema
-                if r.access == Access::Open && r.schema.is_some() {
+                if r.access == Access::Open && keep(&r) {
                     out.push(r);
                 }
             }

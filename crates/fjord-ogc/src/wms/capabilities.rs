@@ -58,11 +58,19 @@ fn geographic_box(x: &mut String, version: WmsVersion, b: &BBox) {
 /// One dataset's layer.
 fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record) -> Result<(), WmsError> {
     let id = r.dataset.as_deref().unwrap_or_default();
-    let Ok((_, store_layer)) = api.open(id) else { return Ok(()) };
-    let kind = fjord_store::FeatureSource::schema(&*store_layer).geometry;
+    // an elevation dataset (no schema) is drawn as relief; a feature dataset in its styles
+    let kind = match r.schema {
+        None => None,
+        Some(_) => {
+            let Ok((_, store_layer)) = api.open(id) else { return Ok(()) };
+            Some(fjord_store::FeatureSource::schema(&*store_layer).geometry)
+        }
+    };
     let _ = write!(
         x,
-        "<Layer queryable=\"1\" opaque=\"0\"><Name>{}</Name><Title>{}</Title><Abstract>{}</Abstract><KeywordList>",
+        "<Layer queryable=\"{}\" opaque=\"{}\"><Name>{}</Name><Title>{}</Title><Abstract>{}</Abstract><KeywordList>",
+        u8::from(kind.is_some()),
+        u8::from(kind.is_none()),
         escape(id),
         escape(&r.title),
         escape(&r.abstract_text)
@@ -86,6 +94,13 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
          <OnlineResource xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:type=\"simple\" xlink:href=\"{}\"/></MetadataURL>",
         escape(format!("{}/api/catalogue/records/{}", base.trim_end_matches("/wms"), r.uuid))
     );
+    let Some(kind) = kind else {
+        for s in super::map::RELIEF_STYLES {
+            let _ = write!(x, "<Style><Name>{s}</Name><Title>{s}</Title></Style>");
+        }
+        x.push_str("</Layer>");
+        return Ok(());
+    };
     for s in api.styles.styles(id, kind).iter() {
         let _ = write!(
             x,
@@ -115,7 +130,8 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
 
 /// `REQUEST=GetCapabilities`
 pub fn capabilities(api: &Api, base: &str, version: WmsVersion) -> Result<Reply, WmsError> {
-    let records = api.open_records()?;
+    let mut records = api.open_records()?;
+    records.extend(api.open_elevation_records()?);
     let v = version.as_str();
     let href = escape(format!("{base}?"));
     let online = |h: &str| {

@@ -9,10 +9,61 @@ use crate::features::Api;
 use crate::reply::Reply;
 use crate::sld::{read_sld, SldStyles};
 use fjord_core::{transform, Value, STORAGE_CRS};
+use fjord_render::relief::{HeightGrid, Relief};
 use fjord_render::style::Attributes;
 use fjord_render::{encode, Canvas, MapView, Style, StylePainter};
+use fjord_store::raster::RasterLayer;
 use fjord_store::{FeatureSource, FgbLayer};
 use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A layer of a map: features in a style, or elevation drawn as relief.
+enum MapLayer<'a> {
+    Features(Arc<FgbLayer>, Cow<'a, Style>),
+    Elevation(Arc<RasterLayer>, Relief),
+}
+
+/// The elevation styles every elevation layer has, its default first.
+pub(crate) const RELIEF_STYLES: [&str; 3] = ["hillshade", "hypsometric", "slope"];
+
+/// `name` as an elevation layer in style `style`; `Ok(None)` when it is no elevation
+/// dataset (the features path then answers for it).
+fn elevation_layer(api: &Api, name: &str, style: &str) -> Result<Option<MapLayer<'static>>, WmsError> {
+    let (slug, version) = match api.readable_elevation(name) {
+        Ok((slug, version, _)) => (slug, version),
+        Err(e) if e.status == 404 => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let relief = match style {
+        "" | "default" | "hillshade" => Relief::Hillshade { azimuth: 315.0, altitude: 45.0, z: 1.0 },
+        "hypsometric" | "slope" => {
+            // a dataset's own ramp file, else the built-in ramp of that name
+            let ramp = api.styles.ramp(name, style).map(Cow::into_owned);
+            match (style, ramp) {
+                ("slope", r) => Relief::Slope(r.unwrap_or_else(fjord_render::relief::Ramp::slope)),
+                (_, r) => Relief::Hypsometric(r.unwrap_or_else(fjord_render::relief::Ramp::hypsometric)),
+            }
+        }
+        other => {
+            return Err(WmsError {
+                code: "StyleNotDefined",
+                ..WmsError::invalid(
+                    "STYLES",
+                    format!("layer '{name}' has no style '{other}'; it has {}", RELIEF_STYLES.join(", ")),
+                )
+            })
+        }
+    };
+    Ok(Some(MapLayer::Elevation(api.store.raster_at(&slug, version)?, relief)))
+}
+
+/// Draw an elevation layer onto the canvas.
+fn draw_relief(canvas: &mut Canvas, layer: &RasterLayer, relief: &Relief, m: &GetMap) -> Result<(), WmsError> {
+    let (width, height) = (m.width as usize, m.height as usize);
+    let (heights, pixel) = crate::elevation::grid(layer, m.crs, &m.bbox, (width, height), 1)?;
+    let rgba = HeightGrid { width, height, heights, pixel }.paint(relief);
+    canvas.draw_image(rgba).map_err(WmsError::internal)
+}
 
 /// The colour of error messages in exception images.
 const MESSAGE: fjord_render::Color = fjord_render::Color { r: 0xb0, g: 0x1c, b: 0x1c, a: 255 };
@@ -79,6 +130,10 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
     // check every layer and style before drawing any
     let mut layers = Vec::with_capacity(m.layers.len());
     for (name, style_name) in m.layers.iter().zip(&m.styles) {
+        if let Some(elevation) = elevation_layer(api, name, style_name)? {
+            layers.push(elevation);
+            continue;
+        }
         let (_, layer) = api.open(name).map_err(|e| match e.status {
             404 => WmsError::layer(name),
             _ => WmsError::from(e),
@@ -90,13 +145,16 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
                 code: "StyleNotDefined",
                 ..WmsError::invalid("STYLES", format!("layer '{name}' has no style '{style_name}'"))
             })?;
-        layers.push((layer, style));
+        layers.push(MapLayer::Features(layer, style));
     }
     let view = MapView { bbox: m.bbox, width: m.width, height: m.height };
     let background = if m.transparent { None } else { Some(m.bgcolor) };
     let mut canvas = Canvas::new(view, background).map_err(|e| WmsError::invalid("BBOX", e.to_string()))?;
-    for (layer, style) in &layers {
-        draw_layer(&mut canvas, api, layer, style, m)?;
+    for layer in &layers {
+        match layer {
+            MapLayer::Features(layer, style) => draw_layer(&mut canvas, api, layer, style, m)?,
+            MapLayer::Elevation(layer, relief) => draw_relief(&mut canvas, layer, relief, m)?,
+        }
     }
     canvas.draw_labels();
     let bytes = encode(canvas.pixmap(), m.format).map_err(WmsError::internal)?;

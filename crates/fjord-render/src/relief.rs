@@ -117,16 +117,25 @@ impl HeightGrid {
     }
 
     /// Horn's slope (radians) and aspect (radians, the downhill direction measured as
-    /// `atan2(dz/dy, -dz/dx)`) at pixel (`x`, `y`); `None` where a neighbour has no height.
+    /// `atan2(dz/dy, -dz/dx)`) at pixel (`x`, `y`); a neighbour without a height counts as
+    /// level with the pixel (as `gdaldem -compute_edges`), so coasts keep their edge.
     fn slope_aspect(&self, x: usize, y: usize, z: f64) -> Option<(f64, f64)> {
         let (cx, cy) = (x + 1, y + 1);
-        let n = |dx: isize, dy: isize| self.at((cx as isize + dx) as usize, (cy as isize + dy) as usize);
+        let centre = self.at(cx, cy);
+        if centre.is_nan() {
+            return None;
+        }
+        let n = |dx: isize, dy: isize| {
+            let v = self.at((cx as isize + dx) as usize, (cy as isize + dy) as usize);
+            if v.is_nan() {
+                centre
+            } else {
+                v
+            }
+        };
         let (a, b, c) = (n(-1, -1), n(0, -1), n(1, -1));
         let (d, f) = (n(-1, 0), n(1, 0));
         let (g, h, i) = (n(-1, 1), n(0, 1), n(1, 1));
-        if [a, b, c, d, f, g, h, i].iter().any(|v| v.is_nan()) {
-            return None;
-        }
         let dzdx = ((c + 2.0 * f + i) - (a + 2.0 * d + g)) / (8.0 * self.pixel.0) * z;
         let dzdy = ((g + 2.0 * h + i) - (a + 2.0 * b + c)) / (8.0 * self.pixel.1) * z;
         Some(((dzdx * dzdx + dzdy * dzdy).sqrt().atan(), dzdy.atan2(-dzdx)))
@@ -198,7 +207,7 @@ mod tests {
         // no height: transparent
         let holes = grid(|c, r| if (c, r) == (2, 2) { f32::NAN } else { 1.0 }).paint(&sun);
         assert_eq!(holes[(4 + 1) * 4 + 3], 0, "the hole's own pixel");
-        assert_eq!(holes[(2 * 4 + 2) * 4 + 3], 0, "a neighbour of the hole has no slope");
+        assert_eq!(holes[(2 * 4 + 2) * 4 + 3], 255, "its neighbour counts the hole as level ground");
     }
 
     #[test]

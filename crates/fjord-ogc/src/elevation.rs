@@ -102,7 +102,8 @@ pub(crate) fn grid(
     let mut heights = layer.sampler(layer.level_for(pixel.0.min(pixel.1)));
     let lerp = |p: (f64, f64), q: (f64, f64), t: f64| (p.0 + (q.0 - p.0) * t, p.1 + (q.1 - p.1) * t);
     let split = |f: f64| {
-        let k = (f.floor() as usize).min(LATTICE - 1);
+        // f >= 0: truncation is the floor, without a libm call
+        let k = (f as usize).min(LATTICE - 1);
         (k, f - k as f64)
     };
     let mut out = Vec::with_capacity(w * h);

@@ -1,10 +1,10 @@
 //! Elevation as pictures: hillshade, hypsometric colours and slope, from a grid of
 //! heights with a one-cell border (the neighbours the slope at the edge needs).
 //!
-//! Slope and aspect are Horn's (as `gdaldem` computes them) from each cell's 3 × 3
+//! The gradient is Horn's (as `gdaldem` computes it) from each cell's 3 × 3
 //! neighbourhood; hillshade is the cosine of the angle between the surface normal and the
-//! light (azimuth clockwise from north, altitude above the horizon). Cells without a
-//! height stay transparent.
+//! light (azimuth clockwise from north, altitude above the horizon), slope the gradient's
+//! angle. Cells without a height stay transparent.
 
 use crate::style::Color;
 use serde::Deserialize;
@@ -116,10 +116,10 @@ impl HeightGrid {
         f64::from(self.heights[y * (self.width + 2) + x])
     }
 
-    /// Horn's slope (radians) and aspect (radians, the downhill direction measured as
-    /// `atan2(dz/dy, -dz/dx)`) at pixel (`x`, `y`); a neighbour without a height counts as
+    /// Horn's gradient at pixel (`x`, `y`), heights times `z`: the rise per metre eastwards
+    /// and per metre down the rows (southwards). A neighbour without a height counts as
     /// level with the pixel (as `gdaldem -compute_edges`), so coasts keep their edge.
-    fn slope_aspect(&self, x: usize, y: usize, z: f64) -> Option<(f64, f64)> {
+    fn gradient(&self, x: usize, y: usize, z: f64) -> Option<(f64, f64)> {
         let (cx, cy) = (x + 1, y + 1);
         let centre = self.at(cx, cy);
         if centre.is_nan() {
@@ -138,12 +138,20 @@ impl HeightGrid {
         let (g, h, i) = (n(-1, 1), n(0, 1), n(1, 1));
         let dzdx = ((c + 2.0 * f + i) - (a + 2.0 * d + g)) / (8.0 * self.pixel.0) * z;
         let dzdy = ((g + 2.0 * h + i) - (a + 2.0 * b + c)) / (8.0 * self.pixel.1) * z;
-        Some(((dzdx * dzdx + dzdy * dzdy).sqrt().atan(), dzdy.atan2(-dzdx)))
+        Some((dzdx, dzdy))
     }
 
     /// The picture, RGBA premultiplied, row by row.
     pub fn paint(&self, relief: &Relief) -> Vec<u8> {
         let mut out = vec![0u8; self.width * self.height * 4];
+        // the light's direction (east, north, up), for hillshade
+        let light = match relief {
+            Relief::Hillshade { azimuth, altitude, .. } => {
+                let (az, alt) = (azimuth.to_radians(), altitude.to_radians());
+                (alt.cos() * az.sin(), alt.cos() * az.cos(), alt.sin())
+            }
+            _ => (0.0, 0.0, 1.0),
+        };
         for y in 0..self.height {
             for x in 0..self.width {
                 let h = self.at(x + 1, y + 1);
@@ -152,16 +160,17 @@ impl HeightGrid {
                 }
                 let color = match relief {
                     Relief::Hypsometric(ramp) => ramp.at(h),
-                    Relief::Slope(ramp) => match self.slope_aspect(x, y, 1.0) {
-                        Some((s, _)) => ramp.at(s.to_degrees()),
+                    Relief::Slope(ramp) => match self.gradient(x, y, 1.0) {
+                        Some((dx, dy)) => ramp.at((dx * dx + dy * dy).sqrt().atan().to_degrees()),
                         None => continue,
                     },
-                    Relief::Hillshade { azimuth, altitude, z } => {
-                        let Some((slope, aspect)) = self.slope_aspect(x, y, *z) else { continue };
-                        let zenith = (90.0 - altitude).to_radians();
-                        // gdaldem's convention: the light's direction as an angle from east
-                        let light = (360.0 - azimuth + 90.0).to_radians();
-                        let shade = zenith.cos() * slope.cos() + zenith.sin() * slope.sin() * (light - aspect).cos();
+                    Relief::Hillshade { z, .. } => {
+                        let Some((dzdx, dzdy)) = self.gradient(x, y, *z) else { continue };
+                        // the surface normal (east, north, up) against the light: rows run
+                        // south, so the northward rise is -dzdy; the same shade as gdaldem's
+                        // cos(zenith)cos(slope) + sin(zenith)sin(slope)cos(azimuth - aspect)
+                        let normal = (1.0 + dzdx * dzdx + dzdy * dzdy).sqrt();
+                        let shade = (-dzdx * light.0 + dzdy * light.1 + light.2) / normal;
                         let v = (255.0 * shade.max(0.0)).round() as u8;
                         Color { r: v, g: v, b: v, a: 255 }
                     }
@@ -204,6 +213,10 @@ mod tests {
         // gdaldem: a 45° slope facing west under a sun in the west at 45°: fully lit
         let west_sun = Relief::Hillshade { azimuth: 270.0, altitude: 45.0, z: 1.0 };
         assert_eq!(grey(&grid(|c, _| c as f32 * 10.0).paint(&west_sun), 2, 2), 255);
+        // and one rising southwards (rows run south) faces north: lit by a northern sun
+        let north_sun = Relief::Hillshade { azimuth: 0.0, altitude: 45.0, z: 1.0 };
+        assert_eq!(grey(&grid(|_, r| r as f32 * 10.0).paint(&north_sun), 2, 2), 255);
+        assert_eq!(grey(&grid(|_, r| 60.0 - r as f32 * 10.0).paint(&north_sun), 2, 2), 0);
         // no height: transparent
         let holes = grid(|c, r| if (c, r) == (2, 2) { f32::NAN } else { 1.0 }).paint(&sun);
         assert_eq!(holes[(4 + 1) * 4 + 3], 0, "the hole's own pixel");

@@ -401,11 +401,11 @@ impl RasterLayer {
 const SAMPLER_TILES: usize = 8;
 
 /// Bilinear heights of one level of a [`RasterLayer`], keeping the last few tiles read
-/// (points asked in order mostly fall in them).
+/// (points asked in order mostly fall in them; the oldest read goes first).
 pub struct Sampler<'a> {
     layer: &'a RasterLayer,
     level: u8,
-    /// decoded tiles, the most recently used last
+    /// decoded tiles, the most recently read last
     kept: Vec<(TileAt, Option<Vec<f32>>)>,
 }
 
@@ -420,9 +420,9 @@ impl Sampler<'_> {
         if !(fx.is_finite() && fy.is_finite()) || fx < 0.0 || fy < 0.0 || fx > 1e12 || fy > 1e12 {
             return Ok(None);
         }
-        let (i, j) = (fx.floor(), fy.floor());
-        let (tx, ty) = (fx - i, fy - j);
-        let (i, j) = (i as u64, j as u64);
+        // both are non-negative: truncation is the floor, without a libm call
+        let (i, j) = (fx as u64, fy as u64);
+        let (tx, ty) = (fx - i as f64, fy - j as f64);
         let (Some(a), Some(b), Some(c), Some(d)) =
             (self.cell(i, j)?, self.cell(i + 1, j)?, self.cell(i, j + 1)?, self.cell(i + 1, j + 1)?)
         else {
@@ -437,20 +437,18 @@ impl Sampler<'_> {
     fn cell(&mut self, i: u64, j: u64) -> Result<Option<f32>> {
         let t = TILE as u64;
         let (Ok(row), Ok(col)) = (u32::try_from(j / t), u32::try_from(i / t)) else { return Ok(None) };
-        match self.kept.iter().position(|(k, _)| *k == (row, col)) {
-            Some(i) if i + 1 == self.kept.len() => {}
-            Some(i) => {
-                let hit = self.kept.remove(i);
-                self.kept.push(hit);
-            }
+        // most lookups hit the tile of the last one: look there first, newest to oldest
+        let at = match self.kept.iter().rposition(|(k, _)| *k == (row, col)) {
+            Some(i) => i,
             None => {
                 if self.kept.len() == SAMPLER_TILES {
                     self.kept.remove(0);
                 }
                 self.kept.push(((row, col), self.layer.tile(self.level, row, col)?));
+                self.kept.len() - 1
             }
-        }
-        let heights = self.kept.last().and_then(|(_, h)| h.as_ref());
+        };
+        let heights = self.kept[at].1.as_ref();
         Ok(heights.map(|h| h[(j % t) as usize * TILE + (i % t) as usize]).filter(|h| !h.is_nan()))
     }
 }

@@ -110,10 +110,15 @@ pub(crate) fn grid(
     for y in 0..h {
         let (j, tj) = split(y as f64 / sy);
         for x in 0..w {
-            let (i, ti) = split(x as f64 / sx);
-            let top = lerp(node(i, j), node(i + 1, j), ti);
-            let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
-            let (gx, gy) = lerp(top, bottom, tj);
+            // in the storage CRS a pixel's place is exact and cheap; elsewhere interpolated
+            let (gx, gy) = if crs == STORAGE_CRS {
+                (x0 + x as f64 * px, y0 - y as f64 * py)
+            } else {
+                let (i, ti) = split(x as f64 / sx);
+                let top = lerp(node(i, j), node(i + 1, j), ti);
+                let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
+                lerp(top, bottom, tj)
+            };
             out.push(heights.height(gx, gy)?.map_or(f32::NAN, |z| z as f32));
         }
     }

@@ -22,7 +22,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Cells across (and down) a tile.
 pub const TILE: usize = 256;
@@ -306,6 +308,12 @@ type TileAt = (u32, u32);
 
 type TileBox = GeomWithData<Rectangle<[f64; 2]>, TileAt>;
 
+/// Decoded tiles a [`RasterLayer`] keeps for the next reads: 96 × 256 KiB = 24 MiB.
+const DECODED_TILES: usize = 96;
+
+/// A tile's heights, decoded once and shared by the reads that need it.
+pub type Heights = Arc<Vec<f32>>;
+
 /// A published raster version, ready for reads.
 pub struct RasterLayer {
     path: PathBuf,
@@ -314,6 +322,8 @@ pub struct RasterLayer {
     index: HashMap<(u8, u32, u32), (usize, usize)>,
     /// per level, the boxes of the tiles stored
     trees: Vec<RTree<TileBox>>,
+    /// the tiles read most recently, decoded (maps of one area read the same tiles)
+    decoded: Mutex<lru::LruCache<(u8, u32, u32), Heights>>,
 }
 
 impl RasterLayer {
@@ -351,7 +361,8 @@ impl RasterLayer {
                 .push(TileBox::new(Rectangle::from_corners([b.minx, b.miny], [b.maxx, b.maxy]), (row, col)));
         }
         let trees = boxes.into_iter().map(RTree::bulk_load).collect();
-        Ok(RasterLayer { path: dir.to_path_buf(), header, map, index, trees })
+        let decoded = Mutex::new(lru::LruCache::new(NonZeroUsize::new(DECODED_TILES).unwrap_or(NonZeroUsize::MIN)));
+        Ok(RasterLayer { path: dir.to_path_buf(), header, map, index, trees, decoded })
     }
 
     /// What the version is.
@@ -361,11 +372,18 @@ impl RasterLayer {
 
     /// The heights of tile (`level`, `row`, `col`); `None` where no tile is stored (all
     /// NoData, or outside the data).
-    pub fn tile(&self, level: u8, row: u32, col: u32) -> Result<Option<Vec<f32>>> {
-        let Some(&(start, len)) = self.index.get(&(level, row, col)) else { return Ok(None) };
-        decode_tile(&self.map[start..start + len])
-            .map(Some)
-            .map_err(|reason| Error::Corrupt { path: self.path.clone(), reason })
+    pub fn tile(&self, level: u8, row: u32, col: u32) -> Result<Option<Heights>> {
+        let key = (level, row, col);
+        let Some(&(start, len)) = self.index.get(&key) else { return Ok(None) };
+        if let Some(h) = self.decoded.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(Some(Arc::clone(h)));
+        }
+        let heights = Arc::new(
+            decode_tile(&self.map[start..start + len])
+                .map_err(|reason| Error::Corrupt { path: self.path.clone(), reason })?,
+        );
+        self.decoded.lock().unwrap_or_else(|e| e.into_inner()).put(key, Arc::clone(&heights));
+        Ok(Some(heights))
     }
 
     /// The stored tiles of `level` that `b` touches, as (row, col), by the R-tree.
@@ -406,7 +424,7 @@ pub struct Sampler<'a> {
     layer: &'a RasterLayer,
     level: u8,
     /// decoded tiles, the most recently read last
-    kept: Vec<(TileAt, Option<Vec<f32>>)>,
+    kept: Vec<(TileAt, Option<Heights>)>,
 }
 
 impl Sampler<'_> {
@@ -423,11 +441,19 @@ impl Sampler<'_> {
         // both are non-negative: truncation is the floor, without a libm call
         let (i, j) = (fx as u64, fy as u64);
         let (tx, ty) = (fx - i as f64, fy - j as f64);
-        let (Some(a), Some(b), Some(c), Some(d)) =
-            (self.cell(i, j)?, self.cell(i + 1, j)?, self.cell(i, j + 1)?, self.cell(i + 1, j + 1)?)
-        else {
-            return Ok(None);
+        let t = TILE as u64;
+        let (a, b, c, d) = if i % t < t - 1 && j % t < t - 1 {
+            // the four cells lie in one tile, the usual case: one lookup
+            let Some(h) = self.tile_of(i, j)? else { return Ok(None) };
+            let at = (j % t) as usize * TILE + (i % t) as usize;
+            (h[at], h[at + 1], h[at + TILE], h[at + TILE + 1])
+        } else {
+            let cell = |s: &mut Self, i, j| s.cell(i, j).map(|h| h.unwrap_or(f32::NAN));
+            (cell(self, i, j)?, cell(self, i + 1, j)?, cell(self, i, j + 1)?, cell(self, i + 1, j + 1)?)
         };
+        if a.is_nan() || b.is_nan() || c.is_nan() || d.is_nan() {
+            return Ok(None);
+        }
         let top = f64::from(a) * (1.0 - tx) + f64::from(b) * tx;
         let bottom = f64::from(c) * (1.0 - tx) + f64::from(d) * tx;
         Ok(Some(top * (1.0 - ty) + bottom * ty))
@@ -435,6 +461,14 @@ impl Sampler<'_> {
 
     /// The height of cell (column `i`, row `j`) of the level, `None` for NoData.
     fn cell(&mut self, i: u64, j: u64) -> Result<Option<f32>> {
+        let t = TILE as u64;
+        let Some(h) = self.tile_of(i, j)? else { return Ok(None) };
+        Ok(Some(h[(j % t) as usize * TILE + (i % t) as usize]).filter(|h| !h.is_nan()))
+    }
+
+    /// The heights of the tile holding cell (`i`, `j`) of the level; `None` where none is
+    /// stored.
+    fn tile_of(&mut self, i: u64, j: u64) -> Result<Option<&[f32]>> {
         let t = TILE as u64;
         let (Ok(row), Ok(col)) = (u32::try_from(j / t), u32::try_from(i / t)) else { return Ok(None) };
         // most lookups hit the tile of the last one: look there first, newest to oldest
@@ -448,8 +482,7 @@ impl Sampler<'_> {
                 self.kept.len() - 1
             }
         };
-        let heights = self.kept[at].1.as_ref();
-        Ok(heights.map(|h| h[(j % t) as usize * TILE + (i % t) as usize]).filter(|h| !h.is_nan()))
+        Ok(self.kept[at].1.as_deref().map(Vec::as_slice))
     }
 }
 
@@ -487,7 +520,7 @@ mod tests {
         assert!(h.levels >= 3, "{h:?}");
         assert_eq!(h.extent, tile_box(cell, 0, r0, c0).union(&tile_box(cell, 0, r0 + 1, c0 + 2)));
         let layer = RasterLayer::open(dir.path()).unwrap();
-        assert_eq!(layer.tile(0, r0, c0).unwrap().unwrap(), plane(r0, c0), "lossless");
+        assert_eq!(*layer.tile(0, r0, c0).unwrap().unwrap(), plane(r0, c0), "lossless");
         assert!(layer.tile(0, r0 + 1, c0 + 2).unwrap().is_none(), "an all-NoData tile is not stored");
         // the R-tree names exactly the stored tiles a box touches
         let b = tile_box(cell, 0, r0, c0 + 1);

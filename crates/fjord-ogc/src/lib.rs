@@ -15,7 +15,7 @@
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 //! - [`elevation`]: heights at points, Kartverket's height API shape.
 //! - [`tiles`]: OGC API – Tiles and XYZ with TileJSON: vector tiles (MVT), PNG map tiles
-//!   and a MapLibre style.
+//!   and a MapLibre style, and terrain tiles (Terrain-RGB, Terrarium) of elevation.
 
 pub mod elevation;
 mod error;

@@ -8,12 +8,9 @@ use fjord_ingest::{IngestRequest, Outcome, SourceOptions};
 use fjord_server::Config;
 use std::path::{Path, PathBuf};
 
-/// Arguments of `fjord ingest`.
+/// What both ingest commands publish to: the dataset, its owner and its human metadata.
 #[derive(Args)]
-pub struct IngestArgs {
-    /// the source: any vector file GDAL reads (GeoJSON, Shapefile or zipped Shapefile,
-    /// GeoPackage, GML, FlatGeobuf, CSV with WKT, SOSI, ...)
-    path: PathBuf,
+pub struct Target {
     /// dataset id (a-z, 0-9, '-', '_')
     #[arg(long)]
     dataset: String,
@@ -23,6 +20,24 @@ pub struct IngestArgs {
     /// sidecar with the human metadata (TOML, or JSON by extension)
     #[arg(long)]
     meta: Option<PathBuf>,
+}
+
+impl Target {
+    /// The dataset, the organisation and the sidecar read, checked.
+    fn read(&self) -> anyhow::Result<(Slug, Slug, Option<fjord_catalogue::HumanFields>)> {
+        let meta = self.meta.as_deref().map(fjord_ingest::read_sidecar).transpose()?;
+        Ok((Slug::new(&self.dataset).context("--dataset")?, Slug::new(&self.org).context("--org")?, meta))
+    }
+}
+
+/// Arguments of `fjord ingest`.
+#[derive(Args)]
+pub struct IngestArgs {
+    /// the source: any vector file GDAL reads (GeoJSON, Shapefile or zipped Shapefile,
+    /// GeoPackage, GML, FlatGeobuf, CSV with WKT, SOSI, ...)
+    path: PathBuf,
+    #[command(flatten)]
+    target: Target,
     /// the source CRS (e.g. EPSG:4326), for sources without one or to override it
     #[arg(long)]
     crs: Option<String>,
@@ -38,15 +53,8 @@ pub struct RasterArgs {
     /// or folders of them
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// dataset id (a-z, 0-9, '-', '_')
-    #[arg(long)]
-    dataset: String,
-    /// owner organisation id
-    #[arg(long)]
-    org: String,
-    /// sidecar with the human metadata (TOML, or JSON by extension)
-    #[arg(long)]
-    meta: Option<PathBuf>,
+    #[command(flatten)]
+    target: Target,
     /// vertical datum of the heights
     #[arg(long, default_value = "NN2000")]
     datum: String,
@@ -54,15 +62,8 @@ pub struct RasterArgs {
 
 /// `fjord ingest-raster PATH... --dataset ID --org ORG [--meta FILE] [--datum NN2000]`
 pub fn ingest_raster(config: &Config, a: RasterArgs) -> anyhow::Result<()> {
-    let meta = a.meta.as_deref().map(fjord_ingest::read_sidecar).transpose()?;
-    let req = fjord_ingest::dem::DemRequest {
-        paths: a.paths,
-        dataset: Slug::new(&a.dataset).context("--dataset")?,
-        org: Slug::new(&a.org).context("--org")?,
-        meta,
-        vertical_datum: a.datum,
-        by: who(),
-    };
+    let (dataset, org, meta) = a.target.read()?;
+    let req = fjord_ingest::dem::DemRequest { paths: a.paths, dataset, org, meta, vertical_datum: a.datum, by: who() };
     run_dem(config, &req)
 }
 
@@ -118,7 +119,7 @@ fn run_ingest(config: &Config, req: IngestRequest) -> anyhow::Result<()> {
 
 /// `fjord ingest PATH --dataset ID --org ORG [--meta FILE] [--crs EPSG:n] [--layer NAME]`
 pub fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
-    let meta = a.meta.as_deref().map(fjord_ingest::read_sidecar).transpose()?;
+    let (dataset, org, meta) = a.target.read()?;
     let req = IngestRequest {
         source: SourceOptions {
             path: a.path,
@@ -126,8 +127,8 @@ pub fn ingest(config: &Config, a: IngestArgs) -> anyhow::Result<()> {
             crs: a.crs.as_deref().map(Crs::parse).transpose()?,
             max_bytes: config.limits.max_source_bytes,
         },
-        dataset: Slug::new(&a.dataset).context("--dataset")?,
-        org: Slug::new(&a.org).context("--org")?,
+        dataset,
+        org,
         meta,
         by: who(),
     };

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The spatial store rooted at one folder.
 pub struct Store {
@@ -29,14 +29,10 @@ pub struct Store {
     open: Mutex<HashMap<Slug, (u32, Arc<FgbLayer>)>>,
     /// elevation pyramids opened, by dataset
     rasters: Mutex<HashMap<Slug, (u32, Arc<RasterLayer>)>>,
-    /// each dataset's `CURRENT` as last read: the file's identity then, when it was last
-    /// checked, and the version it named
-    current: Mutex<HashMap<Slug, (FileStamp, Instant, u32)>>,
+    /// each dataset's `CURRENT` as last read: the file's identity then, and the version
+    /// it named
+    current: Mutex<HashMap<Slug, (FileStamp, u32)>>,
 }
-
-/// How long a check of `CURRENT` holds: a publish by another process (the CLI) shows
-/// within this; one by this process at once.
-const CURRENT_FRESH: Duration = Duration::from_millis(100);
 
 /// What tells one `CURRENT` file from the next: a publish renames a new file into place.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -124,15 +120,9 @@ impl Store {
 
     /// The version being served, `None` if the dataset has none.
     pub fn current_version(&self, id: &Slug) -> Result<Option<u32>> {
-        let now = Instant::now();
-        if let Some(&(_, checked, v)) = self.current.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
-            if now.duration_since(checked) < CURRENT_FRESH {
-                return Ok(Some(v));
-            }
-        }
         let path = self.dataset_dir(id).join("CURRENT");
         // one stat instead of open, read and close: the file is read again only when a
-        // publish has replaced it
+        // publish (by this process or another) has replaced it, which shows at once
         let stamp = match fs::metadata(&path) {
             Ok(m) => FileStamp::of(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -141,14 +131,11 @@ impl Store {
             }
             Err(e) => return Err(io(path)(e)),
         };
-        let mut seen = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((s, checked, v)) = seen.get_mut(id) {
-            if *s == stamp {
-                *checked = now;
-                return Ok(Some(*v));
+        if let Some(&(s, v)) = self.current.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            if s == stamp {
+                return Ok(Some(v));
             }
         }
-        drop(seen);
         let v = match fs::read_to_string(&path) {
             Ok(s) => s
                 .trim()
@@ -157,8 +144,8 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(path)(e)),
         };
-        // a publish between the stat and the read is seen by the next check (stamps differ)
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (stamp, now, v));
+        // a publish between the stat and the read is seen by the next call (stamps differ)
+        self.current.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), (stamp, v));
         Ok(Some(v))
     }
 

@@ -3,7 +3,7 @@
 //!
 //! Each source is checked (georeferenced, not rotated, a CRS PROJ knows), its extent
 //! and cell size found in EPSG:25833, and then every level-0 tile of the grid the
-//! sources touch is warped from them (GDAL, bilinear) in priority order: **a finer
+//! sources touch is made from them (bilinear; see [`crate::pyramid`]) in priority order: **a finer
 //! source wins over a coarser one, and at the same cell size a newer one (the file's
 //! modification time) over an older**; a cell takes its height from the first source
 //! that has one there, so a fine survey's NoData lets the coarser one show through.
@@ -12,11 +12,8 @@
 use crate::error::{Error, Result};
 use fjord_catalogue::{Catalogue, HumanFields};
 use fjord_core::{transform, BBox, Lineage, Slug, STORAGE_CRS};
-use fjord_store::raster::{tile_box, tiles_touching, RasterHeader, RasterWriter, TILE};
 use fjord_store::{Store, VersionInfo};
-use gdal::raster::GdalDataType;
-use gdal::spatial_ref::SpatialRef;
-use gdal::{Dataset, DriverManager};
+use gdal::Dataset;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -25,14 +22,16 @@ use std::time::SystemTime;
 pub struct DemSource {
     /// where it was read from
     pub path: PathBuf,
-    dataset: Dataset,
+    /// the GDAL driver that reads it
+    pub driver: String,
     /// its CRS: `EPSG:n`, or the WKT for one without a code
     pub crs: String,
     /// its extent in the storage CRS
     pub extent: BBox,
     /// its cell size in the storage CRS, metres (the larger of the two axes)
     pub cell: f64,
-    modified: SystemTime,
+    /// when the file was last changed (newer wins over older at the same cell size)
+    pub modified: SystemTime,
 }
 
 /// Open an elevation source: one band, a north-up geotransform and a CRS.
@@ -72,44 +71,8 @@ pub fn open_dem(path: &Path) -> Result<DemSource> {
     let extent = BBox::from_points(pts.iter().copied()).ok_or_else(|| refuse("its outline is empty"))?;
     let cell = ((extent.maxx - extent.minx) / w as f64).max((extent.maxy - extent.miny) / h as f64);
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
-    Ok(DemSource { path: path.to_path_buf(), dataset, crs: crs_def, extent, cell, modified })
-}
-
-/// Merge `sources` into a pyramid written to folder `dir`; `None` when no cell of any
-/// source holds a height.
-pub fn build_pyramid(mut sources: Vec<DemSource>, dir: &Path, vertical_datum: &str) -> Result<Option<RasterHeader>> {
-    let Some(finest) = sources.iter().map(|s| s.cell).min_by(f64::total_cmp) else {
-        return Ok(None);
-    };
-    let cell = ((finest * 100.0).round() / 100.0).max(0.01);
-    // priority: finer first, then newer
-    sources.sort_by(|a, b| a.cell.total_cmp(&b.cell).then(b.modified.cmp(&a.modified)));
-    let extent = sources.iter().map(|s| s.extent).reduce(|a, b| a.union(&b)).expect("one source at least");
-    let Some(((r0, r1), (c0, c1))) = tiles_touching(cell, 0, &extent) else {
-        return Ok(None);
-    };
-    let mut writer = RasterWriter::new(dir, cell)?;
-    let mem = DriverManager::get_driver_by_name("MEM")?;
-    let target = SpatialRef::from_epsg(25833)?;
-    for row in r0..=r1 {
-        for col in c0..=c1 {
-            let b = tile_box(cell, 0, row, col);
-            let mut heights = vec![f32::NAN; TILE * TILE];
-            for s in sources.iter().filter(|s| s.extent.intersects(&b)) {
-                let warped = warp_tile(s, &mem, &target, &b, cell)?;
-                for (h, w) in heights.iter_mut().zip(warped) {
-                    if h.is_nan() && !w.is_nan() {
-                        *h = w;
-                    }
-                }
-                if !heights.iter().any(|h| h.is_nan()) {
-                    break;
-                }
-            }
-            writer.put(row, col, heights)?;
-        }
-    }
-    Ok(writer.finish(vertical_datum)?)
+    let driver = dataset.driver().short_name();
+    Ok(DemSource { path: path.to_path_buf(), driver, crs: crs_def, extent, cell, modified })
 }
 
 /// What to ingest as elevation.
@@ -187,12 +150,12 @@ pub fn ingest_dem(store: &Store, catalogue: &Catalogue, req: &DemRequest) -> Res
         1 => name(first),
         n => format!("{} and {} more", name(first), n - 1),
     };
-    let driver = sources[0].dataset.driver().short_name();
+    let driver = sources[0].driver.clone();
     let mut crs: Vec<String> =
         sources.iter().map(|s| if s.crs.starts_with("EPSG:") { s.crs.clone() } else { "WKT".into() }).collect();
     crs.dedup();
     let version = store.begin_raster(&req.dataset)?;
-    let header = build_pyramid(sources, version.dir(), &req.vertical_datum)?
+    let header = crate::pyramid::build_pyramid(sources, version.dir(), &req.vertical_datum)?
         .ok_or_else(|| Error::Raster { path: first.clone(), reason: "no cell of any source holds a height".into() })?;
     let meta = match &req.meta {
         Some(m) => m.clone(),
@@ -217,31 +180,16 @@ pub fn ingest_dem(store: &Store, catalogue: &Catalogue, req: &DemRequest) -> Res
     Ok(info)
 }
 
-/// One grid tile (box `b`, `cell` metres) warped from `source`, NoData as `NaN`.
-fn warp_tile(source: &DemSource, mem: &gdal::Driver, target: &SpatialRef, b: &BBox, cell: f64) -> Result<Vec<f32>> {
-    let mut tile = mem.create_with_band_type::<f32, _>("", TILE, TILE, 1)?;
-    tile.set_geo_transform(&[b.minx, cell, 0.0, b.maxy, 0.0, -cell])?;
-    tile.set_spatial_ref(target)?;
-    {
-        let mut band = tile.rasterband(1)?;
-        band.set_no_data_value(Some(f64::NAN))?;
-        band.fill(f64::NAN, None)?;
-    }
-    gdal::raster::reproject(&source.dataset, &tile)?;
-    let band = tile.rasterband(1)?;
-    debug_assert_eq!(band.band_type(), GdalDataType::Float32);
-    let (_, data) = band.read_as::<f32>((0, 0), (TILE, TILE), (TILE, TILE), None)?.into_shape_and_vec();
-    Ok(data)
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use fjord_store::raster::RasterLayer;
+    use gdal::spatial_ref::SpatialRef;
+    use gdal::DriverManager;
 
     /// A GeoTIFF of `w`×`h` cells of `cell` units from (`x0`, `y0`) (top left) in `epsg`,
     /// heights from `f(column, row)`, NoData -9999.
-    fn tiff(
+    pub(crate) fn tiff(
         path: &Path,
         epsg: u32,
         (x0, y0): (f64, f64),
@@ -282,7 +230,7 @@ mod tests {
         assert!((sources[0].cell - 20.0).abs() < 1e-6 && (sources[1].cell - 10.0).abs() < 1e-6);
         let out = dir.path().join("pyramid");
         std::fs::create_dir(&out).unwrap();
-        let header = build_pyramid(sources, &out, "NN2000").unwrap().unwrap();
+        let header = crate::pyramid::build_pyramid(sources, &out, "NN2000").unwrap().unwrap();
         assert_eq!(header.cell, 10.0, "the finest source's cell");
         let layer = RasterLayer::open(&out).unwrap();
         // outside the fine survey: the coarse plane; inside it the survey, 50 m above; in

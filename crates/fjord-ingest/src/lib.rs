@@ -16,6 +16,7 @@ mod fields;
 mod geometry;
 mod meta;
 mod pipeline;
+mod pyramid;
 mod report;
 mod source;
 pub mod sync;

@@ -35,8 +35,9 @@ pub const GRID_ORIGIN: (f64, f64) = (-2_500_000.0, 9_045_984.0);
 /// Bytes of one record of `tiles.idx`.
 pub const INDEX_RECORD: usize = 24;
 
-/// Deflate level for tiles: fast, as the source is read once and tiles many times.
-const DEFLATE_LEVEL: u8 = 3;
+/// Deflate level for tiles: the fastest. Level 3 made the kit's 60-million-cell DEM
+/// 16 % smaller (35 against 42 MB) and its ingest half as fast again (4.7 against 3.1 s).
+const DEFLATE_LEVEL: u8 = 1;
 
 /// The highest level a pyramid may have (a tile then spans 2^24 cells).
 const MAX_LEVEL: u8 = 24;
@@ -97,6 +98,26 @@ pub fn tiles_touching(cell: f64, level: u8, b: &BBox) -> Option<((u32, u32), (u3
     Some(((r0 as u32, r1 as u32), (c0 as u32, c1 as u32)))
 }
 
+/// A level-0 tile for [`RasterWriter::put`]: [`TILE`]² heights, row by row from the
+/// top, `NaN` for NoData, and their stored form. Made on whichever thread builds the
+/// tile, because encoding is most of the time a pyramid takes to write.
+pub struct Tile {
+    heights: Vec<f32>,
+    /// `None` when every cell is NoData (such tiles are not stored)
+    bytes: Option<Vec<u8>>,
+}
+
+impl Tile {
+    /// A tile of `heights`; an error unless there are [`TILE`]² of them.
+    pub fn new(heights: Vec<f32>) -> Result<Tile> {
+        if heights.len() != TILE * TILE {
+            return Err(Error::Encode(format!("a tile has {} cells, not {}", heights.len(), TILE * TILE)));
+        }
+        let bytes = heights.iter().any(|h| !h.is_nan()).then(|| encode_tile(&heights));
+        Ok(Tile { heights, bytes })
+    }
+}
+
 /// Writes a pyramid: level-0 tiles in row order, the levels above made from them as the
 /// rows complete, so memory holds two rows of tiles a level, not the raster.
 pub struct RasterWriter {
@@ -146,12 +167,8 @@ impl RasterWriter {
         })
     }
 
-    /// Add level-0 tile (`row`, `col`): [`TILE`]² heights, row by row from the top, `NaN`
-    /// for NoData. Rows must come in order (any order within a row).
-    pub fn put(&mut self, row: u32, col: u32, heights: Vec<f32>) -> Result<()> {
-        if heights.len() != TILE * TILE {
-            return Err(Error::Encode(format!("a tile has {} cells, not {}", heights.len(), TILE * TILE)));
-        }
+    /// Add level-0 tile (`row`, `col`). Rows must come in order (any order within a row).
+    pub fn put(&mut self, row: u32, col: u32, tile: Tile) -> Result<()> {
         if self.last_row.is_some_and(|r| row < r) {
             return Err(Error::Encode(format!("tile row {row} after row {}", self.last_row.unwrap_or(0))));
         }
@@ -160,12 +177,14 @@ impl RasterWriter {
             // parents of rows two or more above are complete
             self.flush_parents(1, row / 2)?;
         }
-        let mut seen = false;
+        let Tile { heights, bytes } = tile;
+        let Some(bytes) = bytes else {
+            return Ok(());
+        };
         for &h in &heights {
             if h.is_nan() {
                 self.nodata += 1;
             } else {
-                seen = true;
                 let h = f64::from(h);
                 self.sum += h;
                 self.count += 1;
@@ -173,21 +192,21 @@ impl RasterWriter {
                 self.max = self.max.max(h);
             }
         }
-        if !seen {
-            self.nodata -= (TILE * TILE) as u64;
-            return Ok(());
-        }
         let b = tile_box(self.cell, 0, row, col);
         self.extent = Some(self.extent.map_or(b, |e| e.union(&b)));
         self.add_to_parent(1, row, col, &heights);
-        self.store(0, row, col, &heights)
+        self.write(0, row, col, &bytes)
     }
 
-    /// Write one tile and its index record.
+    /// Encode and write one tile of the levels above 0.
     fn store(&mut self, level: u8, row: u32, col: u32, heights: &[f32]) -> Result<()> {
-        let bytes = encode_tile(heights);
+        self.write(level, row, col, &encode_tile(heights))
+    }
+
+    /// Write one encoded tile and its index record.
+    fn write(&mut self, level: u8, row: u32, col: u32, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join("tiles.bin");
-        self.data.write_all(&bytes).map_err(io(&path))?;
+        self.data.write_all(bytes).map_err(io(&path))?;
         self.index.push(level);
         self.index.extend_from_slice(&[0; 3]);
         self.index.extend_from_slice(&row.to_le_bytes());
@@ -512,7 +531,7 @@ mod tests {
         for row in r0..r0 + 2 {
             for col in c0..c0 + 3 {
                 let t = if (row, col) == (r0 + 1, c0 + 2) { vec![f32::NAN; TILE * TILE] } else { plane(row, col) };
-                w.put(row, col, t).unwrap();
+                w.put(row, col, Tile::new(t).unwrap()).unwrap();
             }
         }
         let h = w.finish("NN2000").unwrap().unwrap();
@@ -553,9 +572,9 @@ mod tests {
     fn bad_tiles_and_files_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = RasterWriter::new(dir.path(), 10.0).unwrap();
-        assert!(w.put(5, 5, vec![1.0; 10]).is_err(), "a short tile");
-        w.put(5, 5, vec![1.0; TILE * TILE]).unwrap();
-        assert!(w.put(4, 5, vec![1.0; TILE * TILE]).is_err(), "rows out of order");
+        assert!(Tile::new(vec![1.0; 10]).is_err(), "a short tile");
+        w.put(5, 5, Tile::new(vec![1.0; TILE * TILE]).unwrap()).unwrap();
+        assert!(w.put(4, 5, Tile::new(vec![1.0; TILE * TILE]).unwrap()).is_err(), "rows out of order");
         assert!(RasterWriter::new(dir.path(), 0.0).is_err());
         w.finish("NN2000").unwrap();
         assert!(decode_tile(b"not deflate").is_err());

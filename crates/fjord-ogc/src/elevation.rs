@@ -106,19 +106,23 @@ pub(crate) fn grid(
         let k = (f as usize).min(LATTICE - 1);
         (k, f - k as f64)
     };
+    if crs == STORAGE_CRS {
+        // pixel places are exact and lie on rows: read a row at a time
+        let mut out = vec![f32::NAN; w * h];
+        for (y, row) in out.chunks_exact_mut(w).enumerate() {
+            heights.row(y0 - y as f64 * py, x0, px, row)?;
+        }
+        return Ok((out, pixel));
+    }
     let mut out = Vec::with_capacity(w * h);
     for y in 0..h {
         let (j, tj) = split(y as f64 / sy);
         for x in 0..w {
-            // in the storage CRS a pixel's place is exact and cheap; elsewhere interpolated
-            let (gx, gy) = if crs == STORAGE_CRS {
-                (x0 + x as f64 * px, y0 - y as f64 * py)
-            } else {
-                let (i, ti) = split(x as f64 / sx);
-                let top = lerp(node(i, j), node(i + 1, j), ti);
-                let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
-                lerp(top, bottom, tj)
-            };
+            // elsewhere a pixel's place is interpolated in the lattice
+            let (i, ti) = split(x as f64 / sx);
+            let top = lerp(node(i, j), node(i + 1, j), ti);
+            let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
+            let (gx, gy) = lerp(top, bottom, tj);
             out.push(heights.height(gx, gy)?.map_or(f32::NAN, |z| z as f32));
         }
     }

@@ -79,6 +79,43 @@ impl Ramp {
     }
 }
 
+/// Entries of a [`RampTable`]: a 0–2500 m ramp is read to the nearest 0.6 m.
+const RAMP_ENTRIES: usize = 4096;
+
+/// A ramp's colours precomputed at [`RAMP_ENTRIES`] values over its stops, RGBA
+/// premultiplied, for painting a picture without a stop search a pixel.
+struct RampTable {
+    low: f64,
+    /// entries per unit of value
+    scale: f64,
+    rgba: Vec<[u8; 4]>,
+}
+
+impl RampTable {
+    fn new(ramp: &Ramp) -> RampTable {
+        let (low, high) = (ramp.stops[0].0, ramp.stops[ramp.stops.len() - 1].0);
+        let scale = if high > low { (RAMP_ENTRIES - 1) as f64 / (high - low) } else { 0.0 };
+        let rgba = (0..RAMP_ENTRIES)
+            .map(|k| premultiplied(ramp.at(if scale > 0.0 { low + k as f64 / scale } else { low })))
+            .collect();
+        RampTable { low, scale, rgba }
+    }
+
+    /// The colour nearest `v` (not `NaN`).
+    fn at(&self, v: f64) -> [u8; 4] {
+        // v - low >= 0 after the clamp: truncation of +0.5 rounds, without a libm call
+        let k = ((v - self.low).max(0.0) * self.scale + 0.5) as usize;
+        self.rgba[k.min(RAMP_ENTRIES - 1)]
+    }
+}
+
+/// A colour as premultiplied RGBA bytes.
+fn premultiplied(c: Color) -> [u8; 4] {
+    let alpha = u16::from(c.a);
+    let pre = |v: u8| ((u16::from(v) * alpha + 127) / 255) as u8;
+    [pre(c.r), pre(c.g), pre(c.b), c.a]
+}
+
 /// How heights are drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Relief {
@@ -116,69 +153,82 @@ impl HeightGrid {
         f64::from(self.heights[y * (self.width + 2) + x])
     }
 
-    /// Horn's gradient at pixel (`x`, `y`), heights times `z`: the rise per metre eastwards
-    /// and per metre down the rows (southwards). A neighbour without a height counts as
-    /// level with the pixel (as `gdaldem -compute_edges`), so coasts keep their edge.
-    fn gradient(&self, x: usize, y: usize, z: f64) -> Option<(f64, f64)> {
-        let (cx, cy) = (x + 1, y + 1);
-        let centre = self.at(cx, cy);
+    /// Horn's gradient at pixel (`x`, `y`) times `(kx, ky)` (see [`HeightGrid::scale`]):
+    /// the rise per metre eastwards and per metre down the rows (southwards). A neighbour
+    /// without a height counts as level with the pixel (as `gdaldem -compute_edges`), so
+    /// coasts keep their edge.
+    fn gradient(&self, x: usize, y: usize, (kx, ky): (f64, f64)) -> Option<(f64, f64)> {
+        let stride = self.width + 2;
+        // the 3 × 3 block around the pixel, from the border-including grid
+        let at = y * stride + x;
+        let block = [
+            &self.heights[at..at + 3],
+            &self.heights[at + stride..at + stride + 3],
+            &self.heights[at + 2 * stride..at + 2 * stride + 3],
+        ];
+        let centre = block[1][1];
         if centre.is_nan() {
             return None;
         }
-        let n = |dx: isize, dy: isize| {
-            let v = self.at((cx as isize + dx) as usize, (cy as isize + dy) as usize);
-            if v.is_nan() {
-                centre
-            } else {
-                v
-            }
+        let n = |r: usize, c: usize| {
+            let v = block[r][c];
+            f64::from(if v.is_nan() { centre } else { v })
         };
-        let (a, b, c) = (n(-1, -1), n(0, -1), n(1, -1));
-        let (d, f) = (n(-1, 0), n(1, 0));
-        let (g, h, i) = (n(-1, 1), n(0, 1), n(1, 1));
-        let dzdx = ((c + 2.0 * f + i) - (a + 2.0 * d + g)) / (8.0 * self.pixel.0) * z;
-        let dzdy = ((g + 2.0 * h + i) - (a + 2.0 * b + c)) / (8.0 * self.pixel.1) * z;
-        Some((dzdx, dzdy))
+        let (a, b, c) = (n(0, 0), n(0, 1), n(0, 2));
+        let (d, f) = (n(1, 0), n(1, 2));
+        let (g, h, i) = (n(2, 0), n(2, 1), n(2, 2));
+        Some((((c + 2.0 * f + i) - (a + 2.0 * d + g)) * kx, ((g + 2.0 * h + i) - (a + 2.0 * b + c)) * ky))
+    }
+
+    /// What Horn's sums are multiplied by for the gradient with heights times `z`.
+    fn scale(&self, z: f64) -> (f64, f64) {
+        (z / (8.0 * self.pixel.0), z / (8.0 * self.pixel.1))
     }
 
     /// The picture, RGBA premultiplied, row by row.
     pub fn paint(&self, relief: &Relief) -> Vec<u8> {
-        let mut out = vec![0u8; self.width * self.height * 4];
-        // the light's direction (east, north, up), for hillshade
-        let light = match relief {
-            Relief::Hillshade { azimuth, altitude, .. } => {
-                let (az, alt) = (azimuth.to_radians(), altitude.to_radians());
-                (alt.cos() * az.sin(), alt.cos() * az.cos(), alt.sin())
+        match relief {
+            Relief::Hypsometric(ramp) => {
+                let table = RampTable::new(ramp);
+                self.fill(|_, _, h| Some(table.at(h)))
             }
-            _ => (0.0, 0.0, 1.0),
-        };
-        for y in 0..self.height {
-            for x in 0..self.width {
+            Relief::Slope(ramp) => {
+                let (table, k) = (RampTable::new(ramp), self.scale(1.0));
+                self.fill(|x, y, _| {
+                    let (dx, dy) = self.gradient(x, y, k)?;
+                    Some(table.at((dx * dx + dy * dy).sqrt().atan().to_degrees()))
+                })
+            }
+            Relief::Hillshade { azimuth, altitude, z } => {
+                // the light's direction (east, north, up)
+                let (az, alt) = (azimuth.to_radians(), altitude.to_radians());
+                let light = (alt.cos() * az.sin(), alt.cos() * az.cos(), alt.sin());
+                let k = self.scale(*z);
+                self.fill(|x, y, _| {
+                    let (dzdx, dzdy) = self.gradient(x, y, k)?;
+                    // the surface normal (east, north, up) against the light: rows run
+                    // south, so the northward rise is -dzdy; the same shade as gdaldem's
+                    // cos(zenith)cos(slope) + sin(zenith)sin(slope)cos(azimuth - aspect)
+                    let normal = (1.0 + dzdx * dzdx + dzdy * dzdy).sqrt();
+                    let shade = (-dzdx * light.0 + dzdy * light.1 + light.2) / normal;
+                    // shade >= 0 after the clamp: truncation of +0.5 rounds
+                    let v = (255.0 * shade.clamp(0.0, 1.0) + 0.5) as u8;
+                    Some([v, v, v, 255])
+                })
+            }
+        }
+    }
+
+    /// A picture of each pixel's colour from its place and height (`None` for none);
+    /// pixels without a height stay transparent.
+    fn fill(&self, colour: impl Fn(usize, usize, f64) -> Option<[u8; 4]>) -> Vec<u8> {
+        let mut out = vec![0u8; self.width * self.height * 4];
+        for (y, row) in out.chunks_exact_mut(self.width * 4).enumerate() {
+            for (x, px) in row.chunks_exact_mut(4).enumerate() {
                 let h = self.at(x + 1, y + 1);
-                if h.is_nan() {
-                    continue;
+                if let Some(c) = if h.is_nan() { None } else { colour(x, y, h) } {
+                    px.copy_from_slice(&c);
                 }
-                let color = match relief {
-                    Relief::Hypsometric(ramp) => ramp.at(h),
-                    Relief::Slope(ramp) => match self.gradient(x, y, 1.0) {
-                        Some((dx, dy)) => ramp.at((dx * dx + dy * dy).sqrt().atan().to_degrees()),
-                        None => continue,
-                    },
-                    Relief::Hillshade { z, .. } => {
-                        let Some((dzdx, dzdy)) = self.gradient(x, y, *z) else { continue };
-                        // the surface normal (east, north, up) against the light: rows run
-                        // south, so the northward rise is -dzdy; the same shade as gdaldem's
-                        // cos(zenith)cos(slope) + sin(zenith)sin(slope)cos(azimuth - aspect)
-                        let normal = (1.0 + dzdx * dzdx + dzdy * dzdy).sqrt();
-                        let shade = (-dzdx * light.0 + dzdy * light.1 + light.2) / normal;
-                        let v = (255.0 * shade.max(0.0)).round() as u8;
-                        Color { r: v, g: v, b: v, a: 255 }
-                    }
-                };
-                let o = (y * self.width + x) * 4;
-                let alpha = u16::from(color.a);
-                let pre = |c: u8| ((u16::from(c) * alpha + 127) / 255) as u8;
-                out[o..o + 4].copy_from_slice(&[pre(color.r), pre(color.g), pre(color.b), color.a]);
             }
         }
         out

@@ -478,6 +478,87 @@ impl Sampler<'_> {
         Ok(Some(top * (1.0 - ty) + bottom * ty))
     }
 
+    /// Heights along a row of points of the storage CRS, (`x0` + k·`dx`, `y`) for each
+    /// k of `out`, as [`Sampler::height`] gives them, `NaN` for none. Walks the row a
+    /// tile at a time, with one lookup a tile instead of one a point, as a picture in
+    /// the storage CRS is read.
+    pub fn row(&mut self, y: f64, x0: f64, dx: f64, out: &mut [f32]) -> Result<()> {
+        out.fill(f32::NAN);
+        let cell = self.layer.header.cell * f64::from(1u32 << self.level);
+        let fy = (GRID_ORIGIN.1 - y) / cell - 0.5;
+        if !(fy.is_finite() && dx.is_finite() && dx > 0.0 && (0.0..=1e12).contains(&fy)) {
+            return Ok(());
+        }
+        let t = TILE as u64;
+        let j = fy as u64;
+        let ty = fy - j as f64;
+        // the two rows of cells between which the points lie: tile row and row within it
+        let (above, below) = ((j / t, (j % t) as usize), ((j + 1) / t, ((j + 1) % t) as usize));
+        // point k lies at cell-centre column fx0 + k·step
+        let (fx0, step) = ((x0 - GRID_ORIGIN.0) / cell - 0.5, dx / cell);
+        let mut k = 0;
+        while k < out.len() {
+            let fx = fx0 + k as f64 * step;
+            if !(0.0..=1e12).contains(&fx) {
+                k += 1;
+                continue;
+            }
+            let col = fx as u64 / t;
+            // the two rows of this tile column, and the first cells of the next one's
+            let tiles = [
+                self.tile_arc(above.0, col)?,
+                self.tile_arc(below.0, col)?,
+                self.tile_arc(above.0, col + 1)?,
+                self.tile_arc(below.0, col + 1)?,
+            ];
+            fn row_of(h: &Option<Heights>, r: usize) -> Option<&[f32]> {
+                h.as_deref().map(|h| &h[r * TILE..(r + 1) * TILE])
+            }
+            let (top, bottom) = (row_of(&tiles[0], above.1), row_of(&tiles[1], below.1));
+            let next = |h: &Option<Heights>, r: usize| h.as_deref().map_or(f32::NAN, |h| h[r * TILE]);
+            let (top_next, bottom_next) = (next(&tiles[2], above.1), next(&tiles[3], below.1));
+            while k < out.len() {
+                let fx = fx0 + k as f64 * step;
+                let i = fx as u64;
+                if !(0.0..=1e12).contains(&fx) || i / t != col {
+                    break;
+                }
+                if let (Some(top), Some(bottom)) = (top, bottom) {
+                    let (tx, ii) = (fx - i as f64, (i % t) as usize);
+                    let (a, c) = (top[ii], bottom[ii]);
+                    let (b, d) = if ii + 1 < TILE { (top[ii + 1], bottom[ii + 1]) } else { (top_next, bottom_next) };
+                    if !(a.is_nan() || b.is_nan() || c.is_nan() || d.is_nan()) {
+                        let upper = f64::from(a) * (1.0 - tx) + f64::from(b) * tx;
+                        let lower = f64::from(c) * (1.0 - tx) + f64::from(d) * tx;
+                        out[k] = (upper * (1.0 - ty) + lower * ty) as f32;
+                    }
+                }
+                k += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Where tile (`row`, `col`) of the level is among the kept ones, read if it is not.
+    fn keep(&mut self, row: u32, col: u32) -> Result<usize> {
+        // most lookups hit the tile of the last one: look there first, newest to oldest
+        if let Some(i) = self.kept.iter().rposition(|(k, _)| *k == (row, col)) {
+            return Ok(i);
+        }
+        if self.kept.len() == SAMPLER_TILES {
+            self.kept.remove(0);
+        }
+        self.kept.push(((row, col), self.layer.tile(self.level, row, col)?));
+        Ok(self.kept.len() - 1)
+    }
+
+    /// The tile at (`row`, `col`) of the level, shared, through the kept tiles.
+    fn tile_arc(&mut self, row: u64, col: u64) -> Result<Option<Heights>> {
+        let (Ok(row), Ok(col)) = (u32::try_from(row), u32::try_from(col)) else { return Ok(None) };
+        let at = self.keep(row, col)?;
+        Ok(self.kept[at].1.clone())
+    }
+
     /// The height of cell (column `i`, row `j`) of the level, `None` for NoData.
     fn cell(&mut self, i: u64, j: u64) -> Result<Option<f32>> {
         let t = TILE as u64;
@@ -490,17 +571,7 @@ impl Sampler<'_> {
     fn tile_of(&mut self, i: u64, j: u64) -> Result<Option<&[f32]>> {
         let t = TILE as u64;
         let (Ok(row), Ok(col)) = (u32::try_from(j / t), u32::try_from(i / t)) else { return Ok(None) };
-        // most lookups hit the tile of the last one: look there first, newest to oldest
-        let at = match self.kept.iter().rposition(|(k, _)| *k == (row, col)) {
-            Some(i) => i,
-            None => {
-                if self.kept.len() == SAMPLER_TILES {
-                    self.kept.remove(0);
-                }
-                self.kept.push(((row, col), self.layer.tile(self.level, row, col)?));
-                self.kept.len() - 1
-            }
-        };
+        let at = self.keep(row, col)?;
         Ok(self.kept[at].1.as_deref().map(Vec::as_slice))
     }
 }
@@ -566,6 +637,40 @@ mod tests {
         assert!(h.stats.min >= 100.0 && h.stats.max > h.stats.min);
         assert_eq!(h.stats.nodata_share, 0.0, "the empty tile is not stored, the others are full");
         assert_eq!(h.tiles, layer.index.len() as u64);
+    }
+
+    #[test]
+    fn a_row_reads_as_its_points_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let cell = 10.0;
+        let mut w = RasterWriter::new(dir.path(), cell).unwrap();
+        let (r0, c0) = (2000, 1000);
+        for row in r0..r0 + 2 {
+            for col in c0..c0 + 3 {
+                let mut t = plane(row, col);
+                if (row, col) == (r0, c0 + 1) {
+                    t[100 * TILE + 7] = f32::NAN;
+                }
+                let t = if (row, col) == (r0 + 1, c0 + 2) { vec![f32::NAN; TILE * TILE] } else { t };
+                w.put(row, col, Tile::new(t).unwrap()).unwrap();
+            }
+        }
+        w.finish("NN2000").unwrap();
+        let layer = RasterLayer::open(dir.path()).unwrap();
+        let b = tile_box(cell, 0, r0, c0);
+        // rows across tile edges (the last cell row of a tile), a hole, the empty tile and
+        // beyond the data at both ends, with a step that is no divisor of the cell
+        for y in [b.maxy - 7.0, b.maxy - 100.5 * cell, b.maxy - 255.7 * cell, b.maxy - 300.2 * cell] {
+            let (x0, dx, n) = (b.minx - 50.0, 3.7, 2300);
+            let mut row = vec![0f32; n];
+            layer.sampler(0).row(y, x0, dx, &mut row).unwrap();
+            let mut points = layer.sampler(0);
+            for (k, got) in row.iter().enumerate() {
+                let want = points.height(x0 + k as f64 * dx, y).unwrap().map_or(f32::NAN, |h| h as f32);
+                assert!(got == &want || (got.is_nan() && want.is_nan()), "k={k} y={y}: {got} vs {want}");
+            }
+            assert!(row.iter().any(|h| h.is_nan()) && row.iter().any(|h| !h.is_nan()));
+        }
     }
 
     #[test]

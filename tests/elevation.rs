@@ -82,6 +82,20 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     assert!(many["punkter"][1]["z"].is_null() && many["punkter"][1]["datakilde"].is_null(), "{many}");
     let corner = json("/hoydedata/v1/punkt?koordsys=25833&nord=6651900&ost=250100");
     assert!(corner["punkter"][0]["z"].is_null(), "NoData is null, never 0: {corner}");
+    // a batch of 10,000 points is too long for a URL: the same form as a POST body
+    let batch: Vec<String> =
+        (0..10_000).map(|k| format!("[{},{}]", 250_500 + k % 100 * 20, 6_650_500 + k / 100 * 10)).collect();
+    let form = format!("koordsys=25833&punkter=[{}]", batch.join(","));
+    let (status, ct, body) = s.post("/hoydedata/v1/punkt", "application/x-www-form-urlencoded", &form);
+    assert_eq!((status, ct.as_str()), (200, "application/json"), "{body}");
+    let answered: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let answered = answered["punkter"].as_array().unwrap();
+    assert_eq!(answered.len(), 10_000);
+    let last = &answered[9_999];
+    let (x, y) = (last["x"].as_f64().unwrap(), last["y"].as_f64().unwrap());
+    assert!((last["z"].as_f64().unwrap() - plane(x, y)).abs() < 0.02, "{last}");
+    let (status, _, body) = s.post("/hoydedata/v1/punkt", "application/x-www-form-urlencoded", "koordsys=25833");
+    assert_eq!(status, 400, "{body}");
     let own = json("/api/elevation/point?x=251000&y=6651000");
     assert_eq!(own["source"], "hoyde");
     assert!((own["z"].as_f64().unwrap() - plane(251_000.0, 6_651_000.0)).abs() < 0.02, "{own}");

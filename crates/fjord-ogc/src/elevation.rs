@@ -13,6 +13,7 @@ use crate::OgcError;
 use fjord_catalogue::Access;
 use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
 use fjord_store::raster::RasterLayer;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -34,8 +35,24 @@ fn sources(api: &Api) -> Result<Vec<(Slug, Arc<RasterLayer>)>, OgcError> {
     Ok(out)
 }
 
+/// Heights found at points: each point's height and the index of its source in `sources`.
+struct Found {
+    sources: Vec<Slug>,
+    at: Vec<Option<(f64, usize)>>,
+}
+
+impl Found {
+    /// The height and source name at point `k`.
+    fn get(&self, k: usize) -> (Option<f64>, Option<&str>) {
+        match self.at[k] {
+            Some((z, s)) => (Some(z), Some(self.sources[s].as_str())),
+            None => (None, None),
+        }
+    }
+}
+
 /// The height and its source at each point (x = east, y = north, in `crs`).
-fn heights(api: &Api, crs: Crs, points: &[(f64, f64)]) -> Result<Vec<Option<(f64, String)>>, OgcError> {
+fn heights(api: &Api, crs: Crs, points: &[(f64, f64)]) -> Result<Found, OgcError> {
     heights_stored(api, &to_storage(crs, points)?)
 }
 
@@ -48,22 +65,22 @@ fn to_storage(crs: Crs, points: &[(f64, f64)]) -> Result<Vec<(f64, f64)>, OgcErr
 }
 
 /// The height and its source at each point of the storage CRS.
-fn heights_stored(api: &Api, stored: &[(f64, f64)]) -> Result<Vec<Option<(f64, String)>>, OgcError> {
-    let sources = sources(api)?;
+fn heights_stored(api: &Api, stored: &[(f64, f64)]) -> Result<Found, OgcError> {
+    let (sources, layers): (Vec<Slug>, Vec<Arc<RasterLayer>>) = sources(api)?.into_iter().unzip();
     // one sampler a source for all points: neighbouring points share decoded tiles
-    let mut samplers: Vec<_> = sources.iter().map(|(id, layer)| (id, layer.sampler(0))).collect();
-    let mut out = Vec::with_capacity(stored.len());
+    let mut samplers: Vec<_> = layers.iter().map(|layer| layer.sampler(0)).collect();
+    let mut at = Vec::with_capacity(stored.len());
     for &(x, y) in stored {
         let mut found = None;
-        for (id, sampler) in &mut samplers {
+        for (k, sampler) in samplers.iter_mut().enumerate() {
             if let Some(z) = sampler.height(x, y)? {
-                found = Some(((z * 100.0).round() / 100.0, id.to_string()));
+                found = Some(((z * 100.0).round() / 100.0, k));
                 break;
             }
         }
-        out.push(found);
+        at.push(found);
     }
-    Ok(out)
+    Ok(Found { sources, at })
 }
 
 /// Corners of the coordinate lattice a picture's pixel positions are interpolated from:
@@ -170,19 +187,39 @@ pub fn punkt(api: &Api, params: &[(String, String)]) -> Result<Reply, OgcError> 
         return Err(OgcError::invalid("every coordinate must be a finite number"));
     }
     let found = heights(api, crs, &points)?;
-    let punkter: Vec<Value> = points
+    /// One point of the answer, as Kartverket's API names its members.
+    #[derive(Serialize)]
+    struct Punkt<'a> {
+        x: f64,
+        y: f64,
+        z: Option<f64>,
+        datakilde: Option<&'a str>,
+        terreng: Option<&'a str>,
+    }
+    let punkter: Vec<Punkt> = points
         .iter()
-        .zip(found)
-        .map(|(&(x, y), h)| {
-            let (z, source) = h.map_or((Value::Null, Value::Null), |(z, s)| (json!(z), json!(s)));
-            json!({ "x": x, "y": y, "z": z, "datakilde": source, "terreng": Value::Null })
+        .enumerate()
+        .map(|(k, &(x, y))| {
+            let (z, datakilde) = found.get(k);
+            Punkt { x, y, z, datakilde, terreng: None }
         })
         .collect();
     let code = match crs {
         Crs::Epsg(n) => json!(n),
         other => json!(other.to_string()),
     };
-    Ok(Reply::json(&json!({ "koordsys": code, "punkter": punkter }), "application/json"))
+    /// The answer (built without a JSON tree: a batch has 10,000 points).
+    #[derive(Serialize)]
+    struct Svar<'a> {
+        koordsys: Value,
+        punkter: Vec<Punkt<'a>>,
+    }
+    json_reply(&Svar { koordsys: code, punkter })
+}
+
+/// A JSON answer of `value`.
+fn json_reply(value: &impl Serialize) -> Result<Reply, OgcError> {
+    Ok(Reply::new("application/json", serde_json::to_vec(value).map_err(OgcError::internal)?))
 }
 
 /// `GET /api/elevation/point?x=&y=&crs=` (crs defaults to EPSG:25833)
@@ -193,9 +230,9 @@ pub fn point(api: &Api, params: &[(String, String)]) -> Result<Reply, OgcError> 
         (Some(x), Some(y)) => (number("x", x)?, number("y", y)?),
         _ => return Err(OgcError::invalid("x and y are required")),
     };
-    let found = heights(api, crs, &[(x, y)])?.pop().flatten();
-    let (z, source) = found.map_or((Value::Null, Value::Null), |(z, s)| (json!(z), json!(s)));
-    Ok(Reply::json(&json!({ "x": x, "y": y, "crs": crs.to_string(), "z": z, "source": source }), "application/json"))
+    let found = heights(api, crs, &[(x, y)])?;
+    let (z, source) = found.get(0);
+    json_reply(&json!({ "x": x, "y": y, "crs": crs.to_string(), "z": z, "source": source }))
 }
 
 /// `POST /api/elevation/profile` with `{"line": LineString, "crs"?, "samples" | "step"}`:
@@ -252,17 +289,30 @@ pub fn profile(api: &Api, body: &[u8]) -> Result<Reply, OgcError> {
     let found = heights_stored(api, &at)?;
     let mut shown = at;
     transform::transform_in_place(STORAGE_CRS, crs, &mut shown).map_err(OgcError::internal)?;
-    let rows: Vec<Value> = points
+    /// One point of a profile.
+    #[derive(Serialize)]
+    struct Sample<'a> {
+        distance: f64,
+        x: f64,
+        y: f64,
+        z: Option<f64>,
+        source: Option<&'a str>,
+    }
+    let rows: Vec<Sample> = points
         .iter()
         .zip(shown)
-        .zip(found)
-        .map(|((&(d, _), (x, y)), h)| {
-            let (z, source) = h.map_or((Value::Null, Value::Null), |(z, s)| (json!(z), json!(s)));
-            json!({ "distance": (d * 100.0).round() / 100.0, "x": x, "y": y, "z": z, "source": source })
+        .enumerate()
+        .map(|(k, (&(d, _), (x, y)))| {
+            let (z, source) = found.get(k);
+            Sample { distance: (d * 100.0).round() / 100.0, x, y, z, source }
         })
         .collect();
-    Ok(Reply::json(
-        &json!({ "crs": crs.to_string(), "length": (length * 100.0).round() / 100.0, "points": rows }),
-        "application/json",
-    ))
+    /// The answer (built without a JSON tree).
+    #[derive(Serialize)]
+    struct Profile<'a> {
+        crs: String,
+        length: f64,
+        points: Vec<Sample<'a>>,
+    }
+    json_reply(&Profile { crs: crs.to_string(), length: (length * 100.0).round() / 100.0, points: rows })
 }

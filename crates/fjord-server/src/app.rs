@@ -86,7 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
-        .route("/hoydedata/v1/punkt", get(ogcapi::hoydedata_punkt))
+        .route("/hoydedata/v1/punkt", get(ogcapi::hoydedata_punkt).post(ogcapi::hoydedata_punkt_form))
         .route("/api/elevation/point", get(ogcapi::elevation_point))
         .route("/api/elevation/profile", axum::routing::post(ogcapi::elevation_profile))
         .route("/wms", get(wms::get))

@@ -173,6 +173,15 @@ pub async fn hoydedata_punkt(State(s): State<AppState>, headers: HeaderMap, Quer
     run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::punkt(api, p)).await
 }
 
+/// `POST /hoydedata/v1/punkt` with the same parameters as a form body, for batches of
+/// points too long for a URL (servers refuse URLs over 64 KiB; 10,000 points need more)
+pub async fn hoydedata_punkt_form(State(s): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    match serde_urlencoded::from_bytes::<Params>(&body) {
+        Ok(p) => run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::punkt(api, p)).await,
+        Err(e) => exception(OgcError::invalid(format!("the body is no form (koordsys=...&punkter=...): {e}"))),
+    }
+}
+
 /// `GET /api/elevation/point?x=&y=&crs=`
 pub async fn elevation_point(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::point(api, p)).await

@@ -182,6 +182,23 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     assert_eq!(status, 400);
     assert!(String::from_utf8_lossy(&body).contains("StyleNotDefined"));
 
+    // GetFeatureInfo: the height under the pixel (its centre at 251005, 6650995), none in
+    // the NoData corner; the layer says it is queryable
+    assert!(caps.contains("<Layer queryable=\"1\" opaque=\"1\"><Name>hoyde</Name>"), "{caps}");
+    let info = |i: u32, j: u32, format: &str| {
+        s.get(&format!("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=hoyde&QUERY_LAYERS=hoyde&STYLES=&CRS=EPSG:25833&BBOX=250000,6650000,253000,6652000&WIDTH=300&HEIGHT=200&I={i}&J={j}&INFO_FORMAT={format}"))
+    };
+    let (status, _, body) = info(100, 100, "application/json");
+    assert_eq!(status, 200, "{body}");
+    let fc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let height = fc["features"][0]["properties"]["height"].as_f64().unwrap();
+    assert!((height - plane(251_005.0, 6_650_995.0)).abs() < 0.02, "{body}");
+    assert_eq!(fc["features"][0]["properties"]["vertical_datum"], "NN2000");
+    let (_, _, text) = info(100, 100, "text/plain");
+    assert!(text.contains("height = ") && text.contains("Layer 'hoyde': 1 feature"), "{text}");
+    let (_, _, none) = info(5, 5, "application/json");
+    assert!(none.contains("\"features\":[]"), "no height in the NoData corner: {none}");
+
     // refusals: 400 with a reason
     let too_many = format!("/hoydedata/v1/punkt?koordsys=25833&punkter=[{}]", vec!["[1,2]"; 10_001].join(","));
     for bad in [

@@ -20,16 +20,16 @@ use std::sync::Arc;
 /// Most points one request may ask for.
 pub const MAX_POINTS: usize = 10_000;
 
-/// The open elevation datasets, finest cells first.
+/// The open elevation datasets, finest cells first (records from the record cache, so
+/// a request reads the catalogue only for a version it has not seen).
 fn sources(api: &Api) -> Result<Vec<(Slug, Arc<RasterLayer>)>, OgcError> {
     let mut out = Vec::new();
     for id in api.store.datasets()? {
-        let Some(record) = api.catalogue.by_dataset(id.as_str())? else { continue };
+        let Some((version, record)) = api.records.get(api.store, api.catalogue, &id)? else { continue };
         if record.schema.is_some() || record.access != Access::Open {
             continue;
         }
-        let Some(v) = api.store.current_version(&id)? else { continue };
-        out.push((id.clone(), api.store.raster_at(&id, v)?));
+        out.push((id.clone(), api.store.raster_at(&id, version)?));
     }
     out.sort_by(|a, b| a.1.header().cell.total_cmp(&b.1.header().cell));
     Ok(out)

@@ -64,7 +64,12 @@ pub struct RecordCache {
 
 impl RecordCache {
     /// The served version of a dataset and its record; `None` when it has neither.
-    fn get(&self, store: &Store, catalogue: &Catalogue, id: &Slug) -> Result<Option<(u32, Arc<Record>)>, OgcError> {
+    pub(crate) fn get(
+        &self,
+        store: &Store,
+        catalogue: &Catalogue,
+        id: &Slug,
+    ) -> Result<Option<(u32, Arc<Record>)>, OgcError> {
         let Some(served) = store.current_version(id)? else { return Ok(None) };
         if let Some(record) = self.cached(id, served) {
             return Ok(Some((served, record)));

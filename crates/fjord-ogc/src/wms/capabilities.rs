@@ -68,8 +68,7 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
     };
     let _ = write!(
         x,
-        "<Layer queryable=\"{}\" opaque=\"{}\"><Name>{}</Name><Title>{}</Title><Abstract>{}</Abstract><KeywordList>",
-        u8::from(kind.is_some()),
+        "<Layer queryable=\"1\" opaque=\"{}\"><Name>{}</Name><Title>{}</Title><Abstract>{}</Abstract><KeywordList>",
         u8::from(kind.is_none()),
         escape(id),
         escape(&r.title),

@@ -1,6 +1,8 @@
 //! GetFeatureInfo: the features of the queried layers under a pixel of a map. A polygon
 //! counts when it holds the pixel's centre; a line or point when it passes within a few
-//! pixels of it.
+//! pixels of it. An elevation layer answers with one feature at the pixel's centre whose
+//! `height` is the bilinear height there at the finest level (and its vertical datum),
+//! or none where there is no height.
 
 use super::request::{GetMap, WmsVersion};
 use super::WmsError;
@@ -9,13 +11,13 @@ use crate::features::Api;
 use crate::reply::Reply;
 use crate::wfs::gml::{FeatureWriter, GML_311};
 use crate::wfs::{Kvp, NAMESPACE};
-use fjord_core::{transform, AxisOrder, BBox, Crs, STORAGE_CRS};
+use fjord_core::{transform, AxisOrder, BBox, Crs, Field, FieldType, GeometryKind, Schema, Value, STORAGE_CRS};
+use fjord_store::raster::RasterLayer;
 use fjord_store::{Feature, FeatureSource, FgbLayer};
 use geo::{Contains, Intersects};
 use geo_types::{coord, Geometry, Point, Rect};
 use quick_xml::escape::escape;
 use std::fmt::Write;
-use std::sync::Arc;
 
 /// How far (in pixels) a line or point may be from the pixel and still be found.
 const TOLERANCE_PX: f64 = 4.0;
@@ -67,11 +69,34 @@ fn pixel(kvp: &Kvp, m: &GetMap) -> Result<(u32, u32), WmsError> {
     Ok((read(ki, m.width)?, read(kj, m.height)?))
 }
 
-/// One queried layer's hits.
+/// One queried layer's hits, with the fields they carry.
 struct Hits {
     name: String,
-    layer: Arc<FgbLayer>,
+    schema: Schema,
     features: Vec<Feature>,
+}
+
+/// The height under map point `at` (map CRS) as a feature of [`height_schema`].
+fn height_hit(layer: &RasterLayer, m: &GetMap, at: (f64, f64)) -> Result<Vec<Feature>, WmsError> {
+    let mut p = [at];
+    transform::transform_in_place(m.crs, STORAGE_CRS, &mut p)?;
+    let (x, y) = p[0];
+    Ok(match layer.height_at(x, y)? {
+        Some(z) => vec![Feature {
+            id: 1,
+            geometry: Geometry::Point(Point::new(x, y)),
+            values: vec![Value::Real((z * 100.0).round() / 100.0), Value::Text(layer.header().vertical_datum.clone())],
+        }],
+        None => Vec::new(),
+    })
+}
+
+/// The fields of an elevation layer's answer.
+fn height_schema() -> Schema {
+    Schema {
+        geometry: GeometryKind::Point,
+        fields: vec![Field::new("height", FieldType::Real), Field::new("vertical_datum", FieldType::String)],
+    }
 }
 
 /// The features of `layer` at map point `at` (map CRS) with the tolerance box `near`.
@@ -136,12 +161,22 @@ pub fn get_feature_info(api: &Api, params: &[(String, String)]) -> Result<Reply,
                 ..WmsError::invalid("QUERY_LAYERS", format!("'{name}' is not among LAYERS"))
             });
         }
-        let (_, layer) = api.open(name).map_err(|e| match e.status {
-            404 => WmsError::layer(name),
-            _ => WmsError::from(e),
-        })?;
-        let features = hits(&layer, &m, at, &near, count)?;
-        found.push(Hits { name: name.to_string(), layer, features });
+        let hit = match api.readable_elevation(name) {
+            Ok((slug, version, _)) => {
+                let layer = api.store.raster_at(&slug, version)?;
+                Hits { name: name.to_string(), schema: height_schema(), features: height_hit(&layer, &m, at)? }
+            }
+            Err(e) if e.status == 404 => {
+                let (_, layer) = api.open(name).map_err(|e| match e.status {
+                    404 => WmsError::layer(name),
+                    _ => WmsError::from(e),
+                })?;
+                let features = hits(&layer, &m, at, &near, count)?;
+                Hits { name: name.to_string(), schema: layer.schema().clone(), features }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        found.push(hit);
     }
     encode(&found, format, m.crs)
 }
@@ -151,7 +186,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
         InfoFormat::Text => {
             let mut t = String::new();
             for h in found {
-                let s = h.layer.schema();
+                let s = &h.schema;
                 let _ = writeln!(t, "Layer '{}': {} feature(s)", h.name, h.features.len());
                 for f in &h.features {
                     let _ = writeln!(t, "  Feature {}:", f.id);
@@ -167,7 +202,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 "<!doctype html><html><head><meta charset=\"utf-8\"><title>Feature info</title></head><body>",
             );
             for h in found {
-                let s = h.layer.schema();
+                let s = &h.schema;
                 let _ = write!(t, "<h2>{}</h2><table><tr><th>id</th>", escape(&h.name));
                 for field in &s.fields {
                     let _ = write!(t, "<th>{}</th>", escape(&field.name));
@@ -190,7 +225,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
             let mut first = true;
             let order = crs.axis_order()?;
             for h in found {
-                let s = h.layer.schema();
+                let s = &h.schema;
                 let all: Vec<usize> = (0..s.fields.len()).collect();
                 for f in &h.features {
                     if !first {
@@ -216,7 +251,7 @@ fn encode(found: &[Hits], format: InfoFormat, crs: Crs) -> Result<Reply, WmsErro
                 GML_311.namespace
             );
             for h in found {
-                let s = h.layer.schema();
+                let s = &h.schema;
                 let all: Vec<usize> = (0..s.fields.len()).collect();
                 let name = crs.to_string();
                 let w = FeatureWriter::new(&h.name, s, &all, true, (crs, AxisOrder::EastNorth), &name);

@@ -182,6 +182,57 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     assert_eq!(status, 400);
     assert!(String::from_utf8_lossy(&body).contains("StyleNotDefined"));
 
+    // hillshade's light as gdaldem names it: the plane faces north-west (it rises to the
+    // south-east), so a light from there is brighter than one from the south-east
+    let lit = |params: &str| {
+        let (status, _, body) = fetch(&s, &format!("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hoyde&STYLES=hillshade&CRS=EPSG:25833&BBOX=250000,6650000,253000,6652000&WIDTH=30&HEIGHT=20&FORMAT=image/png&{params}"));
+        assert_eq!(status, 200, "{params}: {}", String::from_utf8_lossy(&body));
+        Picture::decode(&body).at(15, 10)[0]
+    };
+    assert!(lit("AZIMUTH=315") > lit("AZIMUTH=135"), "light from the north-west");
+    assert!(lit("AZIMUTH=135&ZFACTOR=50") < lit("AZIMUTH=135"), "exaggerated, the slope turns away more");
+    assert_eq!(lit(""), grey[0], "the default light is gdaldem's, 315° at 45°");
+    for bad in ["AZIMUTH=400", "ALTITUDE=-5", "ZFACTOR=0", "AZIMUTH=north"] {
+        let (status, _, body) = fetch(&s, &format!("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hoyde&STYLES=&CRS=EPSG:25833&BBOX=250000,6650000,253000,6652000&WIDTH=30&HEIGHT=20&FORMAT=image/png&{bad}"));
+        let body = String::from_utf8_lossy(&body);
+        assert!(status == 400 && body.contains("InvalidParameterValue"), "{bad}: {status} {body}");
+    }
+
+    // map tiles of the relief styles: WMTS lists the layer with them, and serves them by
+    // KVP and REST as /tiles serves them; a feature layer has no relief style
+    let (_, _, wmts) = s.get("/wmts?SERVICE=WMTS&REQUEST=GetCapabilities");
+    let at = wmts.find("<ows:Identifier>hoyde</ows:Identifier>").expect("the elevation layer in WMTS");
+    let wmts_layer = &wmts[at..at + wmts[at..].find("</Layer>").unwrap()];
+    assert!(wmts_layer.starts_with("<ows:Identifier>hoyde</ows:Identifier><Style isDefault=\"true\"><ows:Identifier>hillshade</ows:Identifier>"), "{wmts_layer}");
+    assert!(wmts_layer.contains("<ows:Identifier>slope</ows:Identifier>"), "{wmts_layer}");
+    let (tx, ty) = (x as u32 >> 2, y as u32 >> 2); // the z12 tile over the point
+    let tile = |path: &str| {
+        let (status, ct, body) = fetch(&s, path);
+        assert_eq!((status, ct.as_str()), (200, "image/png"), "{path}: {}", String::from_utf8_lossy(&body));
+        Picture::decode(&body)
+    };
+    let hyps = tile(&format!("/tiles/hoyde/WebMercatorQuad/12/{tx}/{ty}.hypsometric.png"));
+    assert_eq!(hyps.rgba, tile(&format!("/wmts/1.0.0/hoyde/hypsometric/WebMercatorQuad/12/{ty}/{tx}.png")).rgba);
+    let kvp = tile(&format!("/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=hoyde&STYLE=hypsometric&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=12&TILEROW={ty}&TILECOL={tx}&FORMAT=image/png"));
+    assert_eq!(hyps.rgba, kvp.rgba);
+    let shade_tile = tile(&format!("/tiles/hoyde/WebMercatorQuad/12/{tx}/{ty}.png"));
+    assert_eq!(
+        shade_tile.rgba,
+        tile(&format!("/tiles/hoyde/WebMercatorQuad/12/{tx}/{ty}.hillshade.png")).rgba,
+        "hillshade is the default"
+    );
+    assert_ne!(shade_tile.rgba, hyps.rgba);
+    assert!(hyps.rgba.iter().any(|p| p[3] == 255), "the tile shows the data");
+    for (path, want) in [
+        (format!("/wmts/1.0.0/fylker/hillshade/WebMercatorQuad/12/{ty}/{tx}.png"), 400),
+        (format!("/wmts/1.0.0/hoyde/nope/WebMercatorQuad/12/{ty}/{tx}.png"), 400),
+        (format!("/tiles/fylker/WebMercatorQuad/12/{tx}/{ty}.slope.png"), 404),
+        (format!("/tiles/hoyde/WebMercatorQuad/12/{tx}/{ty}.mvt"), 404),
+    ] {
+        let (status, _, body) = fetch(&s, &path);
+        assert_eq!(status, want, "{path}: {}", String::from_utf8_lossy(&body));
+    }
+
     // GetFeatureInfo: the height under the pixel (its centre at 251005, 6650995), none in
     // the NoData corner; the layer says it is queryable
     assert!(caps.contains("<Layer queryable=\"1\" opaque=\"1\"><Name>hoyde</Name>"), "{caps}");

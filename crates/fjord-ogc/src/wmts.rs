@@ -1,6 +1,7 @@
 //! WMTS 1.0.0: the capabilities document (every open layer in WebMercatorQuad and the
-//! UTM33 set, PNG in the default style, KVP and RESTful addresses) and the reading of a
-//! KVP GetTile. The tiles themselves are the map tiles of `/tiles` (drawn by the WMS
+//! UTM33 set, PNG, KVP and RESTful addresses; a feature layer in its default style, an
+//! elevation layer in its relief styles, hillshade first) and the reading of a KVP
+//! GetTile. The tiles themselves are the map tiles of `/tiles` (drawn by the WMS
 //! renderer, cached per dataset version).
 
 use crate::features::Api;
@@ -47,6 +48,8 @@ impl WmtsError {
 pub struct GetTile {
     /// the layer (dataset)
     pub layer: String,
+    /// the style (`default`, or a relief style of an elevation layer)
+    pub style: String,
     /// the tile matrix set id
     pub tms: String,
     /// the tile matrix (level)
@@ -65,8 +68,8 @@ pub enum Request {
     Tile(GetTile),
 }
 
-/// Read a KVP request: SERVICE=WMTS and REQUEST GetCapabilities or GetTile (PNG in the
-/// default style).
+/// Read a KVP request: SERVICE=WMTS and REQUEST GetCapabilities or GetTile (PNG; the
+/// style is checked against the layer when the tile is located).
 pub fn parse(params: &[(String, String)]) -> Result<Request, WmtsError> {
     let kvp = Kvp::new(params);
     let missing = |k: &str| WmtsError::new(400, "MissingParameterValue", k, format!("{k} is required"));
@@ -88,17 +91,9 @@ pub fn parse(params: &[(String, String)]) -> Result<Request, WmtsError> {
                     format!("'{format}': tiles are image/png"),
                 ));
             }
-            let style = kvp.get("STYLE").unwrap_or("default");
-            if !(style.is_empty() || style.eq_ignore_ascii_case("default")) {
-                return Err(WmtsError::new(
-                    400,
-                    "InvalidParameterValue",
-                    "STYLE",
-                    format!("'{style}': tiles are drawn in the default style"),
-                ));
-            }
             Ok(Request::Tile(GetTile {
                 layer: get("LAYER")?,
+                style: kvp.get("STYLE").unwrap_or("default").to_string(),
                 tms: get("TILEMATRIXSET")?,
                 z: get("TILEMATRIX")?,
                 row: get("TILEROW")?,
@@ -168,7 +163,9 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, crate::OgcError> {
         );
     }
     x.push_str("</ows:OperationsMetadata><Contents>");
-    for r in api.open_records()? {
+    let features = api.open_records()?.into_iter().map(|r| (r, &["default"][..]));
+    let elevation = api.open_elevation_records()?.into_iter().map(|r| (r, &crate::wms::RELIEF_STYLES[..]));
+    for (r, styles) in features.chain(elevation) {
         let id = r.dataset.as_deref().unwrap_or_default();
         let _ = write!(
             x,
@@ -183,11 +180,11 @@ pub fn capabilities(api: &Api, base: &str) -> Result<Reply, crate::OgcError> {
                 g.west, g.south, g.east, g.north
             );
         }
-        let _ = write!(
-            x,
-            "<ows:Identifier>{}</ows:Identifier><Style isDefault=\"true\"><ows:Identifier>default</ows:Identifier></Style><Format>image/png</Format>",
-            escape(id)
-        );
+        let _ = write!(x, "<ows:Identifier>{}</ows:Identifier>", escape(id));
+        for (k, style) in styles.iter().enumerate() {
+            let _ = write!(x, "<Style isDefault=\"{}\"><ows:Identifier>{style}</ows:Identifier></Style>", k == 0);
+        }
+        x.push_str("<Format>image/png</Format>");
         for tms in sets {
             let _ = write!(x, "<TileMatrixSetLink><TileMatrixSet>{}</TileMatrixSet></TileMatrixSetLink>", tms.id);
         }

@@ -39,6 +39,14 @@ pub const TERRAIN_RGB: TileFormat = TileFormat { ext: "terrain-rgb.png", content
 /// Terrain tiles of an elevation dataset, Terrarium.
 pub const TERRARIUM: TileFormat = TileFormat { ext: "terrarium.png", content_type: "image/png" };
 
+/// Map tiles of an elevation dataset in each relief style but the default (which is
+/// [`PNG`]); the extension is the style's name and `.png`.
+pub const RELIEF: [TileFormat; 3] = [
+    TileFormat { ext: "hillshade.png", content_type: "image/png" },
+    TileFormat { ext: "hypsometric.png", content_type: "image/png" },
+    TileFormat { ext: "slope.png", content_type: "image/png" },
+];
+
 /// What a tile is cached under.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TileKey {

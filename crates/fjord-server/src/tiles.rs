@@ -6,11 +6,11 @@
 
 use crate::app::AppState;
 use crate::ogcapi::{api, base, exception, run, seen};
-use crate::tile_cache::{TileFormat, TileKey, MVT, PNG, TERRAIN_RGB, TERRARIUM};
+use crate::tile_cache::{TileFormat, TileKey, MVT, PNG, RELIEF, TERRAIN_RGB, TERRARIUM};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use fjord_ogc::tiles::{self, TerrainEncoding, TileAddress};
+use fjord_ogc::tiles::{self, Holding, TerrainEncoding, TileAddress};
 use fjord_ogc::OgcError;
 
 type Params = Vec<(String, String)>;
@@ -24,15 +24,16 @@ pub(crate) struct TilePath {
     pub col: String,
 }
 
-/// Find a requested tile: access, tile matrix set, range and the version served, from
-/// the record cache without leaving the runtime when it can.
-pub(crate) async fn locate(state: &AppState, t: TilePath) -> Result<TileAddress, OgcError> {
+/// Find a requested tile of a dataset holding `what`: access, tile matrix set, range
+/// and the version served, from the record cache without leaving the runtime when it can.
+pub(crate) async fn locate(state: &AppState, t: TilePath, what: Holding) -> Result<TileAddress, OgcError> {
     let TilePath { id, tms, z, row, col } = t;
-    if let Some(at) = tiles::locate_cached(&api(state, String::new(), String::new()), &id, &tms, &z, &row, &col)? {
+    let cached = tiles::locate_cached(&api(state, String::new(), String::new()), &id, what, (&tms, &z, &row, &col))?;
+    if let Some(at) = cached {
         return Ok(at);
     }
     state
-        .blocking(move |s| tiles::locate(&api(s, String::new(), String::new()), &id, &tms, &z, &row, &col))
+        .blocking(move |s| tiles::locate(&api(s, String::new(), String::new()), &id, what, (&tms, &z, &row, &col)))
         .await
         .map_err(OgcError::internal)?
 }
@@ -46,19 +47,28 @@ fn terrain_encoding(format: TileFormat) -> Option<TerrainEncoding> {
     }
 }
 
-/// A requested tile in `format` (vector, or a map tile in the layer's default style),
-/// or the OGC API exception saying why not.
+/// The style a map tile format is drawn in (`""` for the layer's default), `None` for
+/// vector and terrain tiles.
+pub(crate) fn map_style(format: TileFormat) -> Option<&'static str> {
+    match format {
+        PNG => Some(""),
+        f if RELIEF.contains(&f) => f.ext.strip_suffix(".png"),
+        _ => None,
+    }
+}
+
+/// What a dataset must hold to have tiles in `format`.
+fn holding(format: TileFormat) -> Holding {
+    match (format, terrain_encoding(format)) {
+        (_, Some(_)) => Holding::Elevation,
+        (MVT, None) => Holding::Features,
+        _ => Holding::Either,
+    }
+}
+
+/// A requested tile in `format`, or the OGC API exception saying why not.
 async fn tile(state: AppState, headers: HeaderMap, t: TilePath, format: TileFormat) -> Response {
-    let located = if terrain_encoding(format).is_some() {
-        let TilePath { id, tms, z, row, col } = t;
-        let find = move |s: &AppState| {
-            tiles::locate_elevation(&api(s, String::new(), String::new()), &id, &tms, &z, &row, &col)
-        };
-        state.blocking(find).await.map_err(OgcError::internal).and_then(|r| r)
-    } else {
-        locate(&state, t).await
-    };
-    match located {
+    match locate(&state, t, holding(format)).await {
         Ok(at) => serve(state, headers, at, format).await,
         Err(e) => exception(e),
     }
@@ -86,10 +96,10 @@ pub(crate) async fn serve(state: AppState, headers: HeaderMap, at: TileAddress, 
             // the request timeout, here rather than as a layer (see `app::router`)
             let deadline = std::time::Duration::from_secs(state.config.server.request_timeout_secs.max(1));
             let made = state.blocking(move |s| {
-                s.tiles.fill(&key, || match (format, terrain_encoding(format)) {
-                    (_, Some(encoding)) => tiles::terrain(&api(s, String::new(), String::new()), &at, encoding),
-                    (PNG, None) => tiles::png(&api(s, String::new(), String::new()), &at, ""),
-                    _ => tiles::mvt(&s.store, &at),
+                s.tiles.fill(&key, || match (terrain_encoding(format), map_style(format)) {
+                    (Some(encoding), _) => tiles::terrain(&api(s, String::new(), String::new()), &at, encoding),
+                    (None, Some(style)) => tiles::png(&api(s, String::new(), String::new()), &at, style),
+                    (None, None) => tiles::mvt(&s.store, &at),
                 })
             });
             match tokio::time::timeout(deadline, made).await {
@@ -112,22 +122,28 @@ pub(crate) async fn serve(state: AppState, headers: HeaderMap, at: TileAddress, 
 }
 
 /// The row and the format of an XYZ tile's last path segment (`293.mvt`, `293.pbf`,
-/// `293.png`, `293` for a vector tile).
+/// `293.png`, `293` for a vector tile; `293.hillshade.png` and the other relief styles
+/// for an elevation dataset's map tiles).
 fn row_of(file: &str) -> Result<(String, TileFormat), OgcError> {
     let (y, ext) = file.split_once('.').unwrap_or((file, "mvt"));
-    match ext {
-        "mvt" | "pbf" => Ok((y.to_string(), MVT)),
-        "png" => Ok((y.to_string(), PNG)),
-        "terrain-rgb.png" | "mapbox.png" => Ok((y.to_string(), TERRAIN_RGB)),
-        "terrarium.png" => Ok((y.to_string(), TERRARIUM)),
-        other => Err(OgcError::not_found(format!(
-            "tiles are offered as .mvt, .pbf or .png, and elevation as .terrain-rgb.png or .terrarium.png, not .{other}"
-        ))),
-    }
+    let format = match ext {
+        "mvt" | "pbf" => MVT,
+        "png" => PNG,
+        "terrain-rgb.png" | "mapbox.png" => TERRAIN_RGB,
+        "terrarium.png" => TERRARIUM,
+        other => RELIEF.into_iter().find(|f| f.ext == other).ok_or_else(|| {
+            OgcError::not_found(format!(
+                "tiles are offered as .mvt, .pbf or .png, and elevation as .hillshade.png, .hypsometric.png, \
+                 .slope.png, .terrain-rgb.png or .terrarium.png, not .{other}"
+            ))
+        })?,
+    };
+    Ok((y.to_string(), format))
 }
 
 /// `GET /tiles/{layer}/{tileMatrixSet}/{z}/{x}/{y}.mvt` (also `.pbf`, `.png` for map
-/// tiles, and `.terrain-rgb.png` or `.terrarium.png` for an elevation dataset's terrain)
+/// tiles, and for an elevation dataset `.hillshade.png`, `.hypsometric.png`,
+/// `.slope.png` and terrain as `.terrain-rgb.png` or `.terrarium.png`)
 pub async fn xyz(
     State(s): State<AppState>,
     Path((layer, tms, z, x, file)): Path<(String, String, String, String, String)>,

@@ -4,11 +4,12 @@
 
 use crate::app::AppState;
 use crate::ogcapi::{api, base, send};
-use crate::tile_cache::PNG;
+use crate::tile_cache::{TileFormat, PNG, RELIEF};
 use crate::tiles::{locate, serve, TilePath};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use fjord_ogc::tiles::Holding;
 use fjord_ogc::wmts::{self, GetTile, Request, WmtsError};
 
 fn exception(mut e: WmtsError) -> Response {
@@ -25,9 +26,26 @@ fn exception(mut e: WmtsError) -> Response {
 /// Answer a checked tile request: OWS exceptions for a layer, set or tile that is not
 /// there, else the map tile.
 async fn get_tile(state: AppState, headers: HeaderMap, t: GetTile) -> Response {
+    let Some(format) = style_format(&t.style) else {
+        return exception(WmtsError {
+            status: 400,
+            code: "InvalidParameterValue",
+            locator: "STYLE".into(),
+            text: format!("'{}': tiles are drawn in style default, or hillshade, hypsometric or slope", t.style),
+        });
+    };
+    // the default style of any layer, a relief style of an elevation layer only
+    let what = if format == PNG { Holding::Either } else { Holding::Elevation };
+    let (layer, style) = (t.layer.clone(), t.style.clone());
     let path = TilePath { id: t.layer, tms: t.tms, z: t.z, row: t.row, col: t.col };
-    match locate(&state, path).await {
-        Ok(at) => serve(state, headers, at, PNG).await,
+    match locate(&state, path, what).await {
+        Ok(at) => serve(state, headers, at, format).await,
+        Err(e) if e.status == 404 && e.description.contains("holds features") => exception(WmtsError {
+            status: 400,
+            code: "InvalidParameterValue",
+            locator: "STYLE".into(),
+            text: format!("layer '{layer}' has no style '{style}'; it has default"),
+        }),
         Err(e) => {
             let (code, locator) = match e.status {
                 404 if e.description.starts_with("no collection") => ("InvalidParameterValue", "LAYER"),
@@ -39,6 +57,15 @@ async fn get_tile(state: AppState, headers: HeaderMap, t: GetTile) -> Response {
             exception(WmtsError { status: e.status, code, locator: locator.into(), text: e.description })
         }
     }
+}
+
+/// The tile format of a WMTS style: `default` (or empty) for any layer's default style,
+/// a relief style's name for an elevation layer.
+fn style_format(style: &str) -> Option<TileFormat> {
+    if style.is_empty() || style.eq_ignore_ascii_case("default") {
+        return Some(PNG);
+    }
+    RELIEF.into_iter().find(|f| f.ext.strip_suffix(".png").is_some_and(|s| s.eq_ignore_ascii_case(style)))
 }
 
 /// `GET /wmts?SERVICE=WMTS&REQUEST=GetCapabilities|GetTile...`
@@ -82,13 +109,5 @@ pub async fn rest(
             text: format!("'{file}': tiles are .png"),
         });
     };
-    if !style.eq_ignore_ascii_case("default") {
-        return exception(WmtsError {
-            status: 400,
-            code: "InvalidParameterValue",
-            locator: "STYLE".into(),
-            text: format!("'{style}': tiles are drawn in the default style"),
-        });
-    }
-    get_tile(state, headers, GetTile { layer, tms, z, row, col: col.to_string() }).await
+    get_tile(state, headers, GetTile { layer, style, tms, z, row, col: col.to_string() }).await
 }

@@ -95,42 +95,40 @@ impl Api<'_> {
     /// The record of a collection the caller may read: 404 when unknown, 401 when the
     /// dataset is not open (the identity gateway will let its audience in).
     pub(crate) fn readable(&self, id: &str) -> Result<(Slug, u32, Arc<Record>), OgcError> {
-        let slug = collection_slug(id)?;
-        let (version, record) = self
-            .records
-            .get(self.store, self.catalogue, &slug)?
-            .ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
-        open_only(slug, version, record)
+        self.readable_holding(id, Holding::Features)
     }
 
     /// The served version and record of an open elevation dataset (terrain tiles,
     /// heights); 404 for a feature dataset or none, 401 for one that is not open.
     pub(crate) fn readable_elevation(&self, id: &str) -> Result<(Slug, u32, Arc<Record>), OgcError> {
-        let slug = Slug::new(id).map_err(|_| OgcError::not_found(format!("no dataset '{id}'")))?;
-        let (version, record) = self
-            .records
-            .get(self.store, self.catalogue, &slug)?
-            .ok_or_else(|| OgcError::not_found(format!("no dataset '{id}'")))?;
-        if record.schema.is_some() {
-            return Err(OgcError::not_found(format!("'{id}' holds features, not elevation")));
-        }
-        if record.access != Access::Open {
-            return Err(OgcError::unauthorized(format!("dataset '{id}' is not open; log in to read it")));
-        }
-        Ok((slug, version, record))
+        self.readable_holding(id, Holding::Elevation)
     }
 
-    /// Like [`Api::readable`] from the cache alone: reads `CURRENT` but never the
-    /// catalogue, and answers `Ok(None)` when the served version's record is not cached
-    /// yet (the caller then asks [`Api::readable`] off the async runtime).
-    pub(crate) fn readable_cached(&self, id: &str) -> Result<Option<(Slug, u32, Arc<Record>)>, OgcError> {
+    /// Like [`Api::readable`] (for datasets holding `what`) from the cache alone: reads
+    /// `CURRENT` but never the catalogue, and answers `Ok(None)` when the served
+    /// version's record is not cached yet (the caller then asks off the async runtime).
+    pub(crate) fn readable_cached(
+        &self,
+        id: &str,
+        what: Holding,
+    ) -> Result<Option<(Slug, u32, Arc<Record>)>, OgcError> {
         let slug = collection_slug(id)?;
         let served =
             self.store.current_version(&slug)?.ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
         match self.records.cached(&slug, served) {
-            Some(record) => open_only(slug, served, record).map(Some),
+            Some(record) => open_only(slug, served, record, what).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// The served version and record of an open dataset holding `what`.
+    pub(crate) fn readable_holding(&self, id: &str, what: Holding) -> Result<(Slug, u32, Arc<Record>), OgcError> {
+        let slug = collection_slug(id)?;
+        let (version, record) = self
+            .records
+            .get(self.store, self.catalogue, &slug)?
+            .ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
+        open_only(slug, version, record, what)
     }
 
     /// The record and the served layer of a readable collection, from one read of
@@ -168,14 +166,36 @@ fn collection_slug(id: &str) -> Result<Slug, OgcError> {
     Slug::new(id).map_err(|_| OgcError::not_found(format!("no collection '{id}'")))
 }
 
-/// The collection when its dataset is open; 401 otherwise (the identity gateway will let
-/// its audience in).
-fn open_only(slug: Slug, version: u32, record: Arc<Record>) -> Result<(Slug, u32, Arc<Record>), OgcError> {
-    if record.schema.is_none() {
-        return Err(OgcError::not_found(format!("'{slug}' is an elevation coverage, not a feature collection")));
+/// What a dataset must hold for a service to serve it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holding {
+    /// features (feature services, vector tiles)
+    Features,
+    /// elevation (terrain tiles, heights, coverages)
+    Elevation,
+    /// either (maps and map tiles draw both)
+    Either,
+}
+
+/// The dataset when it holds what is asked and is open: 404 when it holds the other
+/// kind, 401 when it is not open (the identity gateway will let its audience in).
+fn open_only(
+    slug: Slug,
+    version: u32,
+    record: Arc<Record>,
+    what: Holding,
+) -> Result<(Slug, u32, Arc<Record>), OgcError> {
+    match (what, record.schema.is_some()) {
+        (Holding::Features, false) => {
+            return Err(OgcError::not_found(format!("'{slug}' is an elevation coverage, not a feature collection")))
+        }
+        (Holding::Elevation, true) => {
+            return Err(OgcError::not_found(format!("'{slug}' holds features, not elevation")))
+        }
+        _ => {}
     }
     if record.access != Access::Open {
-        return Err(OgcError::unauthorized(format!("collection '{slug}' is not open; log in to read it")));
+        return Err(OgcError::unauthorized(format!("dataset '{slug}' is not open; log in to read it")));
     }
     Ok((slug, version, record))
 }

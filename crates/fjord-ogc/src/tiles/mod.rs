@@ -17,6 +17,7 @@ pub use tilesets::{maplibre_style, tilejson, tileset, tilesets};
 
 use crate::error::OgcError;
 use crate::features::Api;
+pub use crate::features::Holding;
 use fjord_core::{Slug, TileMatrixSet, STORAGE_CRS};
 use fjord_render::mvt::{self, TileBounds, TileFeature, TileLayer};
 use fjord_store::{FeatureSource, Store};
@@ -68,9 +69,9 @@ fn index(what: &str, v: &str) -> Result<u32, OgcError> {
     v.parse().map_err(|_| OgcError::invalid(format!("{what} '{v}' is not a whole number")))
 }
 
-/// The tile (`z`, `row`, `col`) of `tms` checked against the set and [`max_level`]
-/// (404 outside), given the collection's id, version and tile matrix set.
-fn address(dataset: Slug, version: u32, tms: &str, z: &str, row: &str, col: &str) -> Result<TileAddress, OgcError> {
+/// The tile (`tms`, `z`, `row`, `col`) checked against the set and [`max_level`] (404
+/// outside), given the dataset's id and version.
+fn address(dataset: Slug, version: u32, (tms, z, row, col): (&str, &str, &str, &str)) -> Result<TileAddress, OgcError> {
     let tms = matrix_set(tms)?;
     let (z, row, col) = (index("tile matrix", z)?, index("tile row", row)?, index("tile column", col)?);
     let deepest = max_level(tms);
@@ -86,39 +87,25 @@ fn address(dataset: Slug, version: u32, tms: &str, z: &str, row: &str, col: &str
     Ok(TileAddress { dataset, version, tms, z, row, col })
 }
 
-/// Find tile `z`/`row`/`col` of tile matrix set `tms` of collection `id`: 404 for an
-/// unknown collection, tile matrix set or a tile outside it, 400 for an index that is
-/// not a number, 401 for a dataset that is not open.
-pub fn locate(api: &Api, id: &str, tms: &str, z: &str, row: &str, col: &str) -> Result<TileAddress, OgcError> {
-    let (slug, version, _) = api.readable(id)?;
-    address(slug, version, tms, z, row, col)
-}
-
-/// [`locate`] for an elevation dataset's terrain tiles.
-pub fn locate_elevation(
-    api: &Api,
-    id: &str,
-    tms: &str,
-    z: &str,
-    row: &str,
-    col: &str,
-) -> Result<TileAddress, OgcError> {
-    let (slug, version, _) = api.readable_elevation(id)?;
-    address(slug, version, tms, z, row, col)
+/// Find tile `z`/`row`/`col` of tile matrix set `tms` of dataset `id`, which must hold
+/// `what`: 404 for an unknown dataset or one holding the other kind, an unknown tile
+/// matrix set or a tile outside it, 400 for an index that is not a number, 401 for a
+/// dataset that is not open.
+pub fn locate(api: &Api, id: &str, what: Holding, t: (&str, &str, &str, &str)) -> Result<TileAddress, OgcError> {
+    let (slug, version, _) = api.readable_holding(id, what)?;
+    address(slug, version, t)
 }
 
 /// [`locate`] without touching the catalogue (one read of `CURRENT`), for the cached
-/// path; `Ok(None)` when the collection's record is not cached yet.
+/// path; `Ok(None)` when the dataset's record is not cached yet.
 pub fn locate_cached(
     api: &Api,
     id: &str,
-    tms: &str,
-    z: &str,
-    row: &str,
-    col: &str,
+    what: Holding,
+    t: (&str, &str, &str, &str),
 ) -> Result<Option<TileAddress>, OgcError> {
-    match api.readable_cached(id)? {
-        Some((slug, version, _)) => address(slug, version, tms, z, row, col).map(Some),
+    match api.readable_cached(id, what)? {
+        Some((slug, version, _)) => address(slug, version, t).map(Some),
         None => Ok(None),
     }
 }
@@ -150,6 +137,7 @@ pub fn png(api: &Api, at: &TileAddress, style: &str) -> Result<Vec<u8>, OgcError
         transparent: true,
         bgcolor: fjord_render::Color { r: 255, g: 255, b: 255, a: 255 },
         sld_body: None,
+        light: crate::wms::Light::default(),
     };
     let (bytes, _) = crate::wms::draw(api, &m).map_err(|e| match e.code {
         "StyleNotDefined" => OgcError::not_found(e.text),
@@ -171,10 +159,10 @@ mod tests {
     #[test]
     fn addresses_are_checked() {
         let s = Slug::new("kommuner").unwrap();
-        let a = address(s.clone(), 3, "webmercatorquad", "10", "293", "538").unwrap();
+        let a = address(s.clone(), 3, ("webmercatorquad", "10", "293", "538")).unwrap();
         assert_eq!((a.tms.id, a.z, a.row, a.col), ("WebMercatorQuad", 10, 293, 538));
         assert_eq!(a.etag(), "\"kommuner-3-WebMercatorQuad-10-293-538\"");
-        let status = |t: &str, z: &str, r: &str, c: &str| address(s.clone(), 1, t, z, r, c).unwrap_err().status;
+        let status = |t: &str, z: &str, r: &str, c: &str| address(s.clone(), 1, (t, z, r, c)).unwrap_err().status;
         assert_eq!(status("nope", "1", "0", "0"), 404);
         assert_eq!(status("WebMercatorQuad", "x", "0", "0"), 400);
         assert_eq!(status("WebMercatorQuad", "1", "-1", "0"), 400);

@@ -3,7 +3,7 @@
 //! each symbolizer of each rule is drawn for all its features at once (rule by rule,
 //! symbolizer by symbolizer), so fills lie under outlines.
 
-use super::request::{metres_per_unit, ExceptionStyle, GetMap, ImageSpec};
+use super::request::{metres_per_unit, ExceptionStyle, GetMap, ImageSpec, Light};
 use super::WmsError;
 use crate::features::Api;
 use crate::reply::Reply;
@@ -28,14 +28,16 @@ pub(crate) const RELIEF_STYLES: [&str; 3] = ["hillshade", "hypsometric", "slope"
 
 /// `name` as an elevation layer in style `style`; `Ok(None)` when it is no elevation
 /// dataset (the features path then answers for it).
-fn elevation_layer(api: &Api, name: &str, style: &str) -> Result<Option<MapLayer<'static>>, WmsError> {
+fn elevation_layer(api: &Api, name: &str, style: &str, light: Light) -> Result<Option<MapLayer<'static>>, WmsError> {
     let (slug, version) = match api.readable_elevation(name) {
         Ok((slug, version, _)) => (slug, version),
         Err(e) if e.status == 404 => return Ok(None),
         Err(e) => return Err(e.into()),
     };
     let relief = match style {
-        "" | "default" | "hillshade" => Relief::Hillshade { azimuth: 315.0, altitude: 45.0, z: 1.0 },
+        "" | "default" | "hillshade" => {
+            Relief::Hillshade { azimuth: light.azimuth, altitude: light.altitude, z: light.z }
+        }
         "hypsometric" | "slope" => {
             // a dataset's own ramp file, else the built-in ramp of that name
             let ramp = api.styles.ramp(name, style).map(Cow::into_owned);
@@ -130,7 +132,7 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
     // check every layer and style before drawing any
     let mut layers = Vec::with_capacity(m.layers.len());
     for (name, style_name) in m.layers.iter().zip(&m.styles) {
-        if let Some(elevation) = elevation_layer(api, name, style_name)? {
+        if let Some(elevation) = elevation_layer(api, name, style_name, m.light)? {
             layers.push(elevation);
             continue;
         }

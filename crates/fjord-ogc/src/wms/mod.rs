@@ -16,7 +16,8 @@ mod request;
 
 pub use generalised::MapCache;
 pub use map::draw;
-pub use request::{ExceptionStyle, GetMap, ImageSpec, WmsVersion};
+pub(crate) use map::RELIEF_STYLES;
+pub use request::{ExceptionStyle, GetMap, ImageSpec, Light, WmsVersion};
 
 use crate::features::Api;
 use crate::reply::Reply;

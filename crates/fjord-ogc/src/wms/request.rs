@@ -76,6 +76,49 @@ pub struct GetMap {
     pub bgcolor: Color,
     /// styles given with the request (SLD_BODY), by layer name
     pub sld_body: Option<String>,
+    /// the light of hillshade (vendor parameters)
+    pub light: Light,
+}
+
+/// The light hillshade is drawn with, from the vendor parameters `AZIMUTH` (degrees
+/// clockwise from north, 0–360), `ALTITUDE` (degrees above the horizon, 0–90) and
+/// `ZFACTOR` (vertical exaggeration, above 0 to 1000), named as `gdaldem hillshade`
+/// names its options; gdaldem's defaults otherwise.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Light {
+    /// where the light comes from
+    pub azimuth: f64,
+    /// how high it stands
+    pub altitude: f64,
+    /// vertical exaggeration
+    pub z: f64,
+}
+
+impl Default for Light {
+    fn default() -> Light {
+        Light { azimuth: 315.0, altitude: 45.0, z: 1.0 }
+    }
+}
+
+impl Light {
+    /// The light a request asks for; 400 InvalidParameterValue for a value out of range.
+    pub fn parse(kvp: &Kvp) -> Result<Light, WmsError> {
+        let read = |key: &str, default: f64, ok: &dyn Fn(f64) -> bool, range: &str| match kvp.get(key) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite() && ok(*n))
+                .ok_or_else(|| WmsError::invalid(key, format!("'{v}' is not a number {range}"))),
+        };
+        let d = Light::default();
+        Ok(Light {
+            azimuth: read("AZIMUTH", d.azimuth, &|n| (0.0..=360.0).contains(&n), "from 0 to 360")?,
+            altitude: read("ALTITUDE", d.altitude, &|n| (0.0..=90.0).contains(&n), "from 0 to 90")?,
+            z: read("ZFACTOR", d.z, &|n| n > 0.0 && n <= 1000.0, "above 0, at most 1000")?,
+        })
+    }
 }
 
 /// The parts of a GetMap that an exception image needs, read leniently.
@@ -220,6 +263,7 @@ impl GetMap {
             transparent: transparent(kvp),
             bgcolor: bgcolor(kvp)?,
             sld_body: kvp.get("SLD_BODY").map(str::to_string),
+            light: Light::parse(kvp)?,
         })
     }
 }

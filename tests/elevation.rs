@@ -182,6 +182,25 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     assert_eq!(status, 400);
     assert!(String::from_utf8_lossy(&body).contains("StyleNotDefined"));
 
+    // a legend per relief style, of the size the capabilities give
+    for style in ["hillshade", "hypsometric", "slope"] {
+        let href = format!("REQUEST=GetLegendGraphic&amp;FORMAT=image/png&amp;LAYER=hoyde&amp;STYLE={style}");
+        let at = layer.find(&href).unwrap_or_else(|| panic!("a LegendURL for {style}: {layer}"));
+        let tag = &layer[layer[..at].rfind("<LegendURL").unwrap()..at];
+        let size = |attr: &str| -> u32 {
+            let v = &tag[tag.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2..];
+            v[..v.find('"').unwrap()].parse().unwrap()
+        };
+        let (status, ct, body) = fetch(&s, &format!("/wms?SERVICE=WMS&VERSION=1.3.0&{}", href.replace("&amp;", "&")));
+        assert_eq!((status, ct.as_str()), (200, "image/png"), "{style}");
+        let legend = Picture::decode(&body);
+        let height = legend.rgba.len() as u32 / legend.width;
+        assert_eq!((legend.width, height), (size("width"), size("height")), "{style}");
+    }
+    let (status, _, body) =
+        s.get("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=hoyde&STYLE=nope");
+    assert!(status == 400 && body.contains("StyleNotDefined"), "{status} {body}");
+
     // hillshade's light as gdaldem names it: the plane faces north-west (it rises to the
     // south-east), so a light from there is brighter than one from the south-east
     let lit = |params: &str| {

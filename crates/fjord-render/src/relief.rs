@@ -63,6 +63,11 @@ impl Ramp {
         Ramp { stops: stops.iter().map(|&(v, c)| (v, rgb(c))).collect() }
     }
 
+    /// The stops: values rising, each with its colour.
+    pub fn stops(&self) -> &[(f64, Color)] {
+        &self.stops
+    }
+
     /// The colour at `v`.
     pub fn at(&self, v: f64) -> Color {
         let first = self.stops[0];

@@ -95,7 +95,11 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
     );
     let Some(kind) = kind else {
         for s in super::map::RELIEF_STYLES {
-            let _ = write!(x, "<Style><Name>{s}</Name><Title>{s}</Title></Style>");
+            let _ = write!(x, "<Style><Name>{s}</Name><Title>{s}</Title>");
+            if let Ok(relief) = super::map::relief(api, id, s, super::Light::default()) {
+                legend_url(x, base, version, id, s, fjord_render::legend::relief_legend_size(&relief));
+            }
+            x.push_str("</Style>");
         }
         x.push_str("</Layer>");
         return Ok(());
@@ -107,24 +111,29 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
             escape(&s.name),
             escape(s.title.as_deref().unwrap_or(&s.name))
         );
-        if let Some((w, h)) = fjord_render::legend::legend_size(s, None, None) {
-            let url = format!(
-                "{base}?SERVICE=WMS&VERSION={}&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={}&STYLE={}",
-                version.as_str(),
-                encode_component(id),
-                encode_component(&s.name)
-            );
-            let _ = write!(
-                x,
-                "<LegendURL width=\"{w}\" height=\"{h}\"><Format>image/png</Format>\
-                 <OnlineResource xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:type=\"simple\" xlink:href=\"{}\"/></LegendURL>",
-                escape(url)
-            );
+        if let Some(size) = fjord_render::legend::legend_size(s, None, None) {
+            legend_url(x, base, version, id, &s.name, size);
         }
         x.push_str("</Style>");
     }
     x.push_str("</Layer>");
     Ok(())
+}
+
+/// A style's `LegendURL`: its GetLegendGraphic and the picture's size.
+fn legend_url(x: &mut String, base: &str, version: WmsVersion, layer: &str, style: &str, (w, h): (u32, u32)) {
+    let url = format!(
+        "{base}?SERVICE=WMS&VERSION={}&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={}&STYLE={}",
+        version.as_str(),
+        encode_component(layer),
+        encode_component(style)
+    );
+    let _ = write!(
+        x,
+        "<LegendURL width=\"{w}\" height=\"{h}\"><Format>image/png</Format>\
+         <OnlineResource xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:type=\"simple\" xlink:href=\"{}\"/></LegendURL>",
+        escape(url)
+    );
 }
 
 /// `REQUEST=GetCapabilities`

@@ -1,4 +1,5 @@
-//! GetLegendGraphic: the legend of a layer's style as an image, a row per rule.
+//! GetLegendGraphic: the legend of a layer's style as an image, a row per rule; an
+//! elevation layer's as its ramp's colour bar or a hillshade swatch.
 
 use super::WmsError;
 use crate::features::Api;
@@ -27,12 +28,22 @@ pub fn get_legend_graphic(api: &Api, kvp: &Kvp) -> Result<Reply, WmsError> {
                 .ok_or_else(|| WmsError::invalid("SCALE", format!("'{s}' is not a scale denominator")))?,
         ),
     };
+    let style_name = kvp.get("STYLE").unwrap_or("");
+    match api.readable_elevation(name) {
+        Ok(_) => {
+            let relief = super::map::relief(api, name, style_name, super::Light::default())
+                .map_err(|e| WmsError { locator: "STYLE".into(), ..e })?;
+            let pixmap = fjord_render::legend::relief_legend(&relief).map_err(WmsError::internal)?;
+            return Ok(Reply::new(format.mime(), encode(&pixmap, format).map_err(WmsError::internal)?));
+        }
+        Err(e) if e.status != 404 => return Err(e.into()),
+        Err(_) => {}
+    }
     let (_, layer) = api.open(name).map_err(|e| match e.status {
         404 => WmsError { locator: "LAYER".into(), ..WmsError::layer(name) },
         _ => WmsError::from(e),
     })?;
     let kind = layer.schema().geometry;
-    let style_name = kvp.get("STYLE").unwrap_or("");
     let style = api.styles.style(name, kind, style_name).ok_or_else(|| WmsError {
         code: "StyleNotDefined",
         ..WmsError::invalid("STYLE", format!("layer '{name}' has no style '{style_name}'"))

@@ -34,12 +34,18 @@ fn elevation_layer(api: &Api, name: &str, style: &str, light: Light) -> Result<O
         Err(e) if e.status == 404 => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    let relief = match style {
+    let relief = relief(api, name, style, light)?;
+    Ok(Some(MapLayer::Elevation(api.store.raster_at(&slug, version)?, relief)))
+}
+
+/// Relief style `style` of elevation layer `name`: hillshade in `light` (the default),
+/// or the dataset's own ramp file of a ramp style's name, else the built-in ramp.
+pub(crate) fn relief(api: &Api, name: &str, style: &str, light: Light) -> Result<Relief, WmsError> {
+    Ok(match style {
         "" | "default" | "hillshade" => {
             Relief::Hillshade { azimuth: light.azimuth, altitude: light.altitude, z: light.z }
         }
         "hypsometric" | "slope" => {
-            // a dataset's own ramp file, else the built-in ramp of that name
             let ramp = api.styles.ramp(name, style).map(Cow::into_owned);
             match (style, ramp) {
                 ("slope", r) => Relief::Slope(r.unwrap_or_else(fjord_render::relief::Ramp::slope)),
@@ -55,8 +61,7 @@ fn elevation_layer(api: &Api, name: &str, style: &str, light: Light) -> Result<O
                 )
             })
         }
-    };
-    Ok(Some(MapLayer::Elevation(api.store.raster_at(&slug, version)?, relief)))
+    })
 }
 
 /// Draw an elevation layer onto the canvas.

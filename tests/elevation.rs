@@ -284,3 +284,83 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
         assert!(body.contains("description"), "{body}");
     }
 }
+
+/// The cells of an Esri ASCII grid as written by GDAL, row by row from the top.
+fn read_ascii_grid(text: &str) -> (usize, Vec<f64>) {
+    let mut lines = text.lines();
+    let mut cols = 0;
+    let mut cells = Vec::new();
+    for line in lines.by_ref() {
+        let mut words = line.split_whitespace();
+        match words.next().map(str::to_ascii_lowercase).as_deref() {
+            Some("ncols") => cols = words.next().unwrap().parse().unwrap(),
+            Some(w) if w.parse::<f64>().is_ok() => {
+                cells.extend(line.split_whitespace().map(|v| v.parse::<f64>().unwrap()));
+                break;
+            }
+            _ => {}
+        }
+    }
+    cells.extend(lines.flat_map(|l| l.split_whitespace().map(|v| v.parse::<f64>().unwrap())));
+    (cols, cells)
+}
+
+/// Hillshade drawn by the WMS against `gdaldem hillshade -compute_edges` of the source
+/// on the same window, pixel by pixel: both compute Horn's gradient and gdaldem's
+/// 1 + 254 · cos(angle to the light); they are identical on this surface, and one grey
+/// level is allowed for rounding.
+#[test]
+fn hillshade_matches_gdaldem() {
+    let (Some(mut translate), Some(mut gdaldem)) = (gdal("gdal_translate"), gdal("gdaldem")) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // hills and valleys on 10 m cells, the grid's top edge on fjord's grid (so the
+    // stored cells are the source's, not resampled)
+    let (cols, rows, x0, top) = (300, 300, 250_000.0, 6_652_004.0);
+    let mut text = format!(
+        "ncols {cols}\nnrows {rows}\nxllcorner {x0}\nyllcorner {}\ncellsize 10\nNODATA_value -9999\n",
+        top - 10.0 * rows as f64
+    );
+    for r in 0..rows {
+        let row: Vec<String> = (0..cols)
+            .map(|c| {
+                let (x, y) = (c as f64 * 10.0, r as f64 * 10.0);
+                format!("{:.3}", 500.0 + 80.0 * (x / 90.0).sin() + 60.0 * (y / 70.0).cos() + 0.3 * x - 0.1 * y)
+            })
+            .collect();
+        text.push_str(&row.join(" "));
+        text.push('\n');
+    }
+    let (asc, tif) = (dir.path().join("hills.asc"), dir.path().join("hills.tif"));
+    std::fs::write(&asc, text).unwrap();
+    let made = translate.args(["-q", "-a_srs", "EPSG:25833"]).arg(&asc).arg(&tif).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    ok(dir.path(), &["ingest-raster", tif.to_str().unwrap(), "--dataset", "hills", "--org", "test"]);
+
+    // gdaldem over the whole source, then the window (100 × 100 cells inside it)
+    let (wx0, wy1) = (x0 + 1000.0, top - 1000.0);
+    let (wx1, wy0) = (wx0 + 1000.0, wy1 - 1000.0);
+    let shade = dir.path().join("shade.tif");
+    let made = gdaldem.args(["hillshade", "-q", "-compute_edges"]).arg(&tif).arg(&shade).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let window = dir.path().join("window.asc");
+    let mut crop = gdal("gdal_translate").unwrap();
+    let projwin = [wx0, wy1, wx1, wy0].map(|v| v.to_string());
+    let made =
+        crop.args(["-q", "-of", "AAIGrid", "-projwin"]).args(&projwin).arg(&shade).arg(&window).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let (width, theirs) = read_ascii_grid(&std::fs::read_to_string(&window).unwrap());
+    assert_eq!((width, theirs.len()), (100, 100 * 100));
+
+    let s = Server::start(dir.path());
+    let (status, _, body) = fetch(&s, &format!("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hills&STYLES=hillshade&CRS=EPSG:25833&BBOX={wx0},{wy0},{wx1},{wy1}&WIDTH=100&HEIGHT=100&FORMAT=image/png&TRANSPARENT=TRUE"));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let ours = Picture::decode(&body);
+    let mut worst = 0.0f64;
+    for (k, (p, g)) in ours.rgba.iter().zip(&theirs).enumerate() {
+        assert_eq!(p[3], 255, "pixel {k} is drawn");
+        worst = worst.max((f64::from(p[0]) - g).abs());
+    }
+    let distinct: std::collections::BTreeSet<u8> = ours.rgba.iter().map(|p| p[0]).collect();
+    assert!(distinct.len() > 50, "the hills are shaded in many greys: {}", distinct.len());
+    assert!(worst <= 1.0, "a pixel differs from gdaldem's by {worst} grey levels");
+}

@@ -216,8 +216,10 @@ impl HeightGrid {
                     // cos(zenith)cos(slope) + sin(zenith)sin(slope)cos(azimuth - aspect)
                     let normal = (1.0 + dzdx * dzdx + dzdy * dzdy).sqrt();
                     let shade = (-dzdx * light.0 + dzdy * light.1 + light.2) / normal;
-                    // shade >= 0 after the clamp: truncation of +0.5 rounds
-                    let v = (255.0 * shade.clamp(0.0, 1.0) + 0.5) as u8;
+                    // gdaldem's grey: 1 + 254 · shade, 1 where the light does not reach (it
+                    // keeps 0 for NoData; here NoData is transparent); shade >= 0 after the
+                    // clamp: truncation of +0.5 rounds
+                    let v = (1.0 + 254.0 * shade.clamp(0.0, 1.0) + 0.5) as u8;
                     Some([v, v, v, 255])
                 })
             }
@@ -259,7 +261,7 @@ mod tests {
         let sun = Relief::Hillshade { azimuth: 315.0, altitude: 45.0, z: 1.0 };
         // flat ground: cos(45°) everywhere
         let flat = grid(|_, _| 100.0).paint(&sun);
-        assert_eq!(grey(&flat, 1, 1), (255.0 * 45f64.to_radians().cos()).round() as u8);
+        assert_eq!(grey(&flat, 1, 1), (1.0 + 254.0 * 45f64.to_radians().cos()).round() as u8);
         // a slope rising to the east (facing west, away from a north-west sun is partly)
         // is darker than one rising to the west (facing east... the sun is in the north-west)
         let rising_east = grid(|c, _| c as f32 * 10.0).paint(&sun);
@@ -271,7 +273,7 @@ mod tests {
         // and one rising southwards (rows run south) faces north: lit by a northern sun
         let north_sun = Relief::Hillshade { azimuth: 0.0, altitude: 45.0, z: 1.0 };
         assert_eq!(grey(&grid(|_, r| r as f32 * 10.0).paint(&north_sun), 2, 2), 255);
-        assert_eq!(grey(&grid(|_, r| 60.0 - r as f32 * 10.0).paint(&north_sun), 2, 2), 0);
+        assert_eq!(grey(&grid(|_, r| 60.0 - r as f32 * 10.0).paint(&north_sun), 2, 2), 1, "in the shadow");
         // no height: transparent
         let holes = grid(|c, r| if (c, r) == (2, 2) { f32::NAN } else { 1.0 }).paint(&sun);
         assert_eq!(holes[(4 + 1) * 4 + 3], 0, "the hole's own pixel");

@@ -58,6 +58,11 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
     let (status, _, body) = s.get("/api/catalogue/search?q=hoyde");
     assert_eq!(status, 200);
     assert!(body.contains("hoyde"), "{body}");
+    // the record's NoData share is the corner's 400 cells of the source's 60,000
+    let hits: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let found = hits["hits"].as_array().unwrap().iter().find(|h| h["record"]["dataset"] == "hoyde").unwrap();
+    let share = found["record"]["coverage"]["nodata_share"].as_f64().unwrap();
+    assert!((0.006..0.0085).contains(&share), "{share}");
 
     // heights at points, as Kartverket's API answers: the grid is the plane
     // z = 100 + 0.05 (x - 250005) + 0.025 (6651995 - y), bilinear reproduces it
@@ -283,6 +288,59 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
         assert_eq!(status, 400, "{bad}: {body}");
         assert!(body.contains("description"), "{body}");
     }
+}
+
+/// A zip of DEM tiles is one seamless surface; the record tells what the data holds,
+/// the vertical datum comes from the sidecar, and an archive escaping its folder is
+/// refused.
+#[test]
+fn a_zip_of_tiles_is_one_surface_described_by_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let meta = dir.path().join("meta.toml");
+    std::fs::write(&meta, "title = \"Fliser\"\nvertical_datum = \"NN1954\"\n").unwrap();
+    let zip = fixture("dem_tiles.zip");
+    let out = ok(
+        dir.path(),
+        &[
+            "ingest-raster",
+            zip.to_str().unwrap(),
+            "--dataset",
+            "fliser",
+            "--org",
+            "test",
+            "--meta",
+            meta.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("published fliser version 1") && out.contains("10 m cells"), "{out}");
+    let refused = run(
+        dir.path(),
+        &["ingest-raster", fixture("traversal.zip").to_str().unwrap(), "--dataset", "x", "--org", "test"],
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("outside the archive"), "{refused:?}");
+
+    let s = Server::start(dir.path());
+    let plane = |x: f64, y: f64| 100.0 + 0.05 * (x - 250_000.0) + 0.02 * (y - 6_650_000.0);
+    // across the seam between the tiles, bilinear between their cells
+    for x in [250_300.0, 250_497.0, 250_500.0, 250_503.0, 250_700.0] {
+        let p = s.json(&format!("/api/elevation/point?x={x}&y=6650250"), 200);
+        assert!((p["z"].as_f64().unwrap() - plane(x, 6_650_250.0)).abs() < 0.02, "{x}: {p}");
+    }
+    let hits = s.json("/api/catalogue/search?q=Fliser", 200);
+    let uuid = hits["hits"][0]["record"]["uuid"].as_str().unwrap_or_else(|| panic!("{hits}")).to_string();
+    let record = s.json(&format!("/api/catalogue/records/{uuid}"), 200);
+    let c = &record["coverage"];
+    assert_eq!(c["resolutions"][0], 10.0, "{record}");
+    assert_eq!(c["vertical_datum"], "NN1954", "from the sidecar: {record}");
+    assert_eq!(c["sources"], serde_json::json!(["east.tif", "west.tif"]), "{record}");
+    let (lo, hi) = (c["min_height"].as_f64().unwrap(), c["max_height"].as_f64().unwrap());
+    assert!(
+        (lo - plane(250_005.0, 6_650_005.0)).abs() < 0.5 && (hi - plane(250_995.0, 6_650_495.0)).abs() < 0.5,
+        "{c}"
+    );
+    // over the sources' footprint the tiles leave no hole (the stored tile reaches far
+    // beyond them, which a share over the stored cells would count as NoData)
+    assert!(c["nodata_share"].as_f64().unwrap() < 0.02, "{c}");
 }
 
 /// The cells of an Esri ASCII grid as written by GDAL, row by row from the top.

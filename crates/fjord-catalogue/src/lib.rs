@@ -16,5 +16,5 @@ mod search;
 
 pub use db::Catalogue;
 pub use error::{Error, Result};
-pub use record::{Access, GeoBox, HumanFields, Organisation, Record};
+pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
 pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult};

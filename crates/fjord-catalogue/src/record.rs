@@ -76,6 +76,9 @@ pub struct HumanFields {
     /// how the data was made, in the owner's words
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lineage_note: Option<String>,
+    /// the vertical datum of an elevation dataset's heights (NN2000 when none is given)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vertical_datum: Option<String>,
     /// seed bookkeeping, ignored by the catalogue: dataset id
     #[serde(default, skip_serializing)]
     pub dataset: Option<String>,
@@ -88,6 +91,25 @@ pub struct HumanFields {
     /// seed bookkeeping, ignored by the catalogue: layer to read
     #[serde(default, skip_serializing)]
     pub layer: Option<String>,
+}
+
+/// What an elevation dataset's record tells of its heights, derived from the data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// the cell size of each stored level in metres, the finest first
+    pub resolutions: Vec<f64>,
+    /// lowest height, metres
+    pub min_height: f64,
+    /// highest height, metres
+    pub max_height: f64,
+    /// mean height, metres
+    pub mean_height: f64,
+    /// share (0–1) of the sources' footprint without a height
+    pub nodata_share: f64,
+    /// the vertical datum of the heights
+    pub vertical_datum: String,
+    /// the sources, in priority order (finer, then newer, first)
+    pub sources: Vec<String>,
 }
 
 /// One catalogue record.
@@ -127,6 +149,9 @@ pub struct Record {
     pub feature_count: Option<u64>,
     /// attribute schema
     pub schema: Option<Schema>,
+    /// what an elevation dataset holds, derived from its heights
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     /// provenance of the current version
     pub lineage: Option<Lineage>,
     /// the owner's note on how the data was made

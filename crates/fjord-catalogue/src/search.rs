@@ -198,6 +198,7 @@ mod tests {
             formats: vec![],
             feature_count: None,
             schema: None,
+            coverage: None,
             lineage: None,
             lineage_note: None,
             created: "2026-01-01T00:00:00Z".into(),

@@ -55,9 +55,9 @@ pub struct RasterArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     target: Target,
-    /// vertical datum of the heights
-    #[arg(long, default_value = "NN2000")]
-    datum: String,
+    /// vertical datum of the heights [default: the sidecar's `vertical_datum`, else NN2000]
+    #[arg(long)]
+    datum: Option<String>,
 }
 
 /// `fjord ingest-raster PATH... --dataset ID --org ORG [--meta FILE] [--datum NN2000]`
@@ -166,7 +166,7 @@ pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
                 dataset,
                 org,
                 meta: Some(meta),
-                vertical_datum: "NN2000".into(),
+                vertical_datum: None,
                 by: "seed".into(),
             };
             run_dem(config, &req)?;

@@ -34,8 +34,16 @@ pub struct DemSource {
     pub modified: SystemTime,
 }
 
-/// Open an elevation source: one band, a north-up geotransform and a CRS.
-pub fn open_dem(path: &Path) -> Result<DemSource> {
+impl DemSource {
+    /// Its name: the file's, or the zip entry's.
+    pub fn name(&self) -> String {
+        self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+}
+
+/// Open an elevation source (`path` as GDAL opens it, in `file` on disk): one band, a
+/// north-up geotransform and a CRS.
+pub fn open_dem(path: &Path, file: &Path) -> Result<DemSource> {
     let refuse = |reason: &str| Error::Raster { path: path.to_path_buf(), reason: reason.to_string() };
     let dataset = Dataset::open(path).map_err(|e| refuse(&format!("GDAL cannot read it as a raster: {e}")))?;
     if dataset.raster_count() == 0 {
@@ -70,7 +78,7 @@ pub fn open_dem(path: &Path) -> Result<DemSource> {
         .map_err(|e| refuse(&format!("its CRS cannot be taken to EPSG:25833: {e}")))?;
     let extent = BBox::from_points(pts.iter().copied()).ok_or_else(|| refuse("its outline is empty"))?;
     let cell = ((extent.maxx - extent.minx) / w as f64).max((extent.maxy - extent.miny) / h as f64);
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+    let modified = std::fs::metadata(file).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
     let driver = dataset.driver().short_name();
     Ok(DemSource { path: path.to_path_buf(), driver, crs: crs_def, extent, cell, modified })
 }
@@ -85,8 +93,8 @@ pub struct DemRequest {
     pub org: Slug,
     /// human metadata; `None` keeps the current version's (or a minimal default)
     pub meta: Option<HumanFields>,
-    /// vertical datum of the heights
-    pub vertical_datum: String,
+    /// vertical datum of the heights; `None` takes the sidecar's, else NN2000
+    pub vertical_datum: Option<String>,
     /// who runs it
     pub by: String,
 }
@@ -102,9 +110,16 @@ pub fn is_raster_file(path: &Path) -> bool {
         .is_some_and(|e| RASTER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// The source files of `paths`: files as given, folders by their raster files, in name
-/// order.
-fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// An elevation source as found: what GDAL opens (the file, or an entry of a zip
+/// archive through `/vsizip/`) and the file on disk it is in.
+struct Found {
+    open: PathBuf,
+    file: PathBuf,
+}
+
+/// The sources of `paths`: files as given, folders by their raster files, zip archives
+/// by their raster entries, each in name order.
+fn source_files(paths: &[PathBuf]) -> Result<Vec<Found>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -112,16 +127,19 @@ fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .map_err(|e| Error::Unreadable(p.clone(), e.to_string()))?
                 .flatten()
                 .map(|e| e.path())
-                .filter(|f| {
-                    f.extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| RASTER_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                })
+                .filter(|f| is_raster_file(f))
                 .collect();
             found.sort();
-            out.extend(found);
+            out.extend(found.into_iter().map(|f| Found { open: f.clone(), file: f }));
+        } else if p.is_file() && crate::source::is_zip(p)? {
+            let abs = p.canonicalize().map_err(|e| Error::Unreadable(p.clone(), e.to_string()))?;
+            let mut entries = crate::source::archive_entries(&abs)?;
+            entries.retain(|e| is_raster_file(Path::new(e)));
+            entries.sort();
+            let open = |e: &str| PathBuf::from(format!("/vsizip/{}/{e}", abs.display()));
+            out.extend(entries.iter().map(|e| Found { open: open(e), file: p.clone() }));
         } else {
-            out.push(p.clone());
+            out.push(Found { open: p.clone(), file: p.clone() });
         }
     }
     Ok(out)
@@ -130,33 +148,31 @@ fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// Ingest elevation sources as a new version of a dataset and bring its catalogue
 /// record in step; nothing is published when any source is refused.
 pub fn ingest_dem(store: &Store, catalogue: &Catalogue, req: &DemRequest) -> Result<VersionInfo> {
-    let files = source_files(&req.paths)?;
-    let Some(first) = files.first() else {
+    let found = source_files(&req.paths)?;
+    let Some(first) = found.first() else {
         return Err(Error::Raster {
             path: req.paths.first().cloned().unwrap_or_default(),
             reason: "no raster files here".into(),
         });
     };
-    let sources = files.iter().map(|f| open_dem(f)).collect::<Result<Vec<_>>>()?;
-    // the lineage names the sources and hashes their hashes, in name order
+    let sources = found.iter().map(|f| open_dem(&f.open, &f.file)).collect::<Result<Vec<_>>>()?;
+    // the lineage names the sources and hashes the hashes of their files, in name order
+    let mut files: Vec<&PathBuf> = found.iter().map(|f| &f.file).collect();
+    files.dedup();
     let mut hasher = Sha256::new();
     let mut bytes = 0;
     for f in &files {
         hasher.update(crate::pipeline::sha256_file(f)?.as_bytes());
         bytes += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
     }
-    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let source = match files.len() {
-        1 => name(first),
-        n => format!("{} and {} more", name(first), n - 1),
+    let source = match sources.len() {
+        1 => sources[0].name(),
+        n => format!("{} and {} more", sources[0].name(), n - 1),
     };
     let driver = sources[0].driver.clone();
     let mut crs: Vec<String> =
         sources.iter().map(|s| if s.crs.starts_with("EPSG:") { s.crs.clone() } else { "WKT".into() }).collect();
     crs.dedup();
-    let version = store.begin_raster(&req.dataset)?;
-    let header = crate::pyramid::build_pyramid(sources, version.dir(), &req.vertical_datum)?
-        .ok_or_else(|| Error::Raster { path: first.clone(), reason: "no cell of any source holds a height".into() })?;
     let meta = match &req.meta {
         Some(m) => m.clone(),
         None => match store.current(&req.dataset) {
@@ -164,6 +180,12 @@ pub fn ingest_dem(store: &Store, catalogue: &Catalogue, req: &DemRequest) -> Res
             Err(_) => HumanFields { title: req.dataset.to_string(), ..HumanFields::default() },
         },
     };
+    let datum = req.vertical_datum.clone().or_else(|| meta.vertical_datum.clone()).unwrap_or_else(|| "NN2000".into());
+    let version = store.begin_raster(&req.dataset)?;
+    let header = crate::pyramid::build_pyramid(sources, version.dir(), &datum)?.ok_or_else(|| Error::Raster {
+        path: first.open.clone(),
+        reason: "no cell of any source holds a height".into(),
+    })?;
     let lineage = Lineage {
         source,
         sha256: format!("{:x}", hasher.finalize()),
@@ -226,7 +248,7 @@ pub(crate) mod tests {
                 (plane(252_005.0 + 10.0 * c as f64, 6_657_995.0 - 10.0 * r as f64) + 50.0) as f32
             }
         });
-        let sources = vec![open_dem(&coarse).unwrap(), open_dem(&fine).unwrap()];
+        let sources = vec![open_dem(&coarse, &coarse).unwrap(), open_dem(&fine, &fine).unwrap()];
         assert!((sources[0].cell - 20.0).abs() < 1e-6 && (sources[1].cell - 10.0).abs() < 1e-6);
         let out = dir.path().join("pyramid");
         std::fs::create_dir(&out).unwrap();
@@ -252,14 +274,15 @@ pub(crate) mod tests {
         let plain = dir.path().join("plain.tif");
         let driver = DriverManager::get_driver_by_name("GTiff").unwrap();
         drop(driver.create_with_band_type::<f32, _>(&plain, 10, 10, 1).unwrap());
-        let e = open_dem(&plain).err().unwrap().to_string();
+        let e = open_dem(&plain, &plain).err().unwrap().to_string();
         assert!(e.contains("georeferencing") || e.contains("CRS"), "{e}");
         let rotated = dir.path().join("rotated.tif");
         let mut ds = driver.create_with_band_type::<f32, _>(&rotated, 10, 10, 1).unwrap();
         ds.set_geo_transform(&[250_000.0, 10.0, 1.0, 6_660_000.0, 1.0, -10.0]).unwrap();
         ds.set_spatial_ref(&SpatialRef::from_epsg(25833).unwrap()).unwrap();
         drop(ds);
-        assert!(open_dem(&rotated).err().unwrap().to_string().contains("rotated"));
-        assert!(open_dem(&dir.path().join("missing.tif")).is_err());
+        assert!(open_dem(&rotated, &rotated).err().unwrap().to_string().contains("rotated"));
+        let missing = dir.path().join("missing.tif");
+        assert!(open_dem(&missing, &missing).is_err());
     }
 }

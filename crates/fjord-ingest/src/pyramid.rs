@@ -42,12 +42,13 @@ pub fn build_pyramid(mut sources: Vec<DemSource>, dir: &Path, vertical_datum: &s
         .collect();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len());
     let mut writer = RasterWriter::new(dir, cell)?;
+    writer.set_sources(sources.iter().map(|s| s.name()).collect());
     let (sources, chunks) = (&sources, &chunks);
     std::thread::scope(|scope| -> Result<()> {
         // worker k makes chunks k, k + workers, ...; one channel each keeps them in order
         let mut made = Vec::with_capacity(workers);
         for k in 0..workers {
-            let (tx, rx) = mpsc::sync_channel::<Result<Vec<(u32, Tile)>>>(1);
+            let (tx, rx) = mpsc::sync_channel::<Result<Chunk>>(1);
             made.push(rx);
             scope.spawn(move || {
                 let mut maker = match ChunkMaker::new(sources, cell) {
@@ -67,14 +68,43 @@ pub fn build_pyramid(mut sources: Vec<DemSource>, dir: &Path, vertical_datum: &s
             });
         }
         for (i, &(row, ..)) in chunks.iter().enumerate() {
-            let tiles = made[i % workers].recv().map_err(|_| Error::Thread("making elevation tiles"))??;
-            for (col, tile) in tiles {
+            let chunk = made[i % workers].recv().map_err(|_| Error::Thread("making elevation tiles"))??;
+            writer.count_footprint(chunk.footprint.0, chunk.footprint.1);
+            for (col, tile) in chunk.tiles {
                 writer.put(row, col, tile)?;
             }
         }
         Ok(())
     })?;
     Ok(writer.finish(vertical_datum)?)
+}
+
+/// A chunk of a tile row: its tiles by column, and the cells inside the sources'
+/// footprint (their extents) with how many of those hold no height.
+struct Chunk {
+    tiles: Vec<(u32, Tile)>,
+    footprint: (u64, u64),
+}
+
+/// Cells of a tile (box `b`, `cell` metres) whose centre lies inside one of `extents`,
+/// and how many of those hold no height.
+fn footprint(heights: &[f32], b: &BBox, cell: f64, extents: &[BBox]) -> (u64, u64) {
+    let mut inside = vec![false; TILE * TILE];
+    // the first and last cell whose centre lies from `lo` to `hi` metres into the tile
+    let span = |lo: f64, hi: f64| {
+        let (first, last) = ((lo / cell - 0.5).ceil().max(0.0), (hi / cell - 0.5).floor().min(TILE as f64 - 1.0));
+        (first <= last).then_some((first as usize, last as usize))
+    };
+    for e in extents {
+        let columns = span(e.minx - b.minx, e.maxx - b.minx);
+        let (Some((c0, c1)), Some((r0, r1))) = (columns, span(b.maxy - e.maxy, b.maxy - e.miny)) else { continue };
+        for r in r0..=r1 {
+            inside[r * TILE + c0..=r * TILE + c1].fill(true);
+        }
+    }
+    let cells = inside.iter().filter(|i| **i).count() as u64;
+    let nodata = inside.iter().zip(heights).filter(|(i, h)| **i && h.is_nan()).count() as u64;
+    (cells, nodata)
 }
 
 /// Makes chunks of level-0 tiles on one thread, with that thread's own GDAL handles.
@@ -100,7 +130,7 @@ impl<'a> ChunkMaker<'a> {
 
     /// The tiles of `row` from column `c0` to `c1`, each filled from the sources in
     /// priority order.
-    fn make(&mut self, (row, c0, c1): (u32, u32, u32)) -> Result<Vec<(u32, Tile)>> {
+    fn make(&mut self, (row, c0, c1): (u32, u32, u32)) -> Result<Chunk> {
         let cell = self.cell;
         let boxes: Vec<BBox> = (c0..=c1).map(|c| tile_box(cell, 0, row, c)).collect();
         let strip = boxes[0].union(&boxes[boxes.len() - 1]);
@@ -137,7 +167,14 @@ impl<'a> ChunkMaker<'a> {
                 }
             }
         }
-        (c0..).zip(tiles).map(|(col, heights)| Ok((col, Tile::new(heights)?))).collect()
+        let extents: Vec<BBox> = self.sources.iter().map(|s| s.extent).collect();
+        let mut counted = (0, 0);
+        for (heights, b) in tiles.iter().zip(&boxes) {
+            let (cells, nodata) = footprint(heights, b, cell, &extents);
+            counted = (counted.0 + cells, counted.1 + nodata);
+        }
+        let tiles = (c0..).zip(tiles).map(|(col, heights)| Ok((col, Tile::new(heights)?))).collect::<Result<_>>()?;
+        Ok(Chunk { tiles, footprint: counted })
     }
 }
 
@@ -270,7 +307,7 @@ mod tests {
                 (300.0 + 40.0 * (c as f64 / 17.0).sin() + 25.0 * (r as f64 / 11.0).cos()) as f32
             }
         });
-        let source = open_dem(&path).unwrap();
+        let source = open_dem(&path, &path).unwrap();
         let cell = 5.0;
         let ((r0, r1), (c0, c1)) = tiles_touching(cell, 0, &source.extent).unwrap();
         let dataset = Dataset::open(&path).unwrap();

@@ -57,20 +57,22 @@ pub struct Source {
     pub scratch: Option<tempfile::TempDir>,
 }
 
-fn is_zip(path: &Path) -> Result<bool> {
+/// Whether the file at `path` is a zip archive (by its first bytes).
+pub(crate) fn is_zip(path: &Path) -> Result<bool> {
     let mut magic = [0u8; 4];
     let mut f = std::fs::File::open(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
     Ok(f.read(&mut magic).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))? == 4
         && magic == *b"PK\x03\x04")
 }
 
-/// Refuse an archive any of whose entries names a parent folder or an absolute path.
-/// The names come from the zip's own central directory: GDAL's /vsizip/ listing leaves
-/// such entries out, yet can still open them.
-fn check_archive(path: &Path) -> Result<()> {
+/// The entry names of an archive; refused when any names a parent folder or an
+/// absolute path. The names come from the zip's own central directory: GDAL's /vsizip/
+/// listing leaves such entries out, yet can still open them.
+pub(crate) fn archive_entries(path: &Path) -> Result<Vec<String>> {
     let file = std::fs::File::open(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
     let archive = zip::ZipArchive::new(file)
         .map_err(|e| Error::Unreadable(path.to_path_buf(), format!("not a readable zip archive: {e}")))?;
+    let mut names = Vec::new();
     for name in archive.file_names() {
         let name = name.map_err(|e| Error::Unreadable(path.to_path_buf(), format!("zip entry name: {e}")))?;
         let escapes = name.starts_with(['/', '\\'])
@@ -79,8 +81,9 @@ fn check_archive(path: &Path) -> Result<()> {
         if escapes {
             return Err(Error::UnsafeArchive { path: path.to_path_buf(), entry: name.to_string() });
         }
+        names.push(name.to_string());
     }
-    Ok(())
+    Ok(names)
 }
 
 /// Drivers that write index files beside the source when they open it (SOSI writes a
@@ -131,7 +134,7 @@ pub fn open(opts: &SourceOptions) -> Result<Source> {
     let abs = std::fs::canonicalize(path).map_err(unreadable)?;
     let mut scratch = None;
     let gdal_path = if is_zip(&abs)? {
-        check_archive(&abs)?;
+        archive_entries(&abs)?;
         format!("/vsizip/{}", abs.display())
     } else if writes_beside_source(&abs) {
         let dir = tempfile::tempdir().map_err(unreadable)?;

@@ -6,7 +6,7 @@
 //! the switch and the record update is healed before anyone reads the catalogue.
 
 use crate::error::Result;
-use fjord_catalogue::{Catalogue, GeoBox, HumanFields, Organisation, Record};
+use fjord_catalogue::{Catalogue, Coverage, GeoBox, HumanFields, Organisation, Record};
 use fjord_core::{transform, Slug, CATALOGUE_CRS, SERVICE_CRS, STORAGE_CRS};
 use fjord_store::{Store, VersionInfo};
 
@@ -50,6 +50,15 @@ pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -
         formats: if elevation { Vec::new() } else { FORMATS.iter().map(|f| f.to_string()).collect() },
         feature_count: (!elevation).then_some(info.feature_count),
         schema: (!elevation).then(|| info.schema.clone()),
+        coverage: info.raster.as_ref().map(|h| Coverage {
+            resolutions: (0..h.levels).map(|l| h.cell * f64::from(1u32 << l)).collect(),
+            min_height: (h.stats.min * 100.0).round() / 100.0,
+            max_height: (h.stats.max * 100.0).round() / 100.0,
+            mean_height: (h.stats.mean * 100.0).round() / 100.0,
+            nodata_share: (h.stats.nodata_share * 10_000.0).round() / 10_000.0,
+            vertical_datum: h.vertical_datum.clone(),
+            sources: h.sources.clone(),
+        }),
         lineage: Some(info.lineage.clone()),
         lineage_note: meta.lineage_note.clone(),
         created: created.unwrap_or_else(|| info.lineage.at.clone()),

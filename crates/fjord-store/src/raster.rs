@@ -53,10 +53,13 @@ pub struct RasterHeader {
     pub extent: BBox,
     /// vertical datum of the heights (NN2000 unless a source says otherwise)
     pub vertical_datum: String,
-    /// lowest, highest and mean height, and the share of NoData cells within the extent
+    /// lowest, highest and mean height, and the share of NoData cells
     pub stats: RasterStats,
     /// tiles stored, all levels
     pub tiles: u64,
+    /// the sources' names, in priority order
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// Heights seen at level 0.
@@ -68,7 +71,8 @@ pub struct RasterStats {
     pub max: f64,
     /// mean height
     pub mean: f64,
-    /// share (0–1) of the cells of the stored level-0 tiles that hold no height
+    /// share (0–1) of the cells that hold no height: of those inside the sources'
+    /// footprint where the ingest counted it, else of the stored level-0 tiles
     pub nodata_share: f64,
 }
 
@@ -138,6 +142,10 @@ pub struct RasterWriter {
     nodata: u64,
     min: f64,
     max: f64,
+    sources: Vec<String>,
+    /// cells inside the sources' footprint and how many of them hold no height, when
+    /// the caller counts them ([`RasterWriter::count_footprint`])
+    footprint: Option<(u64, u64)>,
 }
 
 impl RasterWriter {
@@ -164,7 +172,22 @@ impl RasterWriter {
             nodata: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
+            sources: Vec::new(),
+            footprint: None,
         })
+    }
+
+    /// Name the sources (in priority order) for the header.
+    pub fn set_sources(&mut self, names: Vec<String>) {
+        self.sources = names;
+    }
+
+    /// Count `cells` inside the sources' footprint of which `nodata` hold no height; the
+    /// NoData share is then measured over the footprint instead of the stored tiles
+    /// (whose edge tiles reach beyond the sources).
+    pub fn count_footprint(&mut self, cells: u64, nodata: u64) {
+        let (c, n) = self.footprint.unwrap_or((0, 0));
+        self.footprint = Some((c + cells, n + nodata));
     }
 
     /// Add level-0 tile (`row`, `col`). Rows must come in order (any order within a row).
@@ -279,7 +302,7 @@ impl RasterWriter {
         let file = self.data.into_inner().map_err(|e| io(&path)(e.into_error()))?;
         file.sync_all().map_err(io(&path))?;
         crate::writer::write_synced(&self.dir.join("tiles.idx"), &self.index)?;
-        let cells_in_extent = self.count + self.nodata;
+        let (cells, nodata) = self.footprint.unwrap_or((self.count + self.nodata, self.nodata));
         let header = RasterHeader {
             cell: self.cell,
             levels: self.top + 1,
@@ -289,9 +312,10 @@ impl RasterWriter {
                 min: self.min,
                 max: self.max,
                 mean: self.sum / self.count.max(1) as f64,
-                nodata_share: self.nodata as f64 / cells_in_extent.max(1) as f64,
+                nodata_share: nodata as f64 / cells.max(1) as f64,
             },
             tiles: self.tiles,
+            sources: std::mem::take(&mut self.sources),
         };
         let json = serde_json::to_vec_pretty(&header).map_err(|e| Error::Encode(e.to_string()))?;
         crate::writer::write_synced(&self.dir.join("raster.json"), &json)?;

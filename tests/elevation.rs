@@ -291,8 +291,8 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
 }
 
 /// A zip of DEM tiles is one seamless surface; the record tells what the data holds,
-/// the vertical datum comes from the sidecar, and an archive escaping its folder is
-/// refused.
+/// the vertical datum comes from the sidecar, the surface type from the configured land
+/// cover, and an archive escaping its folder is refused.
 #[test]
 fn a_zip_of_tiles_is_one_surface_described_by_its_record() {
     let dir = tempfile::tempdir().unwrap();
@@ -319,7 +319,19 @@ fn a_zip_of_tiles_is_one_surface_described_by_its_record() {
     );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("outside the archive"), "{refused:?}");
 
-    let s = Server::start(dir.path());
+    // land cover over the west tile names the surface type in height answers
+    let cover = dir.path().join("arealdekke.geojson");
+    std::fs::write(
+        &cover,
+        r#"{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}},
+            "features": [{"type": "Feature", "properties": {"arealtype": "Skog"}, "geometry": {"type": "Polygon",
+            "coordinates": [[[250000, 6650000], [250500, 6650000], [250500, 6650500], [250000, 6650500], [250000, 6650000]]]}}]}"#,
+    )
+    .unwrap();
+    ok(dir.path(), &["ingest", cover.to_str().unwrap(), "--dataset", "arealdekke", "--org", "test"]);
+    let s = Server::start_with(dir.path(), &[("FJORD_SERVICES_TERRAIN", "arealdekke.arealtype")]);
+    let p = s.json("/hoydedata/v1/punkt?koordsys=25833&punkter=[[250250,6650250],[250750,6650250]]", 200);
+    assert_eq!((p["punkter"][0]["terreng"].as_str(), p["punkter"][1]["terreng"].as_str()), (Some("Skog"), None), "{p}");
     let plane = |x: f64, y: f64| 100.0 + 0.05 * (x - 250_000.0) + 0.02 * (y - 6_650_000.0);
     // across the seam between the tiles, bilinear between their cells
     for x in [250_300.0, 250_497.0, 250_500.0, 250_503.0, 250_700.0] {

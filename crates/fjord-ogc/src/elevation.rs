@@ -5,7 +5,8 @@
 //! Every open elevation dataset is asked, the finest first (the same rule as at ingest:
 //! finer wins); the first with a height at a point answers it and is named as its
 //! `datakilde`. A point without a height gets `z: null`, never 0. Heights are bilinear
-//! between the four nearest cell centres.
+//! between the four nearest cell centres. `terreng` is the surface type from the land
+//! cover the server is configured with (`services.terrain`), null without one.
 
 use crate::features::Api;
 use crate::reply::Reply;
@@ -13,6 +14,9 @@ use crate::OgcError;
 use fjord_catalogue::Access;
 use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
 use fjord_store::raster::RasterLayer;
+use fjord_store::FeatureSource;
+use geo::Contains;
+use geo_types::Point;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -81,6 +85,35 @@ fn heights_stored(api: &Api, stored: &[(f64, f64)]) -> Result<Found, OgcError> {
         at.push(found);
     }
     Ok(Found { sources, at })
+}
+
+/// The surface type (`terreng`) at each point of the storage CRS: the configured
+/// land-cover field of the polygon holding it; `None` where none does, and everywhere
+/// when no land cover is configured or its dataset cannot be read.
+fn terrain(api: &Api, stored: &[(f64, f64)]) -> Result<Vec<Option<String>>, OgcError> {
+    let mut out = vec![None; stored.len()];
+    let Some((id, field)) = api.terrain.split_once('.') else { return Ok(out) };
+    let layer = match api.open(id) {
+        Ok((_, layer)) => layer,
+        Err(e) => {
+            tracing::warn!(terrain = api.terrain, "the land cover for terreng cannot be read: {}", e.description);
+            return Ok(out);
+        }
+    };
+    let Some(k) = layer.schema().index_of(field) else {
+        tracing::warn!(terrain = api.terrain, "the land cover has no such field");
+        return Ok(out);
+    };
+    for (&(x, y), found) in stored.iter().zip(&mut out) {
+        let at = Point::new(x, y);
+        for pos in layer.candidates(&BBox { minx: x, miny: y, maxx: x, maxy: y }) {
+            if layer.geometry_at(pos)?.contains(&at) {
+                *found = layer.values_at(pos, &[k])?.pop().map(|v| v.to_text());
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Corners of the coordinate lattice a picture's pixel positions are interpolated from:
@@ -186,7 +219,8 @@ pub fn punkt(api: &Api, params: &[(String, String)]) -> Result<Reply, OgcError> 
     if points.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
         return Err(OgcError::invalid("every coordinate must be a finite number"));
     }
-    let found = heights(api, crs, &points)?;
+    let stored = to_storage(crs, &points)?;
+    let (found, terreng) = (heights_stored(api, &stored)?, terrain(api, &stored)?);
     /// One point of the answer, as Kartverket's API names its members.
     #[derive(Serialize)]
     struct Punkt<'a> {
@@ -201,7 +235,7 @@ pub fn punkt(api: &Api, params: &[(String, String)]) -> Result<Reply, OgcError> 
         .enumerate()
         .map(|(k, &(x, y))| {
             let (z, datakilde) = found.get(k);
-            Punkt { x, y, z, datakilde, terreng: None }
+            Punkt { x, y, z, datakilde, terreng: terreng[k].as_deref() }
         })
         .collect();
     let code = match crs {

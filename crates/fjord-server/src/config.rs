@@ -103,6 +103,10 @@ pub struct ServicesConfig {
     /// memory for features generalised per map scale and kept between maps (WMS, map
     /// tiles); least recently used scales dropped first; 0 = each map reads afresh
     pub map_cache_bytes: u64,
+    /// the land-cover dataset and field that name the surface type (`terreng`) in
+    /// height answers, as `dataset.field` (e.g. `arealdekke.arealtype`, as Kartverket's
+    /// API takes it from N50 Arealdekke); empty for none
+    pub terrain: String,
 }
 
 impl Default for ServicesConfig {
@@ -111,6 +115,7 @@ impl Default for ServicesConfig {
             crs: fjord_core::SERVICE_CRS.iter().map(|c| c.to_string()).collect(),
             styles_dir: PathBuf::from("./styles"),
             map_cache_bytes: 256 << 20,
+            terrain: String::new(),
         }
     }
 }

@@ -30,6 +30,7 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
         styles: &state.styles,
         max_map_size: state.config.limits.max_map_size,
         map_cache: &state.map_cache,
+        terrain: &state.config.services.terrain,
     }
 }
 

@@ -51,6 +51,8 @@ pub struct Api<'a> {
     pub max_map_size: u32,
     /// features generalised per map scale, kept between maps
     pub map_cache: &'a crate::wms::MapCache,
+    /// the land-cover `dataset.field` naming the surface type at a height; empty for none
+    pub terrain: &'a str,
 }
 
 /// The catalogue records of served datasets, kept per dataset version so a feature

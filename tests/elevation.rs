@@ -158,6 +158,25 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
         let sea = Picture::decode(&fetch(&s, &format!("/tiles/hoyde/WebMercatorQuad/14/{}/{y}.{ext}", x - 200.0)).2);
         assert!(sea.rgba.iter().all(|p| unpack(*p).abs() < 0.01), "{ext}: the sea");
     }
+    // TileJSON and a MapLibre style for 3D terrain point at those tiles
+    let tj = s.json("/tiles/hoyde/WebMercatorQuad/tilejson.json", 200);
+    assert_eq!(tj["encoding"], "mapbox");
+    assert!(
+        tj["tiles"][0].as_str().unwrap().ends_with("/tiles/hoyde/WebMercatorQuad/{z}/{x}/{y}.terrain-rgb.png"),
+        "{tj}"
+    );
+    let style = s.json("/tiles/hoyde/WebMercatorQuad/style.json", 200);
+    assert_eq!((style["version"].as_u64(), style["terrain"]["source"].as_str()), (Some(8), Some("terrain")), "{style}");
+    assert_eq!(style["sources"]["terrain"]["type"], "raster-dem");
+    for source in ["terrain", "relief"] {
+        let template = style["sources"][source]["tiles"][0].as_str().unwrap();
+        let path = &template[template.find("/tiles/").unwrap()..];
+        let path = path.replace("{z}", "14").replace("{x}", &x.to_string()).replace("{y}", &y.to_string());
+        let (status, ct, _) = fetch(&s, &path);
+        assert_eq!((status, ct.as_str()), (200, "image/png"), "{path}");
+    }
+    let (status, _, _) = s.get("/tiles/hoyde/WebMercatorQuad/style.json?style=nope");
+    assert_eq!(status, 404);
     let (status, _, body) = s.get("/tiles/fylker/WebMercatorQuad/14/0/0.terrarium.png");
     assert_eq!(status, 404, "a feature dataset has no terrain: {body}");
 

@@ -1,12 +1,13 @@
 //! A collection's vector tilesets: the list (`/collections/{id}/tiles`), the metadata of
 //! one (`/collections/{id}/tiles/{tileMatrixSetId}`, OGC API – Tiles), and the TileJSON
-//! 3.0.0 document of the XYZ tiles.
+//! 3.0.0 document of the XYZ tiles. For an elevation dataset the TileJSON describes its
+//! terrain tiles and the MapLibre style shows it in 3D.
 
 use super::matrix_sets::{definition_link, registered_uri};
 use super::{matrix_set, max_level, MVT};
 use crate::error::OgcError;
 use crate::features::encode::link;
-use crate::features::Api;
+use crate::features::{Api, Holding};
 use crate::reply::Reply;
 use fjord_catalogue::Record;
 use fjord_core::{transform, BBox, Crs, FieldType, Schema, TileMatrixSet};
@@ -127,6 +128,10 @@ pub fn tileset(api: &Api, id: &str, tms: &str) -> Result<Reply, OgcError> {
 /// whose tiles lie under `xyz` (e.g. `http://host/tiles`).
 pub fn tilejson(api: &Api, xyz: &str, id: &str, tms: &str) -> Result<Reply, OgcError> {
     let tms = matrix_set(tms)?;
+    let (_, _, record) = api.readable_holding(id, Holding::Either)?;
+    if record.schema.is_none() {
+        return Ok(terrain_tilejson(&record, xyz, id, tms));
+    }
     let (record, layer) = api.open(id)?;
     let (_, names) = fields(layer.schema());
     let max = max_level(tms);
@@ -163,6 +168,10 @@ pub fn maplibre_style(api: &Api, xyz: &str, id: &str, tms: &str, style: &str) ->
     if tms.id != "WebMercatorQuad" {
         return Err(OgcError::not_found(format!("MapLibre styles are offered for WebMercatorQuad, not {}", tms.id)));
     }
+    let (_, _, record) = api.readable_holding(id, Holding::Either)?;
+    if record.schema.is_none() {
+        return terrain_style(&record, xyz, id, tms, style);
+    }
     let (record, layer) = api.open(id)?;
     let kind = layer.schema().geometry;
     let style = api
@@ -173,5 +182,66 @@ pub fn maplibre_style(api: &Api, xyz: &str, id: &str, tms: &str, style: &str) ->
     let doc = fjord_render::maplibre::maplibre_style(&style, id, &tiles, max_level(tms));
     let mut reply = Reply::json(&doc, "application/json");
     reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-{}-maplibre\"", tms.id, style.name));
+    Ok(reply)
+}
+
+/// The TileJSON 3.0.0 of an elevation dataset's terrain tiles (Terrain-RGB, as
+/// MapLibre's `raster-dem` source reads them with `"encoding": "mapbox"`).
+fn terrain_tilejson(record: &Record, xyz: &str, id: &str, tms: &TileMatrixSet) -> Reply {
+    let max = max_level(tms);
+    let [w, s, e, n] = lon_lat(record);
+    let doc = json!({
+        "tilejson": "3.0.0",
+        "name": record.title,
+        "description": record.abstract_text,
+        "attribution": record.organisation.name,
+        "scheme": "xyz",
+        "tiles": [format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.terrain-rgb.png", tms.id)],
+        "encoding": "mapbox",
+        "tileSize": tms.tile_size,
+        "minzoom": 0,
+        "maxzoom": max,
+        "bounds": [w, s, e, n],
+        "center": [(w + e) / 2.0, (s + n) / 2.0, max.min(6)],
+    });
+    let mut reply = Reply::json(&doc, "application/json");
+    reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-tilejson\"", tms.id));
+    reply
+}
+
+/// The MapLibre GL style that shows an elevation dataset in 3D: its terrain tiles as
+/// the map's terrain and MapLibre's own hillshade, under its map tiles in relief style
+/// `style` (hypsometric when empty); `tms` is WebMercatorQuad.
+fn terrain_style(record: &Record, xyz: &str, id: &str, tms: &TileMatrixSet, style: &str) -> Result<Reply, OgcError> {
+    let style = if style.is_empty() { "hypsometric" } else { style };
+    if !crate::wms::RELIEF_STYLES.contains(&style) {
+        return Err(OgcError::not_found(format!("no style '{style}' for '{id}'")));
+    }
+    let (max, [w, s, e, n]) = (max_level(tms), lon_lat(record));
+    let tiles = |ext: &str| format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.{ext}", tms.id);
+    let doc = json!({
+        "version": 8,
+        "name": record.title,
+        "center": [(w + e) / 2.0, (s + n) / 2.0],
+        "zoom": 5,
+        "pitch": 60,
+        "sources": {
+            "terrain": {
+                "type": "raster-dem", "tiles": [tiles("terrain-rgb.png")], "encoding": "mapbox",
+                "tileSize": tms.tile_size, "maxzoom": max, "bounds": [w, s, e, n],
+            },
+            "relief": {
+                "type": "raster", "tiles": [tiles(&format!("{style}.png"))],
+                "tileSize": tms.tile_size, "maxzoom": max, "bounds": [w, s, e, n],
+            },
+        },
+        "layers": [
+            { "id": "relief", "type": "raster", "source": "relief" },
+            { "id": "hillshade", "type": "hillshade", "source": "terrain", "paint": { "hillshade-exaggeration": 0.4 } },
+        ],
+        "terrain": { "source": "terrain", "exaggeration": 1.5 },
+    });
+    let mut reply = Reply::json(&doc, "application/json");
+    reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-{style}-maplibre\"", tms.id));
     Ok(reply)
 }

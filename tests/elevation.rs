@@ -36,12 +36,29 @@ fn a_dem_is_ingested_and_kept_out_of_the_feature_services() {
         run(dir.path(), &["ingest-raster", asc.to_str().unwrap(), "--dataset", "hoyde", "--org", "kartverket"]);
     assert!(!refused.status.success());
     let why = String::from_utf8_lossy(&refused.stderr);
-    assert!(why.contains("oslo.asc") && why.contains("CRS"), "{why}");
+    assert!(why.contains("oslo.asc") && why.contains("--crs"), "{why}");
+    // given one, it is read as in that CRS: as is in UTM 33, through GDAL's warp in UTM 32
+    // (in a data folder of their own: here they would answer heights too)
+    let other = tempfile::tempdir().unwrap();
+    for (crs, id, cells) in [("EPSG:25833", "asc", "10 m cells"), ("EPSG:25832", "sone32", " m cells")] {
+        let out =
+            ok(other.path(), &["ingest-raster", asc.to_str().unwrap(), "--crs", crs, "--dataset", id, "--org", "test"]);
+        assert!(out.contains(&format!("published {id} version 1")) && out.contains(cells), "{out}");
+    }
 
     let Some(mut translate) = gdal("gdal_translate") else { return };
     let tif = dir.path().join("oslo.tif");
     let made = translate.args(["-q", "-a_srs", "EPSG:25833"]).arg(&asc).arg(&tif).output().unwrap();
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    // XYZ names no CRS either
+    let xyz = dir.path().join("oslo.xyz");
+    let made = gdal("gdal_translate").unwrap().args(["-q", "-of", "XYZ"]).arg(&tif).arg(&xyz).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let out = ok(
+        other.path(),
+        &["ingest-raster", xyz.to_str().unwrap(), "--crs", "EPSG:25833", "--dataset", "xyz", "--org", "test"],
+    );
+    assert!(out.contains("published xyz version 1") && out.contains("10 m cells"), "{out}");
     let out = ok(dir.path(), &["ingest-raster", tif.to_str().unwrap(), "--dataset", "hoyde", "--org", "kartverket"]);
     assert!(out.contains("published hoyde version 1") && out.contains("10 m cells"), "{out}");
     assert!(out.contains("heights 105.0–"), "the NoData corner is left out: {out}");

@@ -58,12 +58,24 @@ pub struct RasterArgs {
     /// vertical datum of the heights [default: the sidecar's `vertical_datum`, else NN2000]
     #[arg(long)]
     datum: Option<String>,
+    /// the CRS of sources that name none (XYZ, an ASCII grid without .prj), e.g. EPSG:25833
+    #[arg(long)]
+    crs: Option<String>,
 }
 
-/// `fjord ingest-raster PATH... --dataset ID --org ORG [--meta FILE] [--datum NN2000]`
+/// `fjord ingest-raster PATH... --dataset ID --org ORG [--meta FILE] [--datum NN2000] [--crs EPSG:n]`
 pub fn ingest_raster(config: &Config, a: RasterArgs) -> anyhow::Result<()> {
     let (dataset, org, meta) = a.target.read()?;
-    let req = fjord_ingest::dem::DemRequest { paths: a.paths, dataset, org, meta, vertical_datum: a.datum, by: who() };
+    let assume_crs = a.crs.as_deref().map(Crs::parse).transpose()?;
+    let req = fjord_ingest::dem::DemRequest {
+        paths: a.paths,
+        dataset,
+        org,
+        meta,
+        vertical_datum: a.datum,
+        assume_crs,
+        by: who(),
+    };
     run_dem(config, &req)
 }
 
@@ -167,6 +179,7 @@ pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
                 org,
                 meta: Some(meta),
                 vertical_datum: None,
+                assume_crs: None,
                 by: "seed".into(),
             };
             run_dem(config, &req)?;

@@ -11,7 +11,7 @@
 
 use crate::error::{Error, Result};
 use fjord_catalogue::{Catalogue, HumanFields};
-use fjord_core::{transform, BBox, Lineage, Slug, STORAGE_CRS};
+use fjord_core::{transform, BBox, Crs, Lineage, Slug, STORAGE_CRS};
 use fjord_store::{Store, VersionInfo};
 use gdal::Dataset;
 use sha2::{Digest, Sha256};
@@ -26,6 +26,8 @@ pub struct DemSource {
     pub driver: String,
     /// its CRS: `EPSG:n`, or the WKT for one without a code
     pub crs: String,
+    /// whether the CRS was given for a source without one
+    pub assumed: bool,
     /// its extent in the storage CRS
     pub extent: BBox,
     /// its cell size in the storage CRS, metres (the larger of the two axes)
@@ -42,8 +44,9 @@ impl DemSource {
 }
 
 /// Open an elevation source (`path` as GDAL opens it, in `file` on disk): one band, a
-/// north-up geotransform and a CRS.
-pub fn open_dem(path: &Path, file: &Path) -> Result<DemSource> {
+/// north-up geotransform and a CRS, its own or `assume` where it has none (XYZ, an
+/// ASCII grid without `.prj`).
+pub fn open_dem(path: &Path, file: &Path, assume: Option<Crs>) -> Result<DemSource> {
     let refuse = |reason: &str| Error::Raster { path: path.to_path_buf(), reason: reason.to_string() };
     let dataset = Dataset::open(path).map_err(|e| refuse(&format!("GDAL cannot read it as a raster: {e}")))?;
     if dataset.raster_count() == 0 {
@@ -56,10 +59,13 @@ pub fn open_dem(path: &Path, file: &Path) -> Result<DemSource> {
     if gt[1] <= 0.0 || gt[5] >= 0.0 {
         return Err(refuse("its geotransform is not north-up with positive cells"));
     }
-    let srs = dataset.spatial_ref().map_err(|_| refuse("it has no CRS"))?;
-    let crs_def = match (srs.auth_name(), srs.auth_code()) {
-        (Some(a), Ok(c)) if a == "EPSG" => format!("EPSG:{c}"),
-        _ => srs.to_wkt().map_err(|e| refuse(&format!("its CRS cannot be written out: {e}")))?,
+    let (crs_def, assumed) = match (dataset.spatial_ref(), assume) {
+        (Ok(srs), _) => match (srs.auth_name(), srs.auth_code()) {
+            (Some(a), Ok(c)) if a == "EPSG" => (format!("EPSG:{c}"), false),
+            _ => (srs.to_wkt().map_err(|e| refuse(&format!("its CRS cannot be written out: {e}")))?, false),
+        },
+        (Err(_), Some(crs)) => (crs.to_string(), true),
+        (Err(_), None) => return Err(refuse("it has no CRS; give one with --crs EPSG:n")),
     };
     let (w, h) = dataset.raster_size();
     if w == 0 || h == 0 {
@@ -80,7 +86,7 @@ pub fn open_dem(path: &Path, file: &Path) -> Result<DemSource> {
     let cell = ((extent.maxx - extent.minx) / w as f64).max((extent.maxy - extent.miny) / h as f64);
     let modified = std::fs::metadata(file).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
     let driver = dataset.driver().short_name();
-    Ok(DemSource { path: path.to_path_buf(), driver, crs: crs_def, extent, cell, modified })
+    Ok(DemSource { path: path.to_path_buf(), driver, crs: crs_def, assumed, extent, cell, modified })
 }
 
 /// What to ingest as elevation.
@@ -95,6 +101,8 @@ pub struct DemRequest {
     pub meta: Option<HumanFields>,
     /// vertical datum of the heights; `None` takes the sidecar's, else NN2000
     pub vertical_datum: Option<String>,
+    /// the CRS of sources that name none
+    pub assume_crs: Option<Crs>,
     /// who runs it
     pub by: String,
 }
@@ -155,7 +163,7 @@ pub fn ingest_dem(store: &Store, catalogue: &Catalogue, req: &DemRequest) -> Res
             reason: "no raster files here".into(),
         });
     };
-    let sources = found.iter().map(|f| open_dem(&f.open, &f.file)).collect::<Result<Vec<_>>>()?;
+    let sources = found.iter().map(|f| open_dem(&f.open, &f.file, req.assume_crs)).collect::<Result<Vec<_>>>()?;
     // the lineage names the sources and hashes the hashes of their files, in name order
     let mut files: Vec<&PathBuf> = found.iter().map(|f| &f.file).collect();
     files.dedup();
@@ -248,7 +256,7 @@ pub(crate) mod tests {
                 (plane(252_005.0 + 10.0 * c as f64, 6_657_995.0 - 10.0 * r as f64) + 50.0) as f32
             }
         });
-        let sources = vec![open_dem(&coarse, &coarse).unwrap(), open_dem(&fine, &fine).unwrap()];
+        let sources = vec![open_dem(&coarse, &coarse, None).unwrap(), open_dem(&fine, &fine, None).unwrap()];
         assert!((sources[0].cell - 20.0).abs() < 1e-6 && (sources[1].cell - 10.0).abs() < 1e-6);
         let out = dir.path().join("pyramid");
         std::fs::create_dir(&out).unwrap();
@@ -274,15 +282,15 @@ pub(crate) mod tests {
         let plain = dir.path().join("plain.tif");
         let driver = DriverManager::get_driver_by_name("GTiff").unwrap();
         drop(driver.create_with_band_type::<f32, _>(&plain, 10, 10, 1).unwrap());
-        let e = open_dem(&plain, &plain).err().unwrap().to_string();
+        let e = open_dem(&plain, &plain, None).err().unwrap().to_string();
         assert!(e.contains("georeferencing") || e.contains("CRS"), "{e}");
         let rotated = dir.path().join("rotated.tif");
         let mut ds = driver.create_with_band_type::<f32, _>(&rotated, 10, 10, 1).unwrap();
         ds.set_geo_transform(&[250_000.0, 10.0, 1.0, 6_660_000.0, 1.0, -10.0]).unwrap();
         ds.set_spatial_ref(&SpatialRef::from_epsg(25833).unwrap()).unwrap();
         drop(ds);
-        assert!(open_dem(&rotated, &rotated).err().unwrap().to_string().contains("rotated"));
+        assert!(open_dem(&rotated, &rotated, None).err().unwrap().to_string().contains("rotated"));
         let missing = dir.path().join("missing.tif");
-        assert!(open_dem(&missing, &missing).is_err());
+        assert!(open_dem(&missing, &missing, None).is_err());
     }
 }

@@ -111,7 +111,7 @@ fn footprint(heights: &[f32], b: &BBox, cell: f64, extents: &[BBox]) -> (u64, u6
 struct ChunkMaker<'a> {
     sources: &'a [DemSource],
     /// each source's dataset, opened when first needed
-    open: Vec<Option<Dataset>>,
+    open: Vec<Option<Opened>>,
     cell: f64,
     mem: gdal::Driver,
     target: SpatialRef,
@@ -148,8 +148,8 @@ impl<'a> ChunkMaker<'a> {
                 continue;
             }
             let dataset = match &mut self.open[k] {
-                Some(d) => &*d,
-                slot => &*slot.insert(Dataset::open(&source.path)?),
+                Some(d) => d.read(),
+                slot => slot.insert(open_source(source)?).read(),
             };
             if source.crs == "EPSG:25833" {
                 let Some(window) = Window::read(dataset, &strip)? else { continue };
@@ -176,6 +176,32 @@ impl<'a> ChunkMaker<'a> {
         let tiles = (c0..).zip(tiles).map(|(col, heights)| Ok((col, Tile::new(heights)?))).collect::<Result<_>>()?;
         Ok(Chunk { tiles, footprint: counted })
     }
+}
+
+/// A source opened on one thread: its dataset, and for one whose CRS was given (it
+/// names none) and that GDAL warps, an in-memory VRT over it that carries the CRS, so
+/// nothing is written beside the source. The VRT reads through the dataset, which must
+/// outlive it.
+struct Opened {
+    vrt: Option<Dataset>,
+    dataset: Dataset,
+}
+
+impl Opened {
+    /// What to read the heights from.
+    fn read(&self) -> &Dataset {
+        self.vrt.as_ref().unwrap_or(&self.dataset)
+    }
+}
+
+fn open_source(source: &DemSource) -> Result<Opened> {
+    let dataset = Dataset::open(&source.path)?;
+    if !source.assumed || source.crs == "EPSG:25833" {
+        return Ok(Opened { vrt: None, dataset });
+    }
+    let mut vrt = dataset.create_copy(&DriverManager::get_driver_by_name("VRT")?, "", &Default::default())?;
+    vrt.set_spatial_ref(&SpatialRef::from_definition(&source.crs)?)?;
+    Ok(Opened { vrt: Some(vrt), dataset })
 }
 
 /// The cells of a source in the storage CRS under a box and one cell around it, `NaN`
@@ -307,7 +333,7 @@ mod tests {
                 (300.0 + 40.0 * (c as f64 / 17.0).sin() + 25.0 * (r as f64 / 11.0).cos()) as f32
             }
         });
-        let source = open_dem(&path, &path).unwrap();
+        let source = open_dem(&path, &path, None).unwrap();
         let cell = 5.0;
         let ((r0, r1), (c0, c1)) = tiles_touching(cell, 0, &source.extent).unwrap();
         let dataset = Dataset::open(&path).unwrap();

@@ -37,7 +37,8 @@ impl GridFormat {
         }
     }
 
-    fn extension(self) -> &'static str {
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
         match self {
             GridFormat::GeoTiff => "tif",
             GridFormat::AsciiGrid => "asc",

@@ -12,7 +12,7 @@ use crate::reply::Reply;
 use crate::OgcError;
 use fjord_catalogue::Access;
 use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
-use fjord_store::raster::RasterLayer;
+use fjord_store::raster::{Interpolation, RasterLayer};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -72,14 +72,27 @@ const LATTICE: usize = 16;
 
 /// Heights of `layer` for a picture of `bbox` (in `crs`, x east) of `width` × `height`
 /// pixels and `border` more on every side, at pixel centres, row by row from the top
-/// left; `NaN` where there is none. Read at the pyramid level whose cells are about a
-/// pixel; with the pixel's ground size in metres (across, down).
+/// left; `NaN` where there is none. Read bilinear at the pyramid level whose cells are
+/// about a pixel; with the pixel's ground size in metres (across, down).
 pub(crate) fn grid(
+    layer: &RasterLayer,
+    crs: Crs,
+    bbox: &BBox,
+    size: (usize, usize),
+    border: usize,
+) -> Result<(Vec<f32>, (f64, f64)), OgcError> {
+    sample_grid(layer, crs, bbox, size, border, Interpolation::Bilinear)
+}
+
+/// [`grid`] with the interpolation chosen: coverages are read nearest by default, so
+/// a window on the stored grid answers the stored heights.
+pub(crate) fn sample_grid(
     layer: &RasterLayer,
     crs: Crs,
     bbox: &BBox,
     (width, height): (usize, usize),
     border: usize,
+    how: Interpolation,
 ) -> Result<(Vec<f32>, (f64, f64)), OgcError> {
     let (px, py) = ((bbox.maxx - bbox.minx) / width as f64, (bbox.maxy - bbox.miny) / height as f64);
     let (w, h) = (width + 2 * border, height + 2 * border);
@@ -119,7 +132,7 @@ pub(crate) fn grid(
                 let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
                 lerp(top, bottom, tj)
             };
-            out.push(heights.height(gx, gy)?.map_or(f32::NAN, |z| z as f32));
+            out.push(heights.sample(gx, gy, how)?.map_or(f32::NAN, |z| z as f32));
         }
     }
     Ok((out, pixel))

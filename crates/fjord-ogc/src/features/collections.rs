@@ -9,7 +9,7 @@ use fjord_core::{FieldType, STORAGE_CRS};
 use serde_json::{json, Value};
 
 /// The conformance classes implemented.
-pub const CONFORMANCE: [&str; 21] = [
+pub const CONFORMANCE: [&str; 26] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
@@ -31,6 +31,11 @@ pub const CONFORMANCE: [&str; 21] = [
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
     "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
     "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/subsetting",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/scaling",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/geotiff",
 ];
 
 fn html_list(items: &[(String, String)]) -> String {
@@ -109,9 +114,19 @@ fn collection_json(api: &Api, r: &Record) -> Value {
     })
 }
 
-/// `GET /collections`.
+/// The JSON of a collection: features, or an elevation coverage.
+fn any_collection_json(api: &Api, r: &Record) -> Value {
+    match r.schema {
+        Some(_) => collection_json(api, r),
+        None => crate::coverages::collection_json(api, r),
+    }
+}
+
+/// `GET /collections`: the feature collections and the elevation coverages, by id.
 pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
-    let records = api.open_records()?;
+    let mut records = api.open_records()?;
+    records.extend(api.open_elevation_records()?);
+    records.sort_by(|a, b| a.dataset.cmp(&b.dataset));
     let b = &api.base;
     Ok(match f {
         Format::Html => {
@@ -129,29 +144,45 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
                     link(&format!("{b}/collections?f=json"), "self", "application/json", "the collections"),
                     link(&format!("{b}/collections?f=html"), "alternate", "text/html", "the collections as HTML"),
                 ],
-                "collections": records.iter().map(|r| collection_json(api, r)).collect::<Vec<_>>(),
+                "collections": records.iter().map(|r| any_collection_json(api, r)).collect::<Vec<_>>(),
             }),
             "application/json",
         ),
     })
 }
 
-/// `GET /collections/{id}`.
+/// `GET /collections/{id}`: a feature collection or an elevation coverage.
 pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
-    let (_, _, record) = api.readable(id)?;
+    let record = match api.readable(id) {
+        Ok((_, _, record)) => record,
+        // not a feature collection: an elevation coverage, else the first refusal
+        Err(e) if e.status == 404 => {
+            api.readable_elevation(id).map_err(|other| if other.status == 404 { e } else { other })?.2
+        }
+        Err(e) => return Err(e),
+    };
     let mut reply = match f {
         Format::Html => {
             let b = &api.base;
+            let (count, link) = match record.schema {
+                Some(_) => (
+                    format!("{} features", record.feature_count.unwrap_or(0)),
+                    (format!("{b}/collections/{id}/items?f=html"), "Features".into()),
+                ),
+                None => (
+                    "elevation coverage".into(),
+                    (format!("{b}/collections/{id}/coverage"), "Coverage (GeoTIFF)".into()),
+                ),
+            };
             let body = format!(
-                "<p>{}</p><p>{} features · {}</p>{}",
+                "<p>{}</p><p>{count} · {}</p>{}",
                 esc(&record.abstract_text),
-                record.feature_count.unwrap_or(0),
                 esc(&record.organisation.name),
-                html_list(&[(format!("{b}/collections/{id}/items?f=html"), "Features".into())])
+                html_list(&[link])
             );
             Reply::html(page(&record.title, &body))
         }
-        _ => Reply::json(&collection_json(api, &record), "application/json"),
+        _ => Reply::json(&any_collection_json(api, &record), "application/json"),
     };
     reply.etag = record.version.map(|v| format!("\"{id}-{v}\""));
     Ok(reply)

@@ -12,7 +12,7 @@ pub(crate) mod encode;
 mod geojson;
 mod items;
 mod openapi;
-mod request;
+pub(crate) mod request;
 
 pub use collections::{collection, collections, conformance, landing, queryables};
 pub use items::{item, items};

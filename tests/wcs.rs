@@ -280,8 +280,8 @@ fn ogc_api_serves_coverages() {
     // width alone keeps the aspect; crs and f=ascii
     let half = Grid::of(&coverage(&s, &format!("{path}&width=30"), "image/tiff"), dir.path(), "h.tif");
     assert_eq!(half.size, (30, 40));
-    let ll = format!("/ogcapi/collections/hoyde/coverage?bbox=10.4,59.8,11,60.2&crs=http://www.opengis.net/def/crs/EPSG/0/4326&f=ascii");
-    let asc = String::from_utf8(coverage(&s, &ll, "text/plain")).unwrap();
+    let ll = "/ogcapi/collections/hoyde/coverage?bbox=10.4,59.8,11,60.2&crs=http://www.opengis.net/def/crs/EPSG/0/4326&f=ascii";
+    let asc = String::from_utf8(coverage(&s, ll, "text/plain")).unwrap();
     assert!(asc.contains("xllcorner    10.4") && asc.contains("NODATA_value"), "{asc:.300}");
     let domain = s.json("/ogcapi/collections/hoyde/coverage/domainset", 200);
     assert_eq!(domain["generalGrid"]["axis"][0]["resolution"], 1000.0);

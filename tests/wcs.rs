@@ -225,28 +225,31 @@ fn wcs_describes_and_serves_the_stored_heights() {
     assert!(checked > 500, "{checked} heights around Oslo");
 
     // refusals: the WCS codes and statuses
-    refused(&s, "request=GetCoverage&coverageId=hoyde&subset=E(-900000,-800000)", 404, "InvalidSubsetting");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&subset=N(6700000,6600000)", 404, "InvalidSubsetting");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&subset=E(250000)", 404, "InvalidSubsetting");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&subset=Z(1,2)", 404, "InvalidAxisLabel");
-    refused(&s, "request=GetCoverage&coverageId=nope", 404, "NoSuchCoverage");
-    refused(&s, "request=GetCoverage&coverageId=fylker", 404, "NoSuchCoverage");
-    refused(&s, "request=DescribeCoverage&coverageId=hoyde,nope", 404, "NoSuchCoverage");
-    refused(&s, "request=GetCoverage", 400, "MissingParameterValue");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&subset=E(a,b)", 400, "InvalidParameterValue");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&scaleSize=E(0)", 400, "InvalidParameterValue");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&scaleSize=E(100000),N(100000)", 400, "InvalidParameterValue");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&scaleFactor=-1", 400, "InvalidScaleFactor");
-    refused(
-        &s,
-        "request=GetCoverage&coverageId=hoyde&outputCrs=http://www.opengis.net/def/crs/EPSG/0/999999",
-        400,
-        "OutputCrs-NotSupported",
-    );
-    refused(&s, "request=GetCoverage&coverageId=hoyde&subsettingCrs=EPSG:1", 400, "SubsettingCrs-NotSupported");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&format=image/png", 400, "InvalidParameterValue");
-    refused(&s, "request=GetCoverage&coverageId=hoyde&interpolation=cubic", 400, "InterpolationMethodNotSupported");
-    refused(&s, "request=Transaction", 400, "OperationNotSupported");
+    for (query, status, code) in [
+        ("request=GetCoverage&coverageId=hoyde&subset=E(-900000,-800000)", 404, "InvalidSubsetting"),
+        ("request=GetCoverage&coverageId=hoyde&subset=N(6700000,6600000)", 404, "InvalidSubsetting"),
+        ("request=GetCoverage&coverageId=hoyde&subset=E(250000)", 404, "InvalidSubsetting"),
+        ("request=GetCoverage&coverageId=hoyde&subset=Z(1,2)", 404, "InvalidAxisLabel"),
+        ("request=GetCoverage&coverageId=nope", 404, "NoSuchCoverage"),
+        ("request=GetCoverage&coverageId=fylker", 404, "NoSuchCoverage"),
+        ("request=DescribeCoverage&coverageId=hoyde,nope", 404, "NoSuchCoverage"),
+        ("request=GetCoverage", 400, "MissingParameterValue"),
+        ("request=GetCoverage&coverageId=hoyde&subset=E(a,b)", 400, "InvalidParameterValue"),
+        ("request=GetCoverage&coverageId=hoyde&scaleSize=E(0)", 400, "InvalidParameterValue"),
+        ("request=GetCoverage&coverageId=hoyde&scaleSize=E(100000),N(100000)", 400, "InvalidParameterValue"),
+        ("request=GetCoverage&coverageId=hoyde&scaleFactor=-1", 400, "InvalidScaleFactor"),
+        (
+            "request=GetCoverage&coverageId=hoyde&outputCrs=http://www.opengis.net/def/crs/EPSG/0/999999",
+            400,
+            "OutputCrs-NotSupported",
+        ),
+        ("request=GetCoverage&coverageId=hoyde&subsettingCrs=EPSG:1", 400, "SubsettingCrs-NotSupported"),
+        ("request=GetCoverage&coverageId=hoyde&format=image/png", 400, "InvalidParameterValue"),
+        ("request=GetCoverage&coverageId=hoyde&interpolation=cubic", 400, "InterpolationMethodNotSupported"),
+        ("request=Transaction", 400, "OperationNotSupported"),
+    ] {
+        refused(&s, query, status, code);
+    }
     let (status, _, body) = s.get("/wcs?request=GetCapabilities");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("MissingParameterValue"), "{body}");

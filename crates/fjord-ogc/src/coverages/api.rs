@@ -4,6 +4,7 @@
 //! and `/coverage/rangetype` describe the grid and the one field (CIS 1.1 JSON).
 
 use super::{grid_format, render, reply, window, Area, NativeGrid, Scale};
+use crate::features::collection_members;
 use crate::features::encode::link;
 use crate::features::request::{bbox_param, supported};
 use crate::features::Api;
@@ -16,36 +17,27 @@ use fjord_store::raster::{Interpolation, RasterLayer};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-/// The link relation of a collection's coverage.
-const COVERAGE_REL: &str = "http://www.opengis.net/def/rel/ogc/1.0/coverage";
-
 /// The query parameters `/coverage` takes.
 const PARAMETERS: [&str; 6] = ["bbox", "bbox-crs", "width", "height", "crs", "f"];
 
-/// The JSON of an elevation dataset's collection.
+/// The JSON of an elevation dataset's collection: its coverage, domain set and range
+/// type. Its `layerDataType` is named as Ecere's servers name it, so GDAL's OAPIF driver
+/// leaves it out of its feature layers.
 pub(crate) fn collection_json(api: &Api, r: &Record) -> Value {
-    let id = r.dataset.as_deref().unwrap_or_default();
-    let href = format!("{}/collections/{id}", api.base);
-    let bbox = r.bbox.map(|b| vec![vec![b.west, b.south, b.east, b.north]]).unwrap_or_default();
-    json!({
-        "id": id,
-        "title": r.title,
-        "description": r.abstract_text,
-        "keywords": r.keywords,
-        // the kind of layer as Ecere's servers name it; GDAL's OAPIF driver then leaves
-        // the collection out of its feature layers
-        "layerDataType": "Coverage",
-        "extent": { "spatial": { "bbox": bbox, "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84" } },
-        "crs": api.crs.iter().map(|c| c.uri()).collect::<Vec<_>>(),
-        "storageCrs": STORAGE_CRS.uri(),
-        "links": [
-            link(&format!("{href}?f=json"), "self", "application/json", "this collection"),
-            link(&format!("{href}/coverage"), COVERAGE_REL, "image/tiff; application=geotiff", "the coverage as GeoTIFF"),
-            link(&format!("{href}/coverage?f=ascii"), COVERAGE_REL, "text/plain", "the coverage as Esri ASCII grid"),
-            link(&format!("{href}/coverage/domainset"), "http://www.opengis.net/def/rel/ogc/1.0/coverage-domainset", "application/json", "the grid"),
-            link(&format!("{href}/coverage/rangetype"), "http://www.opengis.net/def/rel/ogc/1.0/coverage-rangetype", "application/json", "the field"),
-        ],
-    })
+    let href = format!("{}/collections/{}", api.base, r.dataset.as_deref().unwrap_or_default());
+    let rel = |what: &str| format!("http://www.opengis.net/def/rel/ogc/1.0/{what}");
+    let links = vec![
+        link(
+            &format!("{href}/coverage"),
+            &rel("coverage"),
+            "image/tiff; application=geotiff",
+            "the coverage as GeoTIFF",
+        ),
+        link(&format!("{href}/coverage?f=ascii"), &rel("coverage"), "text/plain", "the coverage as Esri ASCII grid"),
+        link(&format!("{href}/coverage/domainset"), &rel("coverage-domainset"), "application/json", "the grid"),
+        link(&format!("{href}/coverage/rangetype"), &rel("coverage-rangetype"), "application/json", "the field"),
+    ];
+    collection_members(api, r, ("layerDataType", "Coverage"), links)
 }
 
 /// The served layer of a readable elevation dataset.

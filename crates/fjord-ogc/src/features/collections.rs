@@ -87,31 +87,51 @@ pub fn conformance(f: Format) -> Reply {
     }
 }
 
-/// The JSON of one collection.
-fn collection_json(api: &Api, r: &Record) -> Value {
+/// The members every collection has, with `kind` (its `itemType` or `layerDataType`)
+/// and its links after its `self` link.
+pub(crate) fn collection_members(api: &Api, r: &Record, kind: (&str, &str), links: Vec<Value>) -> Value {
     let id = r.dataset.as_deref().unwrap_or_default();
     let href = format!("{}/collections/{id}", api.base);
     let bbox = r.bbox.map(|b| vec![vec![b.west, b.south, b.east, b.north]]).unwrap_or_default();
-    json!({
+    let mut all = vec![link(&format!("{href}?f=json"), "self", "application/json", "this collection")];
+    all.extend(links);
+    let mut members = json!({
         "id": id,
         "title": r.title,
         "description": r.abstract_text,
         "keywords": r.keywords,
-        "itemType": "feature",
         "extent": { "spatial": { "bbox": bbox, "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84" } },
         "crs": api.crs.iter().map(|c| c.uri()).collect::<Vec<_>>(),
         "storageCrs": STORAGE_CRS.uri(),
-        "links": [
-            link(&format!("{href}?f=json"), "self", "application/json", "this collection"),
-            link(&format!("{href}?f=html"), "alternate", "text/html", "this collection as HTML"),
-            link(&format!("{href}/items?f=json"), "items", "application/geo+json", "the features"),
-            link(&format!("{href}/items?f=html"), "items", "text/html", "the features as HTML"),
-            link(&format!("{href}/items?f=fgb"), "items", "application/flatgeobuf", "the features as FlatGeobuf"),
-            link(&format!("{href}/items?f=gml"), "items", "application/gml+xml; version=3.2", "the features as GML 3.2"),
-            link(&format!("{href}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "the queryables"),
-            link(&format!("{href}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json", "the vector tilesets"),
-        ],
-    })
+        "links": all,
+    });
+    members[kind.0] = json!(kind.1);
+    members
+}
+
+/// The JSON of one feature collection.
+fn collection_json(api: &Api, r: &Record) -> Value {
+    let href = format!("{}/collections/{}", api.base, r.dataset.as_deref().unwrap_or_default());
+    let links = vec![
+        link(&format!("{href}?f=html"), "alternate", "text/html", "this collection as HTML"),
+        link(&format!("{href}/items?f=json"), "items", "application/geo+json", "the features"),
+        link(&format!("{href}/items?f=html"), "items", "text/html", "the features as HTML"),
+        link(&format!("{href}/items?f=fgb"), "items", "application/flatgeobuf", "the features as FlatGeobuf"),
+        link(&format!("{href}/items?f=gml"), "items", "application/gml+xml; version=3.2", "the features as GML 3.2"),
+        link(
+            &format!("{href}/queryables"),
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            "application/schema+json",
+            "the queryables",
+        ),
+        link(
+            &format!("{href}/tiles"),
+            "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
+            "application/json",
+            "the vector tilesets",
+        ),
+    ];
+    collection_members(api, r, ("itemType", "feature"), links)
 }
 
 /// The JSON of a collection: features, or an elevation coverage.

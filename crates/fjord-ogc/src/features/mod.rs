@@ -14,6 +14,7 @@ mod items;
 mod openapi;
 pub(crate) mod request;
 
+pub(crate) use collections::collection_members;
 pub use collections::{collection, collections, conformance, landing, queryables};
 pub use items::{item, items};
 pub use openapi::document as openapi;

@@ -51,14 +51,18 @@ pub fn document(api: &Api) -> Value {
     );
     let collection = path_param("collectionId", "a collection id");
     let tms = path_param("tileMatrixSetId", "a tile matrix set: WebMercatorQuad or utm33n");
-    let items_params = vec![
-        collection.clone(),
+    let bbox = [
         param(
             "bbox",
             "minx,miny,maxx,maxy in bbox-crs, in that CRS's axis order",
             json!({ "type": "array", "minItems": 4, "maxItems": 4, "items": { "type": "number" } }),
         ),
         param("bbox-crs", "the CRS of bbox", json!({ "type": "string", "format": "uri", "enum": crs })),
+    ];
+    let items_params = vec![
+        collection.clone(),
+        bbox[0].clone(),
+        bbox[1].clone(),
         crs_param.clone(),
         param(
             "limit",
@@ -84,14 +88,11 @@ pub fn document(api: &Api) -> Value {
         ),
         feature_f.clone(),
     ];
+    let [coverage_bbox, coverage_bbox_crs] = bbox;
     let coverage_params = vec![
         collection.clone(),
-        param(
-            "bbox",
-            "minx,miny,maxx,maxy in bbox-crs, in that CRS's axis order",
-            json!({ "type": "array", "minItems": 4, "maxItems": 4, "items": { "type": "number" } }),
-        ),
-        param("bbox-crs", "the CRS of bbox", json!({ "type": "string", "format": "uri", "enum": crs })),
+        coverage_bbox,
+        coverage_bbox_crs,
         param(
             "crs",
             "the CRS of the coverage returned (EPSG:25833 by default)",

@@ -48,7 +48,7 @@ pub struct Api<'a> {
     pub records: &'a RecordCache,
     /// the styles maps are drawn with
     pub styles: &'a fjord_render::StyleLibrary,
-    /// the largest WMS WIDTH and HEIGHT
+    /// the largest WMS WIDTH and HEIGHT, and the most cells a side of a coverage
     pub max_map_size: u32,
     /// features generalised per map scale, kept between maps
     pub map_cache: &'a crate::wms::MapCache,

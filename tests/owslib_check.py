@@ -1,9 +1,12 @@
 """OWSLib, a real client, against a running fjord.
 Usage: owslib_check.py BASE_URL   (e.g. http://127.0.0.1:8080)
 Prints one line per check and closes with 'owslib: N passed, N failed'; exit 1 on any failure."""
+import shutil
+import subprocess
 import sys
 
 from owslib.ogcapi.features import Features
+from owslib.wcs import WebCoverageService
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
 from owslib.wmts import WebMapTileService
@@ -134,6 +137,30 @@ def oapif_items_filter():
     return f"items?kommune=Lom -> {fc['numberMatched']} features"
 
 
+def wcs_contents():
+    w = WebCoverageService(f"{BASE}/wcs", version="2.0.1", timeout=30)
+    assert list(w.contents) == ["hoyde"], list(w.contents)
+    c = w.contents["hoyde"]
+    assert c.grid.axislabels == ["E", "N"] and "image/tiff" in c.supportedFormats, (c.grid.axislabels, c.supportedFormats)
+    box = c.boundingboxes[0]
+    assert box["nativeSrs"].endswith("/EPSG/0/25833"), box
+    return f"coverages {list(w.contents)}, grid {c.grid.highlimits}, envelope {box['bbox']}"
+
+
+def wcs_getcoverage():
+    w = WebCoverageService(f"{BASE}/wcs", version="2.0.1", timeout=30)
+    # OWSLib writes a list identifier as its Python repr: the id goes as a string
+    r = w.getCoverage(identifier="hoyde", format="image/tiff",
+                      subsets=[("E", 200000, 260000), ("N", 6599984, 6679984)])
+    tif = r.read()
+    assert tif[:4] == b"II*\x00", tif[:200]
+    if shutil.which("gdalinfo") is None:
+        return f"GetCoverage E/N subsets -> {len(tif)}-byte GeoTIFF (gdalinfo is not installed: not opened)"
+    out = subprocess.run(["gdalinfo", "/vsistdin/"], input=tif, capture_output=True, check=True).stdout.decode()
+    assert "Size is 60, 80" in out and '"EPSG",25833' in out, out[:500]
+    return f"GetCoverage E/N subsets -> {len(tif)}-byte GeoTIFF, 60 x 80 cells (gdalinfo)"
+
+
 check("WFS 2.0 capabilities", wfs_capabilities)
 check("WFS 2.0 GetFeature bbox", wfs_getfeature_bbox)
 check("WFS 2.0 GetFeature by POST", wfs_getfeature_post)
@@ -144,5 +171,7 @@ check("WMTS GetTile", wmts_gettile)
 check("OGC API collections", oapif_collections)
 check("OGC API items bbox", oapif_items_bbox)
 check("OGC API items property filter", oapif_items_filter)
+check("WCS 2.0.1 contents", wcs_contents)
+check("WCS 2.0.1 GetCoverage", wcs_getcoverage)
 print(f"owslib: {sum(results)} passed, {len(results) - sum(results)} failed")
 sys.exit(0 if all(results) else 1)

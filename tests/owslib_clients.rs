@@ -1,5 +1,5 @@
 //! OWSLib (PyPI), the Python client GIS scripts use, against WFS 2.0 (KVP and POST), WFS
-//! 1.1.0 capabilities and OGC API – Features.
+//! 1.1.0 capabilities, OGC API – Features and WCS 2.0.1 (its GeoTIFF read by gdalinfo).
 
 mod common;
 use common::{ok, root, Server};
@@ -19,5 +19,5 @@ fn owslib_reads_wfs_and_ogc_api() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("owslib: 10 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("owslib: 12 passed, 0 failed"), "{stdout}");
 }

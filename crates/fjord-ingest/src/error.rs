@@ -63,6 +63,9 @@ pub enum Error {
     /// A worker thread of the ingest panicked (a bug; nothing is published).
     #[error("ingest failed while {0}")]
     Thread(&'static str),
+    /// A grid to export does not hold together (a bug of the caller).
+    #[error("cannot export the grid: {0}")]
+    Export(String),
     /// GDAL failed while reading.
     #[error("reading the source failed: {0}")]
     Gdal(#[from] gdal::errors::GdalError),

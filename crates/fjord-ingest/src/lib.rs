@@ -6,12 +6,14 @@
 //! input is an [`Error`] with a one-line message naming the problem; nothing is published
 //! then. Per-feature problems go into the [`Report`] instead of stopping the ingest.
 //!
-//! Elevation sources go through [`dem`] into the store's raster pyramid.
+//! Elevation sources go through [`dem`] into the store's raster pyramid; [`export`]
+//! writes height grids out as GeoTIFF or ASCII grid files (for WCS and downloads).
 //!
-//! GDAL lives only here (and later in export code), never on the request path.
+//! GDAL lives only here, never on the request path of map, tile or feature reads.
 
 pub mod dem;
 mod error;
+pub mod export;
 mod fields;
 mod geometry;
 mod meta;

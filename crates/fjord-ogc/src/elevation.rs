@@ -13,7 +13,7 @@ use crate::reply::Reply;
 use crate::OgcError;
 use fjord_catalogue::Access;
 use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
-use fjord_store::raster::RasterLayer;
+use fjord_store::raster::{Interpolation, RasterLayer};
 use fjord_store::FeatureSource;
 use geo::Contains;
 use geo_types::Point;
@@ -122,14 +122,27 @@ const LATTICE: usize = 16;
 
 /// Heights of `layer` for a picture of `bbox` (in `crs`, x east) of `width` × `height`
 /// pixels and `border` more on every side, at pixel centres, row by row from the top
-/// left; `NaN` where there is none. Read at the pyramid level whose cells are about a
-/// pixel; with the pixel's ground size in metres (across, down).
+/// left; `NaN` where there is none. Read bilinear at the pyramid level whose cells are
+/// about a pixel; with the pixel's ground size in metres (across, down).
 pub(crate) fn grid(
+    layer: &RasterLayer,
+    crs: Crs,
+    bbox: &BBox,
+    size: (usize, usize),
+    border: usize,
+) -> Result<(Vec<f32>, (f64, f64)), OgcError> {
+    sample_grid(layer, crs, bbox, size, border, Interpolation::Bilinear)
+}
+
+/// [`grid`] with the interpolation chosen: coverages are read nearest by default, so
+/// a window on the stored grid answers the stored heights.
+pub(crate) fn sample_grid(
     layer: &RasterLayer,
     crs: Crs,
     bbox: &BBox,
     (width, height): (usize, usize),
     border: usize,
+    how: Interpolation,
 ) -> Result<(Vec<f32>, (f64, f64)), OgcError> {
     let (px, py) = ((bbox.maxx - bbox.minx) / width as f64, (bbox.maxy - bbox.miny) / height as f64);
     let (w, h) = (width + 2 * border, height + 2 * border);
@@ -157,10 +170,18 @@ pub(crate) fn grid(
         (k, f - k as f64)
     };
     if crs == STORAGE_CRS {
-        // pixel places are exact and lie on rows: read a row at a time
+        // pixel places are exact and lie on rows: bilinear reads a row at a time
         let mut out = vec![f32::NAN; w * h];
         for (y, row) in out.chunks_exact_mut(w).enumerate() {
-            heights.row(y0 - y as f64 * py, x0, px, row)?;
+            let gy = y0 - y as f64 * py;
+            match how {
+                Interpolation::Bilinear => heights.row(gy, x0, px, row)?,
+                Interpolation::Nearest => {
+                    for (x, z) in row.iter_mut().enumerate() {
+                        *z = heights.nearest(x0 + x as f64 * px, gy)?.map_or(f32::NAN, |z| z as f32);
+                    }
+                }
+            }
         }
         return Ok((out, pixel));
     }
@@ -173,7 +194,7 @@ pub(crate) fn grid(
             let top = lerp(node(i, j), node(i + 1, j), ti);
             let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
             let (gx, gy) = lerp(top, bottom, tj);
-            out.push(heights.height(gx, gy)?.map_or(f32::NAN, |z| z as f32));
+            out.push(heights.sample(gx, gy, how)?.map_or(f32::NAN, |z| z as f32));
         }
     }
     Ok((out, pixel))

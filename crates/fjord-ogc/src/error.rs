@@ -55,3 +55,18 @@ impl From<fjord_core::Error> for OgcError {
         OgcError::invalid(e.to_string())
     }
 }
+
+/// An OWS Common ExceptionReport with one exception (WFS 2.0 and 1.1, WCS 2.0): `ows` is
+/// the OWS namespace, `lang` the name of the language attribute (`xml:lang` from OWS
+/// 1.1 on, `language` in 1.0). For a status of 500 or more the text stays generic (the
+/// server logs the cause).
+pub(crate) fn ows_report(ows: &str, version: &str, lang: &str, e: (u16, &str, &str, &str)) -> String {
+    let (status, code, locator, text) = e;
+    let text = if status >= 500 { "internal error; it has been logged" } else { text };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ows:ExceptionReport xmlns:ows=\"{ows}\" version=\"{version}\" {lang}=\"en\">\
+         <ows:Exception exceptionCode=\"{code}\" locator=\"{}\"><ows:ExceptionText>{}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>",
+        quick_xml::escape::escape(locator),
+        quick_xml::escape::escape(text)
+    )
+}

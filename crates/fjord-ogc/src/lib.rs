@@ -11,12 +11,17 @@
 //! - [`wms`]: WMS 1.3.0 and 1.1.1 (capabilities, maps drawn by fjord-render, feature
 //!   info, legends).
 //! - [`wmts`]: WMTS 1.0.0 capabilities and KVP GetTile over the map tiles of `/tiles`.
+//! - [`wcs`]: WCS 2.0.1 over the elevation datasets (capabilities, coverage
+//!   descriptions, GetCoverage as GeoTIFF or ASCII grid with trims, CRSs and scaling).
+//! - [`coverages`]: the coverage windows WCS and OGC API – Coverages share, and OGC API
+//!   – Coverages itself (`/collections/{id}/coverage`, its domain set and range type).
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 //! - [`elevation`]: heights at points, Kartverket's height API shape.
 //! - [`tiles`]: OGC API – Tiles and XYZ with TileJSON: vector tiles (MVT), PNG map tiles
 //!   and a MapLibre style, and terrain tiles (Terrain-RGB, Terrarium) of elevation.
 
+pub mod coverages;
 pub mod elevation;
 mod error;
 pub mod features;
@@ -25,6 +30,7 @@ mod reply;
 pub mod sld;
 mod stream;
 pub mod tiles;
+pub mod wcs;
 pub mod wfs;
 pub mod wms;
 pub mod wmts;

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{catalogue_api, home, ogcapi, ops, tiles, wfs};
+use crate::{catalogue_api, home, ogcapi, ops, tiles, wcs, wfs};
 use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/wmts", get(wmts::kvp))
         .route("/wmts/1.0.0/{layer}/{style}/{tms}/{z}/{row}/{col}", get(wmts::rest))
         .route("/wfs", get(wfs::get).post(wfs::post))
+        .route("/wcs", get(wcs::get))
         .route("/ogcapi", get(ogcapi::landing))
         .route("/ogcapi/api", get(ogcapi::openapi))
         .route("/ogcapi/conformance", get(ogcapi::conformance))
@@ -101,6 +102,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ogcapi/collections/{id}/queryables", get(ogcapi::queryables))
         .route("/ogcapi/collections/{id}/items", get(ogcapi::items))
         .route("/ogcapi/collections/{id}/items/{fid}", get(ogcapi::item))
+        .route("/ogcapi/collections/{id}/coverage", get(ogcapi::coverage))
+        .route("/ogcapi/collections/{id}/coverage/domainset", get(ogcapi::coverage_domainset))
+        .route("/ogcapi/collections/{id}/coverage/rangetype", get(ogcapi::coverage_rangetype))
         .route("/ogcapi/tileMatrixSets", get(tiles::matrix_sets))
         .route("/ogcapi/tileMatrixSets/{id}", get(tiles::matrix_set))
         .route("/ogcapi/collections/{id}/tiles", get(tiles::tilesets))

@@ -75,7 +75,8 @@ pub struct Limits {
     /// most features one WFS GetFeature returns (its default COUNT, as GeoServer's
     /// "maximum number of features"); responses stream, so this bounds time, not memory
     pub max_wfs_features: usize,
-    /// largest WMS WIDTH and HEIGHT in pixels
+    /// largest WMS WIDTH and HEIGHT in pixels, and the most cells a side of a WCS or
+    /// OGC API coverage
     pub max_map_size: u32,
 }
 

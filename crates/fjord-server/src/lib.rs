@@ -17,6 +17,7 @@ mod problem;
 mod stream;
 pub mod tile_cache;
 mod tiles;
+mod wcs;
 mod wfs;
 mod wms;
 mod wmts;

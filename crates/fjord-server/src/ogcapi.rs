@@ -1,5 +1,5 @@
-//! `/ogcapi`: OGC API – Features. The handlers only pick the request apart and send the
-//! adapter's [`Reply`]; fjord-ogc does the rest.
+//! `/ogcapi`: OGC API – Features, Tiles and Coverages. The handlers only pick the
+//! request apart and send the adapter's [`Reply`]; fjord-ogc does the rest.
 
 use crate::app::AppState;
 use axum::extract::{Path, Query, State};
@@ -94,12 +94,20 @@ pub(crate) async fn run(
     features: bool,
     call: impl FnOnce(&Api, Format, &Params) -> Result<Reply, OgcError> + Send + 'static,
 ) -> Response {
+    match format(&params, &headers, features) {
+        Ok(f) => run_raw(state, headers, move |api| call(api, f, &params)).await,
+        Err(e) => exception(e),
+    }
+}
+
+/// Run an adapter call that reads its own format (coverages) off the async runtime.
+async fn run_raw(
+    state: AppState,
+    headers: HeaderMap,
+    call: impl FnOnce(&Api) -> Result<Reply, OgcError> + Send + 'static,
+) -> Response {
     let (base, wfs) = (base(&headers, "/ogcapi"), base(&headers, "/wfs"));
-    let f = match format(&params, &headers, features) {
-        Ok(f) => f,
-        Err(e) => return exception(e),
-    };
-    match state.blocking(move |state| call(&api(state, base, wfs), f, &params)).await {
+    match state.blocking(move |state| call(&api(state, base, wfs))).await {
         Ok(Ok(reply)) => send(reply, &headers),
         Ok(Err(e)) => exception(e),
         Err(e) => exception(OgcError::internal(e)),
@@ -167,6 +175,26 @@ pub async fn item(
     Query(p): Query<Params>,
 ) -> Response {
     run(s, headers, p, true, move |api, f, p| features::item(api, &id, &fid, p, f)).await
+}
+
+/// `GET /ogcapi/collections/{id}/coverage`: GeoTIFF, or Esri ASCII grid with `f=ascii`.
+pub async fn coverage(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    run_raw(s, headers, move |api| fjord_ogc::coverages::coverage(api, &id, &p)).await
+}
+
+/// `GET /ogcapi/collections/{id}/coverage/domainset`
+pub async fn coverage_domainset(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    run_raw(s, headers, move |api| fjord_ogc::coverages::domainset(api, &id)).await
+}
+
+/// `GET /ogcapi/collections/{id}/coverage/rangetype`
+pub async fn coverage_rangetype(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    run_raw(s, headers, move |api| fjord_ogc::coverages::rangetype(api, &id)).await
 }
 
 /// `GET /hoydedata/v1/punkt`: heights at points, as Kartverket's height API answers.

@@ -461,6 +461,15 @@ impl RasterLayer {
 /// Tiles a [`Sampler`] keeps decoded: a picture's rows cross a few tiles over and over.
 const SAMPLER_TILES: usize = 8;
 
+/// How a [`Sampler`] reads a height at a point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interpolation {
+    /// the height of the cell the point lies in, as stored
+    Nearest,
+    /// bilinear between the four nearest cell centres
+    Bilinear,
+}
+
 /// Bilinear heights of one level of a [`RasterLayer`], keeping the last few tiles read
 /// (points asked in order mostly fall in them; the oldest read goes first).
 pub struct Sampler<'a> {
@@ -583,6 +592,26 @@ impl Sampler<'_> {
         Ok(self.kept[at].1.clone())
     }
 
+    /// The height at (`x`, `y`) in the storage CRS, read as `how` says.
+    pub fn sample(&mut self, x: f64, y: f64, how: Interpolation) -> Result<Option<f64>> {
+        match how {
+            Interpolation::Bilinear => self.height(x, y),
+            Interpolation::Nearest => self.nearest(x, y),
+        }
+    }
+
+    /// The height of the level's cell that holds (`x`, `y`) in the storage CRS, as
+    /// stored; `None` for NoData.
+    pub fn nearest(&mut self, x: f64, y: f64) -> Result<Option<f64>> {
+        let cell = self.layer.header.cell * f64::from(1u32 << self.level);
+        let (fx, fy) = ((x - GRID_ORIGIN.0) / cell, (GRID_ORIGIN.1 - y) / cell);
+        if !(fx.is_finite() && fy.is_finite()) || fx < 0.0 || fy < 0.0 || fx > 1e12 || fy > 1e12 {
+            return Ok(None);
+        }
+        // both are non-negative: truncation is the floor
+        Ok(self.cell(fx as u64, fy as u64)?.map(f64::from))
+    }
+
     /// The height of cell (column `i`, row `j`) of the level, `None` for NoData.
     fn cell(&mut self, i: u64, j: u64) -> Result<Option<f32>> {
         let t = TILE as u64;
@@ -648,6 +677,11 @@ mod tests {
         let want = 100.0 + gx + 0.5 * gy;
         let got = layer.height_at(x, y).unwrap().unwrap();
         assert!((got - want).abs() < 1e-3, "{got} vs {want}");
+        // nearest reads the cell the point lies in, as stored
+        let mut s = layer.sampler(0);
+        let stored = f64::from(plane(r0, c0)[20 * TILE + 10]);
+        assert_eq!(s.sample(x - 2.0, y + 4.0, Interpolation::Nearest).unwrap(), Some(stored));
+        assert_eq!(s.sample(x, y, Interpolation::Bilinear).unwrap(), Some(got));
         // NoData is None, never 0
         let nd = tile_box(cell, 0, r0 + 1, c0 + 2);
         assert_eq!(layer.height_at(nd.minx + 500.0, nd.maxy - 500.0).unwrap(), None);

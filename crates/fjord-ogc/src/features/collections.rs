@@ -9,7 +9,7 @@ use fjord_core::{FieldType, STORAGE_CRS};
 use serde_json::{json, Value};
 
 /// The conformance classes implemented.
-pub const CONFORMANCE: [&str; 21] = [
+pub const CONFORMANCE: [&str; 26] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
@@ -31,6 +31,11 @@ pub const CONFORMANCE: [&str; 21] = [
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
     "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
     "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/subsetting",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/scaling",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/geotiff",
 ];
 
 fn html_list(items: &[(String, String)]) -> String {
@@ -82,36 +87,66 @@ pub fn conformance(f: Format) -> Reply {
     }
 }
 
-/// The JSON of one collection.
-fn collection_json(api: &Api, r: &Record) -> Value {
+/// The members every collection has, with `kind` (its `itemType` or `layerDataType`)
+/// and its links after its `self` link.
+pub(crate) fn collection_members(api: &Api, r: &Record, kind: (&str, &str), links: Vec<Value>) -> Value {
     let id = r.dataset.as_deref().unwrap_or_default();
     let href = format!("{}/collections/{id}", api.base);
     let bbox = r.bbox.map(|b| vec![vec![b.west, b.south, b.east, b.north]]).unwrap_or_default();
-    json!({
+    let mut all = vec![link(&format!("{href}?f=json"), "self", "application/json", "this collection")];
+    all.extend(links);
+    let mut members = json!({
         "id": id,
         "title": r.title,
         "description": r.abstract_text,
         "keywords": r.keywords,
-        "itemType": "feature",
         "extent": { "spatial": { "bbox": bbox, "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84" } },
         "crs": api.crs.iter().map(|c| c.uri()).collect::<Vec<_>>(),
         "storageCrs": STORAGE_CRS.uri(),
-        "links": [
-            link(&format!("{href}?f=json"), "self", "application/json", "this collection"),
-            link(&format!("{href}?f=html"), "alternate", "text/html", "this collection as HTML"),
-            link(&format!("{href}/items?f=json"), "items", "application/geo+json", "the features"),
-            link(&format!("{href}/items?f=html"), "items", "text/html", "the features as HTML"),
-            link(&format!("{href}/items?f=fgb"), "items", "application/flatgeobuf", "the features as FlatGeobuf"),
-            link(&format!("{href}/items?f=gml"), "items", "application/gml+xml; version=3.2", "the features as GML 3.2"),
-            link(&format!("{href}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "the queryables"),
-            link(&format!("{href}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json", "the vector tilesets"),
-        ],
-    })
+        "links": all,
+    });
+    members[kind.0] = json!(kind.1);
+    members
 }
 
-/// `GET /collections`.
+/// The JSON of one feature collection.
+fn collection_json(api: &Api, r: &Record) -> Value {
+    let href = format!("{}/collections/{}", api.base, r.dataset.as_deref().unwrap_or_default());
+    let links = vec![
+        link(&format!("{href}?f=html"), "alternate", "text/html", "this collection as HTML"),
+        link(&format!("{href}/items?f=json"), "items", "application/geo+json", "the features"),
+        link(&format!("{href}/items?f=html"), "items", "text/html", "the features as HTML"),
+        link(&format!("{href}/items?f=fgb"), "items", "application/flatgeobuf", "the features as FlatGeobuf"),
+        link(&format!("{href}/items?f=gml"), "items", "application/gml+xml; version=3.2", "the features as GML 3.2"),
+        link(
+            &format!("{href}/queryables"),
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            "application/schema+json",
+            "the queryables",
+        ),
+        link(
+            &format!("{href}/tiles"),
+            "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
+            "application/json",
+            "the vector tilesets",
+        ),
+    ];
+    collection_members(api, r, ("itemType", "feature"), links)
+}
+
+/// The JSON of a collection: features, or an elevation coverage.
+fn any_collection_json(api: &Api, r: &Record) -> Value {
+    match r.schema {
+        Some(_) => collection_json(api, r),
+        None => crate::coverages::collection_json(api, r),
+    }
+}
+
+/// `GET /collections`: the feature collections and the elevation coverages, by id.
 pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
-    let records = api.open_records()?;
+    let mut records = api.open_records()?;
+    records.extend(api.open_elevation_records()?);
+    records.sort_by(|a, b| a.dataset.cmp(&b.dataset));
     let b = &api.base;
     Ok(match f {
         Format::Html => {
@@ -129,29 +164,45 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
                     link(&format!("{b}/collections?f=json"), "self", "application/json", "the collections"),
                     link(&format!("{b}/collections?f=html"), "alternate", "text/html", "the collections as HTML"),
                 ],
-                "collections": records.iter().map(|r| collection_json(api, r)).collect::<Vec<_>>(),
+                "collections": records.iter().map(|r| any_collection_json(api, r)).collect::<Vec<_>>(),
             }),
             "application/json",
         ),
     })
 }
 
-/// `GET /collections/{id}`.
+/// `GET /collections/{id}`: a feature collection or an elevation coverage.
 pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
-    let (_, _, record) = api.readable(id)?;
+    let record = match api.readable(id) {
+        Ok((_, _, record)) => record,
+        // not a feature collection: an elevation coverage, else the first refusal
+        Err(e) if e.status == 404 => {
+            api.readable_elevation(id).map_err(|other| if other.status == 404 { e } else { other })?.2
+        }
+        Err(e) => return Err(e),
+    };
     let mut reply = match f {
         Format::Html => {
             let b = &api.base;
+            let (count, link) = match record.schema {
+                Some(_) => (
+                    format!("{} features", record.feature_count.unwrap_or(0)),
+                    (format!("{b}/collections/{id}/items?f=html"), "Features".into()),
+                ),
+                None => (
+                    "elevation coverage".into(),
+                    (format!("{b}/collections/{id}/coverage"), "Coverage (GeoTIFF)".into()),
+                ),
+            };
             let body = format!(
-                "<p>{}</p><p>{} features · {}</p>{}",
+                "<p>{}</p><p>{count} · {}</p>{}",
                 esc(&record.abstract_text),
-                record.feature_count.unwrap_or(0),
                 esc(&record.organisation.name),
-                html_list(&[(format!("{b}/collections/{id}/items?f=html"), "Features".into())])
+                html_list(&[link])
             );
             Reply::html(page(&record.title, &body))
         }
-        _ => Reply::json(&collection_json(api, &record), "application/json"),
+        _ => Reply::json(&any_collection_json(api, &record), "application/json"),
     };
     reply.etag = record.version.map(|v| format!("\"{id}-{v}\""));
     Ok(reply)

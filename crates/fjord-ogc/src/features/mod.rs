@@ -12,8 +12,9 @@ pub(crate) mod encode;
 mod geojson;
 mod items;
 mod openapi;
-mod request;
+pub(crate) mod request;
 
+pub(crate) use collections::collection_members;
 pub use collections::{collection, collections, conformance, landing, queryables};
 pub use items::{item, items};
 pub use openapi::document as openapi;
@@ -47,7 +48,7 @@ pub struct Api<'a> {
     pub records: &'a RecordCache,
     /// the styles maps are drawn with
     pub styles: &'a fjord_render::StyleLibrary,
-    /// the largest WMS WIDTH and HEIGHT
+    /// the largest WMS WIDTH and HEIGHT, and the most cells a side of a coverage
     pub max_map_size: u32,
     /// features generalised per map scale, kept between maps
     pub map_cache: &'a crate::wms::MapCache,

@@ -14,8 +14,10 @@ fn path_param(name: &str, description: &str) -> Value {
 
 fn ok(description: &str, media: &[&str]) -> Value {
     let schema = |m: &str| match m {
-        "application/flatgeobuf" | crate::tiles::MVT => json!({ "type": "string", "format": "binary" }),
-        "application/gml+xml; version=3.2" | "text/html" => json!({ "type": "string" }),
+        "application/flatgeobuf" | crate::tiles::MVT | "image/tiff; application=geotiff" => {
+            json!({ "type": "string", "format": "binary" })
+        }
+        "application/gml+xml; version=3.2" | "text/html" | "text/plain" => json!({ "type": "string" }),
         _ => json!({ "type": "object" }),
     };
     let content: serde_json::Map<String, Value> =
@@ -49,14 +51,18 @@ pub fn document(api: &Api) -> Value {
     );
     let collection = path_param("collectionId", "a collection id");
     let tms = path_param("tileMatrixSetId", "a tile matrix set: WebMercatorQuad or utm33n");
-    let items_params = vec![
-        collection.clone(),
+    let bbox = [
         param(
             "bbox",
             "minx,miny,maxx,maxy in bbox-crs, in that CRS's axis order",
             json!({ "type": "array", "minItems": 4, "maxItems": 4, "items": { "type": "number" } }),
         ),
         param("bbox-crs", "the CRS of bbox", json!({ "type": "string", "format": "uri", "enum": crs })),
+    ];
+    let items_params = vec![
+        collection.clone(),
+        bbox[0].clone(),
+        bbox[1].clone(),
         crs_param.clone(),
         param(
             "limit",
@@ -82,6 +88,20 @@ pub fn document(api: &Api) -> Value {
         ),
         feature_f.clone(),
     ];
+    let [coverage_bbox, coverage_bbox_crs] = bbox;
+    let coverage_params = vec![
+        collection.clone(),
+        coverage_bbox,
+        coverage_bbox_crs,
+        param(
+            "crs",
+            "the CRS of the coverage returned (EPSG:25833 by default)",
+            json!({ "type": "string", "format": "uri", "enum": crs }),
+        ),
+        param("width", "cells across", json!({ "type": "integer", "minimum": 1, "maximum": api.max_map_size })),
+        param("height", "cells down", json!({ "type": "integer", "minimum": 1, "maximum": api.max_map_size })),
+        param("f", "the format", json!({ "type": "string", "enum": ["tif", "ascii"], "default": "tif" })),
+    ];
     let geo = ["application/geo+json", "text/html", "application/flatgeobuf", "application/gml+xml; version=3.2"];
     let doc = ["application/json", "text/html"];
     json!({
@@ -106,6 +126,24 @@ pub fn document(api: &Api) -> Value {
                 "getFeature",
                 vec![collection.clone(), path_param("featureId", "a feature id"), crs_param, feature_f],
                 &geo,
+            ),
+            "/collections/{collectionId}/coverage": get(
+                "the heights of an elevation collection (GeoTIFF or Esri ASCII grid)",
+                "getCoverage",
+                coverage_params,
+                &["image/tiff; application=geotiff", "text/plain"],
+            ),
+            "/collections/{collectionId}/coverage/domainset": get(
+                "the grid of a coverage",
+                "getCoverageDomainSet",
+                vec![collection.clone()],
+                &["application/json"],
+            ),
+            "/collections/{collectionId}/coverage/rangetype": get(
+                "the field of a coverage",
+                "getCoverageRangeType",
+                vec![collection.clone()],
+                &["application/json"],
             ),
             "/tileMatrixSets": get("the tile matrix sets", "getTileMatrixSetsList", vec![], &["application/json"]),
             "/tileMatrixSets/{tileMatrixSetId}": get(

@@ -65,13 +65,27 @@ fn datetime_span(v: &str) -> Result<(i64, i64), OgcError> {
     }
 }
 
-fn supported(name: &str, value: &str, crs: &[Crs]) -> Result<Crs, OgcError> {
+/// A CRS parameter (`crs`, `bbox-crs`, ...) that must be one of `crs`.
+pub(crate) fn supported(name: &str, value: &str, crs: &[Crs]) -> Result<Crs, OgcError> {
     let c = Crs::parse(value).map_err(|e| OgcError::invalid(format!("{name}: {e}")))?;
     if crs.contains(&c) {
         Ok(c)
     } else {
         Err(OgcError::invalid(format!("{name}: {value} is not offered; use one of the collection's crs list")))
     }
+}
+
+/// A `bbox` parameter in `crs`, in that CRS's axis order (Part 2: lat/lon for
+/// EPSG:4326), as x = east.
+pub(crate) fn bbox_param(v: &str, crs: Crs) -> Result<BBox, OgcError> {
+    if v.split(',').count() == 6 {
+        return Err(OgcError::invalid("bbox: 3D boxes (6 numbers) are not supported"));
+    }
+    let b = BBox::parse(v).map_err(|e| OgcError::invalid(format!("bbox: {e}")))?;
+    Ok(match crs.axis_order()? {
+        AxisOrder::EastNorth => b,
+        AxisOrder::NorthEast => BBox::new(b.miny, b.minx, b.maxy, b.maxx)?,
+    })
 }
 
 impl ItemsRequest {
@@ -103,22 +117,7 @@ impl ItemsRequest {
         let offset = number("offset", 0)?;
         let bbox_crs = get("bbox-crs").map_or(Ok(Crs::Crs84), |v| supported("bbox-crs", v, crs))?;
         let out = get("crs").map_or(Ok(Crs::Crs84), |v| supported("crs", v, crs))?;
-        let bbox = match get("bbox") {
-            None => None,
-            Some(v) => {
-                let parts: Vec<&str> = v.split(',').collect();
-                if parts.len() == 6 {
-                    return Err(OgcError::invalid("bbox: 3D boxes (6 numbers) are not supported"));
-                }
-                let b = BBox::parse(v).map_err(|e| OgcError::invalid(format!("bbox: {e}")))?;
-                // the box comes in the axis order of its CRS (Part 2): lat/lon for EPSG:4326
-                let b = match bbox_crs.axis_order()? {
-                    AxisOrder::EastNorth => b,
-                    AxisOrder::NorthEast => BBox::new(b.miny, b.minx, b.maxy, b.maxx)?,
-                };
-                Some(b)
-            }
-        };
+        let bbox = get("bbox").map(|v| bbox_param(v, bbox_crs)).transpose()?;
         let filter = match get("filter") {
             None => None,
             Some(text) => {

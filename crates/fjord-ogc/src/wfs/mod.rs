@@ -21,7 +21,6 @@ pub use request::{GetFeature, Kvp, Operation, OutputFormat, SpelledCrs, Version,
 
 use crate::features::Api;
 use crate::reply::Reply;
-use quick_xml::escape::escape;
 
 /// The namespace of fjord's feature types, prefix `fjord`.
 pub const NAMESPACE: &str = "https://fjord.example.no/features";
@@ -88,19 +87,11 @@ impl WfsError {
     /// The ExceptionReport document of `version` (OWS Common 1.1 for 2.0.0, 1.0 for
     /// 1.1.0).
     pub fn report(&self, version: Version) -> String {
-        let text = if self.status >= 500 { "internal error; it has been logged" } else { &self.text };
         let (ows, lang) = match version {
             Version::V2_0_0 => ("http://www.opengis.net/ows/1.1", "xml:lang"),
             Version::V1_1_0 => ("http://www.opengis.net/ows", "language"),
         };
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ows:ExceptionReport xmlns:ows=\"{ows}\" version=\"{}\" {lang}=\"en\">\
-             <ows:Exception exceptionCode=\"{}\" locator=\"{}\"><ows:ExceptionText>{}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>",
-            version.as_str(),
-            self.code,
-            escape(&self.locator),
-            escape(text)
-        )
+        crate::error::ows_report(ows, version.as_str(), lang, (self.status, self.code, &self.locator, &self.text))
     }
 }
 

@@ -144,6 +144,11 @@ impl Kvp {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.trim().is_empty())
     }
 
+    /// Every value of a parameter that may be repeated (WCS `SUBSET`), in order.
+    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
     /// The operation asked for; SERVICE must be WFS.
     pub fn operation(&self) -> Result<Operation, WfsError> {
         match self.get("SERVICE") {

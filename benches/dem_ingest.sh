@@ -19,14 +19,7 @@ if [ ! -f "$DEM" ]; then
         -co TILED=YES -co COMPRESS=DEFLATE "$KIT_DEM" "$DEM"
 fi
 
-cargo build --release --bin fjord >/dev/null 2>&1 || cargo build --release --bin fjord
-seconds() {
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    e=$(date +%s%N)
-    printf '%d.%03d' $(((e - s) / 1000000000)) $(((e - s) / 1000000 % 1000))
-}
+. benches/common.sh
 
 echo "| run | gdal_translate -of COG (s) | fjord ingest-raster (s) |"
 echo "|---|---|---|"

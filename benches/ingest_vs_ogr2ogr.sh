@@ -16,14 +16,7 @@ GPKG="$DIR/synthetic_$N.gpkg"
 
 benches/make_synthetic.sh "$N" "$GPKG"
 
-cargo build --release --bin fjord >/dev/null 2>&1 || cargo build --release --bin fjord
-seconds() {
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    e=$(date +%s%N)
-    printf '%d.%03d' $(((e - s) / 1000000000)) $(((e - s) / 1000000 % 1000))
-}
+. benches/common.sh
 
 echo "| run | ogr2ogr -f FlatGeobuf (s) | fjord ingest (s) |"
 echo "|---|---|---|"

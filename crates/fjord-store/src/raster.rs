@@ -645,20 +645,26 @@ mod tests {
         t
     }
 
-    #[test]
-    fn tiles_round_trip_and_heights_interpolate() {
-        let dir = tempfile::tempdir().unwrap();
-        let cell = 10.0;
-        let mut w = RasterWriter::new(dir.path(), cell).unwrap();
-        // a 3×2 block of tiles somewhere inside the grid, one of them all NoData
+    /// A pyramid of 10 m cells in `dir`: a 3×2 block of [`plane`] tiles from (2000, 1000),
+    /// the last of them all NoData, each made by `tile` from the plane first.
+    fn block(dir: &Path, tile: impl Fn(u32, u32, Vec<f32>) -> Vec<f32>) -> RasterHeader {
+        let mut w = RasterWriter::new(dir, 10.0).unwrap();
         let (r0, c0) = (2000, 1000);
         for row in r0..r0 + 2 {
             for col in c0..c0 + 3 {
                 let t = if (row, col) == (r0 + 1, c0 + 2) { vec![f32::NAN; TILE * TILE] } else { plane(row, col) };
-                w.put(row, col, Tile::new(t).unwrap()).unwrap();
+                w.put(row, col, Tile::new(tile(row, col, t)).unwrap()).unwrap();
             }
         }
-        let h = w.finish("NN2000").unwrap().unwrap();
+        w.finish("NN2000").unwrap().unwrap()
+    }
+
+    #[test]
+    fn tiles_round_trip_and_heights_interpolate() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cell, r0, c0) = (10.0, 2000, 1000);
+        // a 3×2 block of tiles somewhere inside the grid, one of them all NoData
+        let h = block(dir.path(), |_, _, t| t);
         assert_eq!(h.vertical_datum, "NN2000");
         assert!(h.levels >= 3, "{h:?}");
         assert_eq!(h.extent, tile_box(cell, 0, r0, c0).union(&tile_box(cell, 0, r0 + 1, c0 + 2)));
@@ -700,20 +706,14 @@ mod tests {
     #[test]
     fn a_row_reads_as_its_points_do() {
         let dir = tempfile::tempdir().unwrap();
-        let cell = 10.0;
-        let mut w = RasterWriter::new(dir.path(), cell).unwrap();
-        let (r0, c0) = (2000, 1000);
-        for row in r0..r0 + 2 {
-            for col in c0..c0 + 3 {
-                let mut t = plane(row, col);
-                if (row, col) == (r0, c0 + 1) {
-                    t[100 * TILE + 7] = f32::NAN;
-                }
-                let t = if (row, col) == (r0 + 1, c0 + 2) { vec![f32::NAN; TILE * TILE] } else { t };
-                w.put(row, col, Tile::new(t).unwrap()).unwrap();
+        let (cell, r0, c0) = (10.0, 2000, 1000);
+        // with a hole in the second tile
+        block(dir.path(), |row, col, mut t| {
+            if (row, col) == (r0, c0 + 1) {
+                t[100 * TILE + 7] = f32::NAN;
             }
-        }
-        w.finish("NN2000").unwrap();
+            t
+        });
         let layer = RasterLayer::open(dir.path()).unwrap();
         let b = tile_box(cell, 0, r0, c0);
         // rows across tile edges (the last cell row of a tile), a hole, the empty tile and

@@ -134,30 +134,35 @@ pub fn tilejson(api: &Api, xyz: &str, id: &str, tms: &str) -> Result<Reply, OgcE
     }
     let (record, layer) = api.open(id)?;
     let (_, names) = fields(layer.schema());
+    let mut doc = tilejson_of(&record, &format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.mvt", tms.id), tms);
+    doc["vector_layers"] = json!([{
+        "id": id,
+        "description": record.title,
+        "minzoom": 0,
+        "maxzoom": max_level(tms),
+        "fields": names,
+    }]);
+    let mut reply = Reply::json(&doc, "application/json");
+    reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-tilejson\"", tms.id));
+    Ok(reply)
+}
+
+/// The members of a TileJSON 3.0.0 document every dataset's has, its tiles at `tiles`.
+fn tilejson_of(record: &Record, tiles: &str, tms: &TileMatrixSet) -> Value {
     let max = max_level(tms);
-    let [w, s, e, n] = lon_lat(&record);
-    let doc = json!({
+    let [w, s, e, n] = lon_lat(record);
+    json!({
         "tilejson": "3.0.0",
         "name": record.title,
         "description": record.abstract_text,
         "attribution": record.organisation.name,
         "scheme": "xyz",
-        "tiles": [format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.mvt", tms.id)],
+        "tiles": [tiles],
         "minzoom": 0,
         "maxzoom": max,
         "bounds": [w, s, e, n],
         "center": [(w + e) / 2.0, (s + n) / 2.0, max.min(6)],
-        "vector_layers": [{
-            "id": id,
-            "description": record.title,
-            "minzoom": 0,
-            "maxzoom": max,
-            "fields": names,
-        }],
-    });
-    let mut reply = Reply::json(&doc, "application/json");
-    reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-tilejson\"", tms.id));
-    Ok(reply)
+    })
 }
 
 /// The MapLibre GL style that draws collection `id`'s vector tiles in tile matrix set
@@ -188,22 +193,9 @@ pub fn maplibre_style(api: &Api, xyz: &str, id: &str, tms: &str, style: &str) ->
 /// The TileJSON 3.0.0 of an elevation dataset's terrain tiles (Terrain-RGB, as
 /// MapLibre's `raster-dem` source reads them with `"encoding": "mapbox"`).
 fn terrain_tilejson(record: &Record, xyz: &str, id: &str, tms: &TileMatrixSet) -> Reply {
-    let max = max_level(tms);
-    let [w, s, e, n] = lon_lat(record);
-    let doc = json!({
-        "tilejson": "3.0.0",
-        "name": record.title,
-        "description": record.abstract_text,
-        "attribution": record.organisation.name,
-        "scheme": "xyz",
-        "tiles": [format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.terrain-rgb.png", tms.id)],
-        "encoding": "mapbox",
-        "tileSize": tms.tile_size,
-        "minzoom": 0,
-        "maxzoom": max,
-        "bounds": [w, s, e, n],
-        "center": [(w + e) / 2.0, (s + n) / 2.0, max.min(6)],
-    });
+    let mut doc = tilejson_of(record, &format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.terrain-rgb.png", tms.id), tms);
+    doc["encoding"] = "mapbox".into();
+    doc["tileSize"] = tms.tile_size.into();
     let mut reply = Reply::json(&doc, "application/json");
     reply.etag = record.version.map(|v| format!("\"{id}-{v}-{}-tilejson\"", tms.id));
     reply

@@ -2,6 +2,7 @@
 //! one data folder.
 
 mod datasets;
+mod identity;
 mod ingest;
 mod progress;
 mod styles;
@@ -64,6 +65,17 @@ enum Command {
     /// Import map styles (SLD) into the style folder
     #[command(subcommand)]
     Styles(styles::StylesCommand),
+    /// Users: register, set passwords, administrators, second factors
+    #[command(subcommand)]
+    Users(identity::UsersCommand),
+    /// Partner organisations and their members' roles
+    #[command(subcommand)]
+    Orgs(identity::OrgsCommand),
+    /// Clients of the identity gateway: partners' systems and public apps
+    #[command(subcommand)]
+    Clients(identity::ClientsCommand),
+    /// The audit log, newest first
+    Audit(identity::AuditArgs),
 }
 
 fn init_logging(config: &Config, default_level: &str) {
@@ -120,6 +132,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(&config, "warn");
             styles::run(&config, cmd)
         }
+        Command::Users(cmd) => identity::users(&config, cmd),
+        Command::Orgs(cmd) => identity::orgs(&config, cmd),
+        Command::Clients(cmd) => identity::clients(&config, cmd),
+        Command::Audit(args) => identity::audit(&config, args),
     }
 }
 

@@ -54,6 +54,11 @@ pub enum StartError {
     Listen(String, std::io::Error),
 }
 
+/// Where the identity database lives: `identity.sqlite` in the data folder.
+pub fn identity_path(config: &Config) -> std::path::PathBuf {
+    config.data.dir.join("identity.sqlite")
+}
+
 /// The store and the catalogue of one data folder, reconciled.
 pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartError> {
     let dir = &config.data.dir;

@@ -1,0 +1,164 @@
+//! The access policy: one function every service asks whether a caller may read a
+//! dataset, and within which areas.
+
+use crate::db::{Membership, Role};
+use fjord_catalogue::Access;
+use serde::Serialize;
+
+/// Level of assurance of a caller's login, as ID-porten grades them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Loa {
+    /// not logged in
+    None,
+    /// a password (`idporten-loa-substantial`, as MinID)
+    Substantial,
+    /// a password and a second factor (`idporten-loa-high`)
+    High,
+}
+
+impl Loa {
+    /// The `acr` value a token carries for this level.
+    pub fn acr(self) -> Option<&'static str> {
+        match self {
+            Loa::None => None,
+            Loa::Substantial => Some("idporten-loa-substantial"),
+            Loa::High => Some("idporten-loa-high"),
+        }
+    }
+}
+
+/// Who is asking: a citizen or partner's employee (with the level of their login and
+/// their roles), a partner's machine client (with its organisation and scopes), or
+/// nobody.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Caller {
+    /// the user's name or the client's id; `None` for an anonymous caller
+    pub subject: Option<String>,
+    /// how surely the user is who they say (machine clients: `Substantial`)
+    pub loa: Loa,
+    /// the roles held (a machine client holds `viewer` in its organisation)
+    pub memberships: Vec<Membership>,
+    /// a global administrator
+    pub admin: bool,
+    /// the scopes granted (machine clients and tokens)
+    pub scopes: Vec<String>,
+}
+
+impl Caller {
+    /// Nobody in particular.
+    pub fn anonymous() -> Caller {
+        Caller { subject: None, loa: Loa::None, memberships: Vec::new(), admin: false, scopes: Vec::new() }
+    }
+
+    /// Whether the caller may upload, publish and roll back datasets of `org`: an
+    /// uploader or admin there (within no area limit), a client of it with scope
+    /// `fjord:upload`, or a global administrator.
+    pub fn may_upload(&self, org: &str) -> bool {
+        self.admin
+            || self.memberships.iter().any(|m| m.org == org && m.role >= Role::Uploader && m.area.is_none())
+            || (self.scopes.iter().any(|s| s == "fjord:upload") && self.memberships.iter().any(|m| m.org == org))
+    }
+}
+
+/// What the policy answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// read it: everywhere when `areas` is empty, else only within those municipalities
+    Allow {
+        /// municipality numbers the caller's access is limited to
+        areas: Vec<String>,
+    },
+    /// log in first (401)
+    Unauthenticated,
+    /// not for this caller (403)
+    Forbidden,
+}
+
+/// May `caller` read a dataset with access constraint `access`? Open data is for all;
+/// `login` for anyone logged in; `partners` for members of any organisation; listed
+/// organisations for their members. A role scoped to an area grants that area only;
+/// an unscoped role of the same organisation grants everything. A global administrator
+/// reads all.
+pub fn decide(caller: &Caller, access: &Access) -> Decision {
+    let everywhere = Decision::Allow { areas: Vec::new() };
+    if *access == Access::Open || caller.admin {
+        return everywhere;
+    }
+    if caller.subject.is_none() || caller.loa == Loa::None {
+        return Decision::Unauthenticated;
+    }
+    let granting: Vec<&Membership> = match access {
+        Access::Open => return everywhere,
+        Access::Login => return everywhere,
+        Access::Partners => caller.memberships.iter().collect(),
+        Access::Organisations(orgs) => caller.memberships.iter().filter(|m| orgs.contains(&m.org)).collect(),
+    };
+    if granting.is_empty() {
+        return Decision::Forbidden;
+    }
+    if granting.iter().any(|m| m.area.is_none()) {
+        return everywhere;
+    }
+    let mut areas: Vec<String> = granting.iter().filter_map(|m| m.area.clone()).collect();
+    areas.sort();
+    areas.dedup();
+    Decision::Allow { areas }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(org: &str, role: Role, area: Option<&str>) -> Membership {
+        Membership { org: org.into(), role, area: area.map(str::to_string) }
+    }
+
+    fn user(memberships: Vec<Membership>) -> Caller {
+        Caller { subject: Some("kari".into()), loa: Loa::Substantial, memberships, ..Caller::anonymous() }
+    }
+
+    #[test]
+    fn each_kind_of_caller_against_each_constraint() {
+        let nve = Access::Organisations(vec!["nve".into()]);
+        let anonymous = Caller::anonymous();
+        let citizen = user(vec![]);
+        let partner = user(vec![member("kartverket", Role::Viewer, None)]);
+        let nve_oslo = user(vec![member("nve", Role::Viewer, Some("0301"))]);
+        let admin = Caller { admin: true, ..Caller::anonymous() };
+        let all = Decision::Allow { areas: vec![] };
+        for (caller, open, login, partners, listed) in [
+            (&anonymous, all.clone(), Decision::Unauthenticated, Decision::Unauthenticated, Decision::Unauthenticated),
+            (&citizen, all.clone(), all.clone(), Decision::Forbidden, Decision::Forbidden),
+            (&partner, all.clone(), all.clone(), all.clone(), Decision::Forbidden),
+            (
+                &nve_oslo,
+                all.clone(),
+                all.clone(),
+                Decision::Allow { areas: vec!["0301".into()] },
+                Decision::Allow { areas: vec!["0301".into()] },
+            ),
+            (&admin, all.clone(), all.clone(), all.clone(), all.clone()),
+        ] {
+            assert_eq!(decide(caller, &Access::Open), open, "{caller:?}");
+            assert_eq!(decide(caller, &Access::Login), login, "{caller:?}");
+            assert_eq!(decide(caller, &Access::Partners), partners, "{caller:?}");
+            assert_eq!(decide(caller, &nve), listed, "{caller:?}");
+        }
+        // an unscoped role beside a scoped one grants everything
+        let both = user(vec![member("nve", Role::Viewer, Some("0301")), member("nve", Role::Uploader, None)]);
+        assert_eq!(decide(&both, &nve), all);
+    }
+
+    #[test]
+    fn uploads_need_the_role_or_the_scope_in_that_organisation() {
+        assert!(user(vec![member("nve", Role::Uploader, None)]).may_upload("nve"));
+        assert!(!user(vec![member("nve", Role::Viewer, None)]).may_upload("nve"));
+        assert!(!user(vec![member("nve", Role::Uploader, None)]).may_upload("kartverket"));
+        assert!(
+            !user(vec![member("nve", Role::Uploader, Some("0301"))]).may_upload("nve"),
+            "an area role uploads nothing"
+        );
+        let machine = Caller { scopes: vec!["fjord:upload".into()], ..user(vec![member("nve", Role::Viewer, None)]) };
+        assert!(machine.may_upload("nve") && !machine.may_upload("kartverket"));
+    }
+}

@@ -45,6 +45,14 @@ CREATE TABLE IF NOT EXISTS clients (
     redirect_uris TEXT NOT NULL,
     created       TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS keys (
+    kid     TEXT PRIMARY KEY,
+    pkcs8   BLOB NOT NULL,
+    x       TEXT NOT NULL,
+    y       TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    retired INTEGER
+);
 CREATE TABLE IF NOT EXISTS audit (
     id      INTEGER PRIMARY KEY,
     at      TEXT NOT NULL,

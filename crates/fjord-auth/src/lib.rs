@@ -10,10 +10,12 @@
 mod audit;
 mod db;
 mod error;
+mod keys;
 mod login;
 mod password;
 pub mod policy;
 mod random;
+mod tokens;
 pub mod totp;
 
 pub use audit::{AuditEntry, AuditQuery};
@@ -22,3 +24,4 @@ pub use error::{Error, Result};
 pub use login::{LoginError, LOCKOUT_AFTER};
 pub use password::check_rules;
 pub use policy::{decide, Caller, Decision, Loa};
+pub use tokens::{Claims, Issuer, TokenError};

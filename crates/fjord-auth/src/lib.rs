@@ -24,4 +24,4 @@ pub use error::{Error, Result};
 pub use login::{LoginError, LOCKOUT_AFTER};
 pub use password::check_rules;
 pub use policy::{decide, Caller, Decision, Loa};
-pub use tokens::{Claims, Issuer, TokenError};
+pub use tokens::{Claims, Grant, Issuer, TokenError};

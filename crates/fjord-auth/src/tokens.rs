@@ -62,30 +62,36 @@ pub enum TokenError {
     Identity(#[from] Error),
 }
 
+/// What a token grants: to whom, through which client, how surely, what.
+#[derive(Clone, Debug)]
+pub struct Grant<'a> {
+    /// the user's name or the client's id
+    pub sub: &'a str,
+    /// the client the token goes to
+    pub client_id: &'a str,
+    /// the level of the login
+    pub loa: Loa,
+    /// the scopes granted
+    pub scopes: &'a [String],
+    /// the organisation a partner's system acts for
+    pub org: Option<&'a str>,
+}
+
 impl Identities {
-    /// Sign a token for `sub` (a user or a client) at `now`.
-    pub fn issue(
-        &self,
-        issuer: &Issuer,
-        sub: &str,
-        client_id: &str,
-        loa: Loa,
-        scopes: &[String],
-        org: Option<&str>,
-        now: i64,
-    ) -> Result<String, Error> {
+    /// Sign a token of `grant` at `now`.
+    pub fn issue(&self, issuer: &Issuer, grant: &Grant, now: i64) -> Result<String, Error> {
         let key = self.signing_key(now)?;
         let claims = Claims {
             iss: issuer.url.clone(),
-            sub: sub.into(),
+            sub: grant.sub.into(),
             aud: issuer.audience.clone(),
             exp: now + issuer.lifetime,
             iat: now,
             jti: crate::random::token::<12>()?,
-            acr: loa.acr().map(str::to_string),
-            scope: scopes.join(" "),
-            client_id: client_id.into(),
-            org: org.map(str::to_string),
+            acr: grant.loa.acr().map(str::to_string),
+            scope: grant.scopes.join(" "),
+            client_id: grant.client_id.into(),
+            org: grant.org.map(str::to_string),
         };
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(key.kid);
@@ -149,13 +155,15 @@ mod tests {
         ids.add_user("kari", "fjell og fjord 2026").unwrap();
         let iss = Issuer { url: "http://127.0.0.1:8080".into(), audience: "fjord".into(), lifetime: 600 };
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-        let t = ids.issue(&iss, "kari", "qgis", Loa::High, &["openid".into()], None, now).unwrap();
+        let scopes = ["openid".to_string()];
+        let grant = |loa| Grant { sub: "kari", client_id: "qgis", loa, scopes: &scopes, org: None };
+        let t = ids.issue(&iss, &grant(Loa::High), now).unwrap();
         let claims = ids.validate(&iss, &t, now).unwrap();
         assert_eq!((claims.sub.as_str(), claims.acr.as_deref()), ("kari", Some("idporten-loa-high")));
         assert_eq!(ids.caller_of(&claims).unwrap().loa, Loa::High);
 
         // expired, another audience, another issuer
-        let old = ids.issue(&iss, "kari", "qgis", Loa::Substantial, &[], None, now - 3600).unwrap();
+        let old = ids.issue(&iss, &grant(Loa::Substantial), now - 3600).unwrap();
         assert!(matches!(ids.validate(&iss, &old, now), Err(TokenError::Expired)));
         let other = Issuer { audience: "someone-else".into(), ..iss.clone() };
         assert!(ids.validate(&other, &t, now).is_err());
@@ -179,7 +187,7 @@ mod tests {
         let new_kid = ids.rotate_keys(now).unwrap();
         assert_eq!(ids.jwks(now, 600).unwrap()["keys"].as_array().unwrap().len(), 2);
         assert!(ids.validate(&iss, &t, now).is_ok());
-        let t2 = ids.issue(&iss, "kari", "qgis", Loa::Substantial, &[], None, now).unwrap();
+        let t2 = ids.issue(&iss, &grant(Loa::Substantial), now).unwrap();
         assert_eq!(jsonwebtoken::decode_header(&t2).unwrap().kid.as_deref(), Some(new_kid.as_str()));
         assert_eq!(ids.jwks(now + 601, 600).unwrap()["keys"].as_array().unwrap().len(), 1);
         assert!(ids.validate(&iss, &t, now + 601).is_err(), "the retired key is gone");

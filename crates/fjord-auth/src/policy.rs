@@ -42,12 +42,22 @@ pub struct Caller {
     pub admin: bool,
     /// the scopes granted (machine clients and tokens)
     pub scopes: Vec<String>,
+    /// credentials that came with the request and were refused, and why (the caller is
+    /// then anonymous)
+    pub refused: Option<String>,
 }
 
 impl Caller {
     /// Nobody in particular.
     pub fn anonymous() -> Caller {
-        Caller { subject: None, loa: Loa::None, memberships: Vec::new(), admin: false, scopes: Vec::new() }
+        Caller {
+            subject: None,
+            loa: Loa::None,
+            memberships: Vec::new(),
+            admin: false,
+            scopes: Vec::new(),
+            refused: None,
+        }
     }
 
     /// Whether the caller may upload, publish and roll back datasets of `org`: an

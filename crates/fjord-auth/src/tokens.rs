@@ -129,7 +129,7 @@ impl Identities {
         let scopes: Vec<String> = claims.scope.split_whitespace().map(str::to_string).collect();
         if let Some(org) = &claims.org {
             let memberships = vec![Membership { org: org.clone(), role: Role::Viewer, area: None }];
-            return Ok(Caller { subject: Some(claims.sub.clone()), loa, memberships, admin: false, scopes });
+            return Ok(Caller { subject: Some(claims.sub.clone()), loa, memberships, scopes, ..Caller::anonymous() });
         }
         let user = self.user(&claims.sub)?.ok_or_else(|| Error::NotFound(format!("no user '{}'", claims.sub)))?;
         Ok(Caller {
@@ -138,6 +138,42 @@ impl Identities {
             memberships: self.memberships(user.id)?,
             admin: user.admin,
             scopes,
+            refused: None,
+        })
+    }
+}
+
+impl Identities {
+    /// The caller of HTTP Basic credentials: a partner's system by its client id and
+    /// secret (as a viewer of its organisation, with its scopes), or a user by name and
+    /// password (level "substantial"; failures count towards the lockout). Each attempt
+    /// is audited; `Err` says why the credentials were refused.
+    pub fn caller_basic(&self, name: &str, secret: &str, now: i64, source: &str) -> Result<Caller, String> {
+        if let Some(client) = self.client(name).map_err(|e| e.to_string())? {
+            let org = client.org.clone().filter(|_| client.confidential);
+            let verified = self.verify_client(name, secret).map_err(|e| e.to_string())?;
+            let outcome = if verified.is_some() && org.is_some() { "ok" } else { "refused: wrong client secret" };
+            self.audit(&crate::AuditEntry::new(name, "login", "client secret", source, outcome))
+                .map_err(|e| e.to_string())?;
+            return match (verified, org) {
+                (Some(c), Some(org)) => Ok(Caller {
+                    subject: Some(c.client_id),
+                    loa: Loa::Substantial,
+                    memberships: vec![Membership { org, role: Role::Viewer, area: None }],
+                    scopes: c.scopes,
+                    ..Caller::anonymous()
+                }),
+                _ => Err("wrong client id or secret".into()),
+            };
+        }
+        let user = self.login(name, secret, now, source).map_err(|e| e.to_string())?;
+        Ok(Caller {
+            subject: Some(user.username.clone()),
+            loa: Loa::Substantial,
+            memberships: self.memberships(user.id).map_err(|e| e.to_string())?,
+            admin: user.admin,
+            scopes: Vec::new(),
+            refused: None,
         })
     }
 }

@@ -11,7 +11,6 @@
 use crate::features::Api;
 use crate::reply::Reply;
 use crate::OgcError;
-use fjord_catalogue::Access;
 use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
 use fjord_store::raster::{Interpolation, RasterLayer};
 use fjord_store::FeatureSource;
@@ -30,7 +29,7 @@ fn sources(api: &Api) -> Result<Vec<(Slug, Arc<RasterLayer>)>, OgcError> {
     let mut out = Vec::new();
     for id in api.store.datasets()? {
         let Some((version, record)) = api.records.get(api.store, api.catalogue, &id)? else { continue };
-        if record.schema.is_some() || record.access != Access::Open {
+        if record.schema.is_some() || !api.may_read(&record) {
             continue;
         }
         out.push((id.clone(), api.store.raster_at(&id, version)?));

@@ -28,6 +28,11 @@ impl OgcError {
         OgcError { status: 401, code: "Unauthorized", description: description.into() }
     }
 
+    /// 403: the caller is known and may not read the dataset.
+    pub fn forbidden(description: impl Into<String>) -> OgcError {
+        OgcError { status: 403, code: "Forbidden", description: description.into() }
+    }
+
     /// 500, for failures of the store or catalogue (logged by the server).
     pub fn internal(e: impl std::fmt::Display) -> OgcError {
         OgcError { status: 500, code: "ServerError", description: e.to_string() }

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{catalogue_api, home, ogcapi, ops, tiles, wcs, wfs};
+use crate::{auth, catalogue_api, home, ogcapi, ops, tiles, wcs, wfs};
 use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -41,6 +41,11 @@ pub struct AppState {
     pub tiles: Arc<TileCache>,
     /// features generalised per map scale (`services.map_cache_bytes`)
     pub map_cache: Arc<fjord_ogc::wms::MapCache>,
+    /// users, organisations, clients, keys and the audit log
+    pub identities: Arc<fjord_auth::Identities>,
+    /// who the request comes from (anonymous in the shared state; [`crate::auth::Ctx`]
+    /// gives each request its own)
+    pub caller: Arc<fjord_auth::Caller>,
 }
 
 impl AppState {
@@ -72,6 +77,7 @@ async fn not_found() -> Problem {
 /// time); the work they do off the runtime has the same deadline ([`tiles::serve`]).
 pub fn router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
+    let identify_state = state.clone();
     let timeout = Duration::from_secs(state.config.server.request_timeout_secs.max(1));
     let cors = state.config.server.cors;
     let tile_routes = Router::new()
@@ -82,6 +88,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone());
     let app = Router::new()
         .route("/", get(home::page))
+        .route("/.well-known/openid-configuration", get(auth::discovery))
+        .route("/jwks", get(auth::jwks))
+        .route("/token", axum::routing::post(auth::token))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))
@@ -115,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .merge(tile_routes)
+        .layer(axum::middleware::from_fn_with_state(identify_state, auth::identify))
         .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
         .layer(
             TraceLayer::new_for_http()

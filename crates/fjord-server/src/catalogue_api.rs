@@ -1,8 +1,9 @@
 //! `/api/catalogue`: search and single records, as JSON.
 
 use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::problem::Problem;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::Json;
 use fjord_catalogue::{GeoBox, SearchQuery, SearchResult};
 use fjord_core::url::encode_component;
@@ -58,10 +59,7 @@ pub async fn run_search(state: &AppState, q: SearchQuery) -> Result<SearchResult
 }
 
 /// `GET /api/catalogue/search?q=&theme=&org=&kind=&bbox=&limit=&offset=`
-pub async fn search(
-    State(state): State<AppState>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, Problem> {
+pub async fn search(Ctx(state): Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
     let q = parse_search(&params, state.config.limits.max_search_limit).map_err(Problem::bad_request)?;
     let result = run_search(&state, q.clone()).await?;
     let page_link = |offset: usize, rel: &str| {
@@ -86,7 +84,7 @@ pub async fn search(
 }
 
 /// `GET /api/catalogue/records/{uuid}`
-pub async fn record(State(state): State<AppState>, Path(uuid): Path<String>) -> Result<Json<Value>, Problem> {
+pub async fn record(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<Json<Value>, Problem> {
     let id = uuid.clone();
     let record = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {

@@ -26,6 +26,8 @@ pub struct Config {
     pub tiles: TilesConfig,
     /// logging
     pub log: LogConfig,
+    /// the identity gateway
+    pub auth: AuthConfig,
 }
 
 /// HTTP server settings.
@@ -136,6 +138,28 @@ impl ServicesConfig {
             out.push(Crs::Crs84);
         }
         Ok(out)
+    }
+}
+
+/// The identity gateway: how tokens are issued and which credentials are accepted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// the issuer URL tokens name (`iss`) and the discovery document gives; empty: the
+    /// URL the request came to (`http://<Host>`), fine for one host name
+    pub issuer: String,
+    /// the audience of access tokens (`aud`)
+    pub audience: String,
+    /// seconds an access token lives
+    pub token_lifetime_secs: u64,
+    /// accept HTTP Basic (a user's password or a client's secret), as QGIS and GDAL
+    /// users rely on
+    pub basic: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig { issuer: String::new(), audience: "fjord".into(), token_lifetime_secs: 600, basic: true }
     }
 }
 

@@ -1,10 +1,10 @@
 //! `GET /`: a plain HTML front page: search the catalogue, see each dataset's facts.
 //! The full citizen pages (map preview, basket, login) come with the catalogue issue.
 
-use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::catalogue_api::{parse_search, run_search};
 use crate::problem::Problem;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Html;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -15,10 +15,7 @@ fn esc(s: &str) -> String {
 }
 
 /// `GET /?q=`
-pub async fn page(
-    State(state): State<AppState>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Result<Html<String>, Problem> {
+pub async fn page(Ctx(state): Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Html<String>, Problem> {
     let mut params = params;
     params.entry("limit".into()).or_insert_with(|| "50".into());
     let q = parse_search(&params, state.config.limits.max_search_limit.max(50)).map_err(Problem::bad_request)?;

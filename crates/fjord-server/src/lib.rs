@@ -7,6 +7,7 @@
 //! of large feature bodies. Domain logic lives in the crates below.
 
 mod app;
+mod auth;
 mod catalogue_api;
 pub mod config;
 mod home;
@@ -83,6 +84,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             .map_err(|e| StartError::Config(config::ConfigError::Invalid(e.to_string())))?,
     );
     let (store, catalogue) = open_data(&config)?;
+    let identities = Arc::new(
+        fjord_auth::Identities::open(&identity_path(&config))
+            .map_err(|e| StartError::Config(config::ConfigError::Invalid(format!("the identity database: {e}"))))?,
+    );
     let listen = config.server.listen.clone();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let bind_error = |e| StartError::Listen(listen.clone(), e);
@@ -104,6 +109,8 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         records: Arc::default(),
         tiles,
         map_cache: Arc::new(fjord_ogc::wms::MapCache::new(config_map_cache)),
+        identities,
+        caller: Arc::new(fjord_auth::Caller::anonymous()),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut loops = Vec::new();
@@ -116,7 +123,8 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
                 let until = async move {
                     let _ = stopped.wait_for(|s| *s).await;
                 };
-                axum::serve(tokio::net::TcpListener::from_std(l)?, router(state)).with_graceful_shutdown(until).await
+                let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+                axum::serve(tokio::net::TcpListener::from_std(l)?, app).with_graceful_shutdown(until).await
             })
         };
         loops.push(
@@ -124,7 +132,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         );
     }
     tracing::info!(%addr, event_loops = cores, "listening on http://{addr}");
-    let served = axum::serve(listener, router(state))
+    let served = axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown().await;
             let _ = stop.send(true);

@@ -2,7 +2,8 @@
 //! request apart and send the adapter's [`Reply`]; fjord-ogc does the rest.
 
 use crate::app::AppState;
-use axum::extract::{Path, Query, State};
+use crate::auth::Ctx;
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::features::{self, Api};
@@ -31,6 +32,7 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
         max_map_size: state.config.limits.max_map_size,
         map_cache: &state.map_cache,
         terrain: &state.config.services.terrain,
+        caller: &state.caller,
     }
 }
 
@@ -115,12 +117,12 @@ async fn run_raw(
 }
 
 /// `GET /ogcapi`
-pub async fn landing(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+pub async fn landing(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |api, f, _| features::landing(api, f)).await
 }
 
 /// `GET /ogcapi/api`: the OpenAPI 3.0 document.
-pub async fn openapi(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn openapi(Ctx(s): Ctx, headers: HeaderMap) -> Response {
     run(s, headers, Vec::new(), false, |api, _, _| {
         Ok(Reply::json(&features::openapi(api), "application/vnd.oai.openapi+json;version=3.0"))
     })
@@ -128,48 +130,33 @@ pub async fn openapi(State(s): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 /// `GET /ogcapi/conformance`
-pub async fn conformance(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+pub async fn conformance(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |_, f, _| Ok(features::conformance(f))).await
 }
 
 /// `GET /ogcapi/collections`
-pub async fn collections(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+pub async fn collections(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |api, f, _| features::collections(api, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}`
-pub async fn collection(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
+pub async fn collection(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, move |api, f, _| features::collection(api, &id, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}/queryables`
-pub async fn queryables(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
+pub async fn queryables(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, move |api, f, _| features::queryables(api, &id, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}/items`
-pub async fn items(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
+pub async fn items(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, true, move |api, f, p| features::items(api, &id, p, f)).await
 }
 
 /// `GET /ogcapi/collections/{id}/items/{featureId}`
 pub async fn item(
-    State(s): State<AppState>,
+    Ctx(s): Ctx,
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
     Query(p): Query<Params>,
@@ -178,33 +165,28 @@ pub async fn item(
 }
 
 /// `GET /ogcapi/collections/{id}/coverage`: GeoTIFF, or Esri ASCII grid with `f=ascii`.
-pub async fn coverage(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
+pub async fn coverage(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run_raw(s, headers, move |api| fjord_ogc::coverages::coverage(api, &id, &p)).await
 }
 
 /// `GET /ogcapi/collections/{id}/coverage/domainset`
-pub async fn coverage_domainset(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn coverage_domainset(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap) -> Response {
     run_raw(s, headers, move |api| fjord_ogc::coverages::domainset(api, &id)).await
 }
 
 /// `GET /ogcapi/collections/{id}/coverage/rangetype`
-pub async fn coverage_rangetype(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn coverage_rangetype(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap) -> Response {
     run_raw(s, headers, move |api| fjord_ogc::coverages::rangetype(api, &id)).await
 }
 
 /// `GET /hoydedata/v1/punkt`: heights at points, as Kartverket's height API answers.
-pub async fn hoydedata_punkt(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+pub async fn hoydedata_punkt(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::punkt(api, p)).await
 }
 
 /// `POST /hoydedata/v1/punkt` with the same parameters as a form body, for batches of
 /// points too long for a URL (servers refuse URLs over 64 KiB; 10,000 points need more)
-pub async fn hoydedata_punkt_form(State(s): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn hoydedata_punkt_form(Ctx(s): Ctx, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     match serde_urlencoded::from_bytes::<Params>(&body) {
         Ok(p) => run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::punkt(api, p)).await,
         Err(e) => exception(OgcError::invalid(format!("the body is no form (koordsys=...&punkter=...): {e}"))),
@@ -212,11 +194,11 @@ pub async fn hoydedata_punkt_form(State(s): State<AppState>, headers: HeaderMap,
 }
 
 /// `GET /api/elevation/point?x=&y=&crs=`
-pub async fn elevation_point(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+pub async fn elevation_point(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |api, _, p| fjord_ogc::elevation::point(api, p)).await
 }
 
 /// `POST /api/elevation/profile`
-pub async fn elevation_profile(State(s): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn elevation_profile(Ctx(s): Ctx, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     run(s, headers, Vec::new(), false, move |api, _, _| fjord_ogc::elevation::profile(api, &body)).await
 }

@@ -1,15 +1,15 @@
 //! Operator endpoints: `/health` and `/metrics`.
 
-use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::problem::Problem;
-use axum::extract::State;
+
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
 /// `GET /health`: 200 with counts while the catalogue and store answer.
-pub async fn health(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+pub async fn health(Ctx(state): Ctx) -> Result<Json<Value>, Problem> {
     let (records, datasets) = state
         .blocking(|s| -> Result<(u64, usize), Problem> {
             let records = s.catalogue.counts()?.iter().map(|(_, n)| n).sum();
@@ -22,7 +22,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Value>, Proble
 }
 
 /// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, Problem> {
+pub async fn metrics(Ctx(state): Ctx) -> Result<impl IntoResponse, Problem> {
     let counts = state.blocking(|s| s.catalogue.counts()).await.map_err(Problem::internal)??;
     let records: u64 = counts.iter().map(|(_, n)| n).sum();
     let text = state.metrics.render(&[("fjord_catalogue_records", "Records in the catalogue.", records as f64)]);

@@ -5,9 +5,10 @@
 //! cut by fjord-ogc off the runtime.
 
 use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::ogcapi::{api, base, exception, run, seen};
 use crate::tile_cache::{TileFormat, TileKey, MVT, PNG, RELIEF, TERRAIN_RGB, TERRARIUM};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::tiles::{self, Holding, TerrainEncoding, TileAddress};
@@ -145,7 +146,7 @@ fn row_of(file: &str) -> Result<(String, TileFormat), OgcError> {
 /// tiles, and for an elevation dataset `.hillshade.png`, `.hypsometric.png`,
 /// `.slope.png` and terrain as `.terrain-rgb.png` or `.terrarium.png`)
 pub async fn xyz(
-    State(s): State<AppState>,
+    Ctx(s): Ctx,
     Path((layer, tms, z, x, file)): Path<(String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -158,7 +159,7 @@ pub async fn xyz(
 /// `GET /tiles/{layer}/{z}/{x}/{y}`: WebMercatorQuad, as martin and most XYZ servers
 /// spell it.
 pub async fn xyz_web_mercator(
-    State(s): State<AppState>,
+    Ctx(s): Ctx,
     Path((layer, z, x, file)): Path<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -171,11 +172,7 @@ pub async fn xyz_web_mercator(
 }
 
 /// `GET /tiles/{layer}/{tileMatrixSet}/tilejson.json`
-pub async fn tilejson(
-    State(s): State<AppState>,
-    Path((layer, tms)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn tilejson(Ctx(s): Ctx, Path((layer, tms)): Path<(String, String)>, headers: HeaderMap) -> Response {
     let xyz = base(&headers, "/tiles");
     run(s, headers, Vec::new(), false, move |api, _, _| tiles::tilejson(api, &xyz, &layer, &tms)).await
 }
@@ -183,7 +180,7 @@ pub async fn tilejson(
 /// `GET /tiles/{layer}/{tileMatrixSet}/style.json[?style=NAME]`: a MapLibre GL style
 /// for the layer's vector tiles
 pub async fn maplibre(
-    State(s): State<AppState>,
+    Ctx(s): Ctx,
     Path((layer, tms)): Path<(String, String)>,
     headers: HeaderMap,
     Query(p): Query<Params>,
@@ -195,7 +192,7 @@ pub async fn maplibre(
 
 /// `GET /ogcapi/collections/{id}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`
 pub async fn ogc_tile(
-    State(s): State<AppState>,
+    Ctx(s): Ctx,
     Path((id, tms, z, row, col)): Path<(String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -203,33 +200,23 @@ pub async fn ogc_tile(
 }
 
 /// `GET /ogcapi/tileMatrixSets`
-pub async fn matrix_sets(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+pub async fn matrix_sets(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, |api, _, _| Ok(tiles::tile_matrix_sets(api))).await
 }
 
 /// `GET /ogcapi/tileMatrixSets/{tileMatrixSetId}`
-pub async fn matrix_set(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
+pub async fn matrix_set(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, move |api, _, _| tiles::tile_matrix_set(api, &id)).await
 }
 
 /// `GET /ogcapi/collections/{id}/tiles`
-pub async fn tilesets(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
+pub async fn tilesets(Ctx(s): Ctx, Path(id): Path<String>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     run(s, headers, p, false, move |api, _, _| tiles::tilesets(api, &id)).await
 }
 
 /// `GET /ogcapi/collections/{id}/tiles/{tileMatrixSetId}`
 pub async fn tileset(
-    State(s): State<AppState>,
+    Ctx(s): Ctx,
     Path((id, tms)): Path<(String, String)>,
     headers: HeaderMap,
     Query(p): Query<Params>,

@@ -1,9 +1,9 @@
 //! `/wcs`: WCS 2.0.1 by KVP. The handler sends fjord-ogc's document or coverage, or its
 //! OWS 2.0 ExceptionReport; the coverage is read and written (GDAL) off the runtime.
 
-use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::ogcapi::{api, base, send};
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::wcs::{self, WcsError};
@@ -19,11 +19,7 @@ fn exception(e: WcsError) -> Response {
 }
 
 /// `GET /wcs?SERVICE=WCS&REQUEST=...`
-pub async fn get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(params): Query<Vec<(String, String)>>,
-) -> Response {
+pub async fn get(Ctx(state): Ctx, headers: HeaderMap, Query(params): Query<Vec<(String, String)>>) -> Response {
     let base = base(&headers, "/wcs");
     match state.blocking(move |state| wcs::handle(&api(state, base.clone(), base.clone()), &base, &params)).await {
         Ok(Ok(reply)) => send(reply, &headers),

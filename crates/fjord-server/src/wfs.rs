@@ -1,10 +1,10 @@
 //! `/wfs`: WFS 2.0 by KVP (GET) and in the XML encoding (POST). The handlers pick the
 //! request apart and send fjord-ogc's answer, or its OWS ExceptionReport.
 
-use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::ogcapi::{api, base, send};
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::wfs::{self, Version, WfsError};
@@ -34,11 +34,7 @@ fn answer(
 }
 
 /// `GET /wfs?SERVICE=WFS&REQUEST=...`
-pub async fn get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(params): Query<Vec<(String, String)>>,
-) -> Response {
+pub async fn get(Ctx(state): Ctx, headers: HeaderMap, Query(params): Query<Vec<(String, String)>>) -> Response {
     let base = base(&headers, "/wfs");
     let version = wfs::exception_version(&params);
     answer(
@@ -50,7 +46,7 @@ pub async fn get(
 
 /// `POST /wfs` with a request in the XML encoding (any content type), at most
 /// [`wfs::MAX_POST_BYTES`]; a larger body is refused unread.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post(Ctx(state): Ctx, headers: HeaderMap, body: Body) -> Response {
     let base = base(&headers, "/wfs");
     let Ok(body) = axum::body::to_bytes(body, wfs::MAX_POST_BYTES).await else {
         return exception(wfs::too_large(), Version::V2_0_0);

@@ -1,19 +1,15 @@
 //! `/wms`: WMS 1.3.0 and 1.1.1 by KVP. The handler sends fjord-ogc's map or document, or
 //! its refusal: a ServiceExceptionReport, or an image when the GetMap asked for one.
 
-use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::ogcapi::{api, base, send};
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::wms::{self, WmsError};
 
 /// `GET /wms?SERVICE=WMS&REQUEST=...`
-pub async fn get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(params): Query<Vec<(String, String)>>,
-) -> Response {
+pub async fn get(Ctx(state): Ctx, headers: HeaderMap, Query(params): Query<Vec<(String, String)>>) -> Response {
     let base = base(&headers, "/wms");
     let answer = state
         .blocking(move |state| {

@@ -3,10 +3,11 @@
 //! checked here (OWS exceptions), then answered as `/tiles` answers a PNG map tile.
 
 use crate::app::AppState;
+use crate::auth::Ctx;
 use crate::ogcapi::{api, base, send};
 use crate::tile_cache::{TileFormat, PNG, RELIEF};
 use crate::tiles::{locate, serve, TilePath};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_ogc::tiles::Holding;
@@ -69,11 +70,7 @@ fn style_format(style: &str) -> Option<TileFormat> {
 }
 
 /// `GET /wmts?SERVICE=WMTS&REQUEST=GetCapabilities|GetTile...`
-pub async fn kvp(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(params): Query<Vec<(String, String)>>,
-) -> Response {
+pub async fn kvp(Ctx(state): Ctx, headers: HeaderMap, Query(params): Query<Vec<(String, String)>>) -> Response {
     match wmts::parse(&params) {
         Ok(Request::Capabilities) => {
             let base = base(&headers, "/wmts");
@@ -97,7 +94,7 @@ pub async fn kvp(
 
 /// `GET /wmts/1.0.0/{layer}/{style}/{tileMatrixSet}/{z}/{row}/{col}.png`
 pub async fn rest(
-    State(state): State<AppState>,
+    Ctx(state): Ctx,
     Path((layer, style, tms, z, row, file)): Path<(String, String, String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {

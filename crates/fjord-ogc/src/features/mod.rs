@@ -21,7 +21,8 @@ pub use openapi::document as openapi;
 pub use request::ItemsRequest;
 
 use crate::error::OgcError;
-use fjord_catalogue::{Access, Catalogue, Record};
+use fjord_auth::{decide, Caller, Decision};
+use fjord_catalogue::{Catalogue, Record};
 use fjord_core::{Crs, Slug};
 use fjord_store::{FgbLayer, Store};
 use std::collections::HashMap;
@@ -54,6 +55,8 @@ pub struct Api<'a> {
     pub map_cache: &'a crate::wms::MapCache,
     /// the land-cover `dataset.field` naming the surface type at a height; empty for none
     pub terrain: &'a str,
+    /// who is asking
+    pub caller: &'a fjord_auth::Caller,
 }
 
 /// The catalogue records of served datasets, kept per dataset version so a feature
@@ -119,7 +122,7 @@ impl Api<'_> {
         let served =
             self.store.current_version(&slug)?.ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
         match self.records.cached(&slug, served) {
-            Some(record) => open_only(slug, served, record, what).map(Some),
+            Some(record) => readable_by(self.caller, slug, served, record, what).map(Some),
             None => Ok(None),
         }
     }
@@ -131,7 +134,12 @@ impl Api<'_> {
             .records
             .get(self.store, self.catalogue, &slug)?
             .ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
-        open_only(slug, version, record, what)
+        readable_by(self.caller, slug, version, record, what)
+    }
+
+    /// Whether the caller may read (all of) a dataset of this record.
+    pub(crate) fn may_read(&self, r: &Record) -> bool {
+        decide(self.caller, &r.access) == Decision::Allow { areas: Vec::new() }
     }
 
     /// The record and the served layer of a readable collection, from one read of
@@ -155,7 +163,7 @@ impl Api<'_> {
         let mut out = Vec::new();
         for id in self.store.datasets()? {
             if let Some(r) = self.catalogue.by_dataset(id.as_str())? {
-                if r.access == Access::Open && keep(&r) {
+                if self.may_read(&r) && keep(&r) {
                     out.push(r);
                 }
             }
@@ -180,9 +188,11 @@ pub enum Holding {
     Either,
 }
 
-/// The dataset when it holds what is asked and is open: 404 when it holds the other
-/// kind, 401 when it is not open (the identity gateway will let its audience in).
-fn open_only(
+/// The dataset when it holds what is asked and `caller` may read it: 404 when it holds
+/// the other kind, 401 when the caller must log in (saying why credentials that came were
+/// refused), 403 when the caller may not read it.
+fn readable_by(
+    caller: &Caller,
     slug: Slug,
     version: u32,
     record: Arc<Record>,
@@ -197,8 +207,17 @@ fn open_only(
         }
         _ => {}
     }
-    if record.access != Access::Open {
-        return Err(OgcError::unauthorized(format!("dataset '{slug}' is not open; log in to read it")));
+    match decide(caller, &record.access) {
+        Decision::Allow { areas } if areas.is_empty() => Ok((slug, version, record)),
+        // the clip to an area is not served yet: nothing rather than too much
+        Decision::Allow { areas } => Err(OgcError::forbidden(format!(
+            "dataset '{slug}' is open to you only within {}, and area-limited reading is not offered yet",
+            areas.join(", ")
+        ))),
+        Decision::Unauthenticated => Err(OgcError::unauthorized(match &caller.refused {
+            Some(why) => format!("dataset '{slug}' is not open, and the credentials were refused: {why}"),
+            None => format!("dataset '{slug}' is not open; log in (a bearer token, or HTTP Basic) to read it"),
+        })),
+        Decision::Forbidden => Err(OgcError::forbidden(format!("you may not read dataset '{slug}'"))),
     }
-    Ok((slug, version, record))
 }

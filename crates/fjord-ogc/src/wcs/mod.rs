@@ -71,7 +71,7 @@ impl From<crate::OgcError> for WcsError {
     fn from(e: crate::OgcError) -> WcsError {
         match (e.status, e.code) {
             (404, "NotFound") => WcsError::new(404, "NoSuchCoverage", "coverageId", e.description),
-            (401, _) => WcsError::new(401, "OperationProcessingFailed", "coverageId", e.description),
+            (401 | 403, _) => WcsError::new(e.status, "OperationProcessingFailed", "coverageId", e.description),
             (404, code) => WcsError::new(404, code, "subset", e.description),
             (400, code) => WcsError::new(400, code, "", e.description),
             _ => WcsError::internal(e.description),

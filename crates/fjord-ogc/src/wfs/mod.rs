@@ -69,16 +69,6 @@ impl WfsError {
         WfsError { status: 404, code: "NotFound", locator: "ID".into(), text: format!("no feature '{id}'") }
     }
 
-    /// 401 for a feature type that is not open.
-    pub fn unauthorized(type_name: &str) -> WfsError {
-        WfsError {
-            status: 401,
-            code: "OperationProcessingFailed",
-            locator: "TYPENAMES".into(),
-            text: format!("{type_name} is not open; log in to read it"),
-        }
-    }
-
     /// 500 OperationProcessingFailed (logged by the server; the text stays generic).
     pub fn internal(e: impl std::fmt::Display) -> WfsError {
         WfsError { status: 500, code: "OperationProcessingFailed", locator: String::new(), text: e.to_string() }
@@ -98,7 +88,12 @@ impl WfsError {
 impl From<crate::OgcError> for WfsError {
     fn from(e: crate::OgcError) -> WfsError {
         match e.status {
-            401 => WfsError::unauthorized(&e.description),
+            401 | 403 => WfsError {
+                status: e.status,
+                code: "OperationProcessingFailed",
+                locator: "TYPENAMES".into(),
+                text: e.description,
+            },
             404 => WfsError::invalid("TYPENAMES", e.description),
             400 => WfsError::invalid("", e.description),
             _ => WfsError::internal(e.description),

@@ -96,7 +96,7 @@ impl WmsError {
 impl From<crate::OgcError> for WmsError {
     fn from(e: crate::OgcError) -> WmsError {
         match e.status {
-            401 => WmsError { status: 401, ..WmsError::invalid("LAYERS", e.description) },
+            401 | 403 => WmsError { status: e.status, ..WmsError::invalid("LAYERS", e.description) },
             404 => WmsError { code: "LayerNotDefined", ..WmsError::invalid("LAYERS", e.description) },
             400 => WmsError::invalid("", e.description),
             _ => WmsError::internal(e.description),

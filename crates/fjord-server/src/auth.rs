@@ -1,0 +1,245 @@
+//! The identity gateway's HTTP side: who a request comes from (a bearer token, or HTTP
+//! Basic where enabled), and the OpenID Connect provider's documents and token endpoint.
+//!
+//! Every request passes [`identify`]; handlers take [`Ctx`], the state with the caller
+//! in it, so every service asks the one access policy with the same caller. Credentials
+//! that are refused leave the caller anonymous with the reason noted: open data is still
+//! served, anything else answers 401 in the service's own format saying why.
+
+use crate::app::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use fjord_auth::{Caller, Grant, Issuer, Loa};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The application state as one request sees it: with its caller.
+pub struct Ctx(pub AppState);
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Ctx, Self::Rejection> {
+        let mut s = state.clone();
+        if let Some(caller) = parts.extensions.get::<Arc<Caller>>() {
+            s.caller = Arc::clone(caller);
+        }
+        Ok(Ctx(s))
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The issuer tokens are made and checked for: `auth.issuer`, else the URL the request
+/// came to.
+pub(crate) fn issuer(state: &AppState, headers: &HeaderMap) -> Issuer {
+    let url = match state.config.auth.issuer.trim_end_matches('/') {
+        "" => crate::ogcapi::base(headers, ""),
+        configured => configured.to_string(),
+    };
+    Issuer {
+        url,
+        audience: state.config.auth.audience.clone(),
+        lifetime: i64::try_from(state.config.auth.token_lifetime_secs).unwrap_or(600),
+    }
+}
+
+/// The client's address, for the audit log.
+fn source(req: &Request) -> String {
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "-".into(), |c| c.0.ip().to_string())
+}
+
+/// Find out who a request comes from. Requests without credentials pass untouched (the
+/// state's caller is anonymous); credentials are checked off the async runtime (a
+/// password hash takes tens of milliseconds).
+pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(value) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        return next.run(req).await;
+    };
+    let (issuer, from) = (issuer(&state, req.headers()), source(&req));
+    let caller = state.blocking(move |s| credentials(s, &issuer, &value, &from)).await.unwrap_or_else(|e| Caller {
+        refused: Some(format!("the credentials could not be checked: {e}")),
+        ..Caller::anonymous()
+    });
+    if let Some(why) = &caller.refused {
+        tracing::info!(%why, "credentials refused");
+    }
+    req.extensions_mut().insert(Arc::new(caller));
+    next.run(req).await
+}
+
+/// The caller an `Authorization` header speaks for.
+fn credentials(s: &AppState, issuer: &Issuer, value: &str, from: &str) -> Caller {
+    let refused = |why: String| Caller { refused: Some(why), ..Caller::anonymous() };
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    if scheme.eq_ignore_ascii_case("bearer") {
+        let checked = s.identities.validate(issuer, rest.trim(), now());
+        return match checked {
+            Ok(claims) => s.identities.caller_of(&claims).unwrap_or_else(|e| refused(e.to_string())),
+            Err(e) => {
+                let _ = s.identities.audit(&fjord_auth::AuditEntry::new(
+                    "-",
+                    "token",
+                    "bearer",
+                    from,
+                    &format!("refused: {e}"),
+                ));
+                refused(e.to_string())
+            }
+        };
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        if !s.config.auth.basic {
+            return refused("HTTP Basic is not enabled here (auth.basic); use a bearer token".into());
+        }
+        let decoded = STANDARD.decode(rest.trim()).ok().and_then(|b| String::from_utf8(b).ok());
+        let Some((name, secret)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+            return refused("the Basic credentials are not base64 of name:password".into());
+        };
+        return s.identities.caller_basic(name, secret, now(), from).unwrap_or_else(refused);
+    }
+    refused(format!("unknown authorization scheme '{scheme}'; use Bearer or Basic"))
+}
+
+/// `GET /.well-known/openid-configuration`
+pub async fn discovery(Ctx(s): Ctx, headers: HeaderMap) -> Response {
+    let iss = issuer(&s, &headers).url;
+    axum::Json(json!({
+        "issuer": iss,
+        "jwks_uri": format!("{iss}/jwks"),
+        "token_endpoint": format!("{iss}/token"),
+        "grant_types_supported": ["client_credentials"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "scopes_supported": ["openid", "fjord:upload", "fjord:download:restricted"],
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "acr_values_supported": ["idporten-loa-substantial", "idporten-loa-high"],
+    }))
+    .into_response()
+}
+
+/// `GET /jwks`: the keys tokens are signed with, and the retired ones still checked.
+pub async fn jwks(Ctx(s): Ctx) -> Response {
+    let lifetime = i64::try_from(s.config.auth.token_lifetime_secs).unwrap_or(600);
+    match s.blocking(move |s| s.identities.jwks(now(), lifetime)).await {
+        Ok(Ok(keys)) => ([(header::CACHE_CONTROL, "public, max-age=300")], axum::Json(keys)).into_response(),
+        Ok(Err(e)) => crate::problem::Problem::internal(e).into_response(),
+        Err(e) => crate::problem::Problem::internal(e).into_response(),
+    }
+}
+
+/// An OAuth 2.0 error answer (RFC 6749 §5.2).
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    let mut res = (status, axum::Json(json!({ "error": error, "error_description": description }))).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    if status == StatusCode::UNAUTHORIZED {
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic realm=\"fjord\""));
+    }
+    res
+}
+
+/// `POST /token`: an access token for a partner's system (`grant_type=client_credentials`,
+/// the client authenticated by HTTP Basic or `client_id`/`client_secret` in the form),
+/// with the scopes asked for among those it holds, acting for its organisation.
+pub async fn token(
+    Ctx(s): Ctx,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    match get("grant_type").as_deref() {
+        Some("client_credentials") => {}
+        Some(other) => {
+            return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("'{other}' is not offered"))
+        }
+        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required"),
+    }
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+        .and_then(|b| STANDARD.decode(b.trim()).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|d| d.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())));
+    let Some((client_id, secret)) = basic.or_else(|| Some((get("client_id")?, get("client_secret")?))) else {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "authenticate the client (Basic or client_secret_post)",
+        );
+    };
+    let asked: Vec<String> = get("scope").unwrap_or_default().split_whitespace().map(str::to_string).collect();
+    let issuer = issuer(&s, &headers);
+    let from = peer.ip().to_string();
+    let made = s
+        .blocking(move |s| -> Result<Result<(String, Vec<String>), Response>, fjord_auth::Error> {
+            let audit = |outcome: &str| {
+                s.identities.audit(&fjord_auth::AuditEntry::new(
+                    &client_id,
+                    "token",
+                    "client_credentials",
+                    &from,
+                    outcome,
+                ))
+            };
+            let client = match s.identities.verify_client(&client_id, &secret)? {
+                Some(c) if c.org.is_some() => c,
+                _ => {
+                    audit("refused: wrong client id or secret")?;
+                    return Ok(Err(oauth_error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_client",
+                        "wrong client id or secret",
+                    )));
+                }
+            };
+            if let Some(extra) = asked.iter().find(|a| !client.scopes.contains(a)) {
+                audit(&format!("refused: scope {extra}"))?;
+                return Ok(Err(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    &format!("the client may not ask for '{extra}'"),
+                )));
+            }
+            let scopes = if asked.is_empty() { client.scopes.clone() } else { asked };
+            let grant = Grant {
+                sub: &client.client_id,
+                client_id: &client.client_id,
+                loa: Loa::Substantial,
+                scopes: &scopes,
+                org: client.org.as_deref(),
+            };
+            let token = s.identities.issue(&issuer, &grant, now())?;
+            audit("ok")?;
+            Ok(Ok((token, scopes)))
+        })
+        .await;
+    match made {
+        Ok(Ok(Ok((token, scopes)))) => {
+            let mut res = axum::Json(json!({
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": s.config.auth.token_lifetime_secs,
+                "scope": scopes.join(" "),
+            }))
+            .into_response();
+            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+            res
+        }
+        Ok(Ok(Err(refusal))) => refusal,
+        Ok(Err(e)) => crate::problem::Problem::internal(e).into_response(),
+        Err(e) => crate::problem::Problem::internal(e).into_response(),
+    }
+}

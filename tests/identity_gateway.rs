@@ -108,7 +108,7 @@ fn each_caller_gets_what_the_policy_allows() {
     // the restricted collection, by each kind of caller, in OGC API and WFS
     let items = "/ogcapi/collections/hemmelig/items?f=json";
     let wfs = "/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=hemmelig&COUNT=2";
-    let wrong = basic("kari", "not her password");
+    let wrong = basic("nobody", "no such user here");
     for (who, auth, want) in [
         ("anonymous", None, 401),
         ("kartverket's system", Some(kv_token.as_str()), 200),
@@ -127,6 +127,10 @@ fn each_caller_gets_what_the_policy_allows() {
         }
         // open data is for everyone, whatever came with the request
         assert_eq!(get(&s, "/ogcapi/collections/apne/items?f=json", auth).0, 200, "{who}");
+        // the catalogue shows the record to all, saying whether the caller may read the data
+        let (_, hits) = get(&s, "/api/catalogue/search?q=hemmelige", auth);
+        let hits: serde_json::Value = serde_json::from_str(&hits).unwrap();
+        assert_eq!(hits["hits"][0]["readable"].as_bool(), Some(want == 200), "{who}: {hits}");
         // the collection list shows what the caller may read
         let (_, list) = get(&s, "/ogcapi/collections?f=json", auth);
         assert_eq!(list.contains("\"hemmelig\""), want == 200, "{who}: {list}");

@@ -79,8 +79,18 @@ pub async fn search(Ctx(state): Ctx, Query(params): Query<HashMap<String, String
         links.push(page_link(q.offset.saturating_sub(q.limit), "prev"));
     }
     let mut body = serde_json::to_value(&result).map_err(Problem::internal)?;
+    // metadata is public, as in GeoNorge's catalogue; each hit says whether the caller
+    // may read the data itself
+    for (hit, h) in body["hits"].as_array_mut().into_iter().flatten().zip(&result.hits) {
+        hit["readable"] = readable(&state, &h.record.access).into();
+    }
     body["links"] = Value::Array(links);
     Ok(Json(body))
+}
+
+/// Whether the request's caller may read (all of) a dataset with constraint `access`.
+fn readable(state: &AppState, access: &fjord_catalogue::Access) -> bool {
+    fjord_auth::decide(&state.caller, access) == fjord_auth::Decision::Allow { areas: Vec::new() }
 }
 
 /// `GET /api/catalogue/records/{uuid}`
@@ -88,7 +98,11 @@ pub async fn record(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<Json<Va
     let id = uuid.clone();
     let record = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {
-        Some(r) => Ok(Json(serde_json::to_value(r).map_err(Problem::internal)?)),
+        Some(r) => {
+            let mut body = serde_json::to_value(&r).map_err(Problem::internal)?;
+            body["readable"] = readable(&state, &r.access).into();
+            Ok(Json(body))
+        }
         None => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
     }
 }

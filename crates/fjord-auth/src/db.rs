@@ -53,6 +53,26 @@ CREATE TABLE IF NOT EXISTS keys (
     created INTEGER NOT NULL,
     retired INTEGER
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    id       TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    loa      INTEGER NOT NULL,
+    created  INTEGER NOT NULL,
+    expires  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS codes (
+    code         TEXT PRIMARY KEY,
+    client_id    TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    username     TEXT NOT NULL,
+    loa          INTEGER NOT NULL,
+    scope        TEXT NOT NULL,
+    challenge    TEXT NOT NULL,
+    nonce        TEXT,
+    auth_time    INTEGER NOT NULL,
+    expires      INTEGER NOT NULL,
+    used         INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS audit (
     id      INTEGER PRIMARY KEY,
     at      TEXT NOT NULL,

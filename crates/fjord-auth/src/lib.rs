@@ -10,6 +10,7 @@
 mod audit;
 mod db;
 mod error;
+pub mod flows;
 mod keys;
 mod login;
 mod password;
@@ -24,4 +25,4 @@ pub use error::{Error, Result};
 pub use login::{LoginError, LOCKOUT_AFTER};
 pub use password::check_rules;
 pub use policy::{decide, Caller, Decision, Loa};
-pub use tokens::{Claims, Grant, Issuer, TokenError};
+pub use tokens::{Claims, Grant, IdToken, Issuer, TokenError};

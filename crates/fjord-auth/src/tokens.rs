@@ -77,6 +77,36 @@ pub struct Grant<'a> {
     pub org: Option<&'a str>,
 }
 
+/// What an ID token says of a login, for the client the user logged in to.
+#[derive(Clone, Debug)]
+pub struct IdToken<'a> {
+    /// the client (the token's audience)
+    pub client_id: &'a str,
+    /// the user
+    pub username: &'a str,
+    /// the level of the login
+    pub loa: Loa,
+    /// the client's nonce
+    pub nonce: Option<&'a str>,
+    /// when the user logged in (Unix seconds)
+    pub auth_time: i64,
+}
+
+/// The claims of an ID token (OpenID Connect Core §2).
+#[derive(Serialize)]
+struct IdClaims<'a> {
+    iss: &'a str,
+    sub: &'a str,
+    aud: &'a str,
+    exp: i64,
+    iat: i64,
+    auth_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acr: Option<&'a str>,
+}
+
 impl Identities {
     /// Sign a token of `grant` at `now`.
     pub fn issue(&self, issuer: &Issuer, grant: &Grant, now: i64) -> Result<String, Error> {
@@ -92,6 +122,24 @@ impl Identities {
             scope: grant.scopes.join(" "),
             client_id: grant.client_id.into(),
             org: grant.org.map(str::to_string),
+        };
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(key.kid);
+        jsonwebtoken::encode(&header, &claims, &key.key).map_err(|e| Error::Crypto(format!("signing a token: {e}")))
+    }
+
+    /// Sign the ID token of a login at `now`.
+    pub fn issue_id_token(&self, issuer: &Issuer, t: &IdToken, now: i64) -> Result<String, Error> {
+        let key = self.signing_key(now)?;
+        let claims = IdClaims {
+            iss: &issuer.url,
+            sub: t.username,
+            aud: t.client_id,
+            exp: now + issuer.lifetime,
+            iat: now,
+            auth_time: t.auth_time,
+            nonce: t.nonce,
+            acr: t.loa.acr(),
         };
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(key.kid);

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{auth, catalogue_api, home, ogcapi, ops, tiles, wcs, wfs};
+use crate::{auth, catalogue_api, home, login, ogcapi, ops, tiles, wcs, wfs};
 use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -91,6 +91,9 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/openid-configuration", get(auth::discovery))
         .route("/jwks", get(auth::jwks))
         .route("/token", axum::routing::post(auth::token))
+        .route("/authorize", get(login::authorize).post(login::authorize_form))
+        .route("/userinfo", get(login::userinfo))
+        .route("/logout", get(login::logout).post(login::logout))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))

@@ -116,9 +116,13 @@ pub async fn discovery(Ctx(s): Ctx, headers: HeaderMap) -> Response {
     axum::Json(json!({
         "issuer": iss,
         "jwks_uri": format!("{iss}/jwks"),
+        "authorization_endpoint": format!("{iss}/authorize"),
         "token_endpoint": format!("{iss}/token"),
-        "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "userinfo_endpoint": format!("{iss}/userinfo"),
+        "end_session_endpoint": format!("{iss}/logout"),
+        "grant_types_supported": ["authorization_code", "client_credentials"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
         "scopes_supported": ["openid", "fjord:upload", "fjord:download:restricted"],
         "response_types_supported": ["code"],
         "subject_types_supported": ["public"],
@@ -139,7 +143,7 @@ pub async fn jwks(Ctx(s): Ctx) -> Response {
 }
 
 /// An OAuth 2.0 error answer (RFC 6749 §5.2).
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     let mut res = (status, axum::Json(json!({ "error": error, "error_description": description }))).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     if status == StatusCode::UNAUTHORIZED {
@@ -148,9 +152,10 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     res
 }
 
-/// `POST /token`: an access token for a partner's system (`grant_type=client_credentials`,
-/// the client authenticated by HTTP Basic or `client_id`/`client_secret` in the form),
-/// with the scopes asked for among those it holds, acting for its organisation.
+/// `POST /token`: for `grant_type=authorization_code` the tokens of a browser login
+/// ([`crate::login::code_token`]); for `client_credentials` an access token for a
+/// partner's system (authenticated by HTTP Basic or `client_id`/`client_secret` in the
+/// form), with the scopes asked for among those it holds, acting for its organisation.
 pub async fn token(
     Ctx(s): Ctx,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -159,13 +164,6 @@ pub async fn token(
 ) -> Response {
     let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    match get("grant_type").as_deref() {
-        Some("client_credentials") => {}
-        Some(other) => {
-            return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("'{other}' is not offered"))
-        }
-        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required"),
-    }
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -173,7 +171,22 @@ pub async fn token(
         .and_then(|b| STANDARD.decode(b.trim()).ok())
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|d| d.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())));
-    let Some((client_id, secret)) = basic.or_else(|| Some((get("client_id")?, get("client_secret")?))) else {
+    let client = basic.or_else(|| Some((get("client_id")?, get("client_secret")?)));
+    match get("grant_type").as_deref() {
+        Some("client_credentials") => {}
+        Some("authorization_code") => {
+            let from = peer.ip().to_string();
+            return s
+                .blocking(move |st| crate::login::code_token(st, &headers, &form, client, &from))
+                .await
+                .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response());
+        }
+        Some(other) => {
+            return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("'{other}' is not offered"))
+        }
+        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required"),
+    }
+    let Some((client_id, secret)) = client else {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",

@@ -11,6 +11,7 @@ mod auth;
 mod catalogue_api;
 pub mod config;
 mod home;
+mod login;
 mod metrics;
 mod ogcapi;
 mod ops;

@@ -194,3 +194,171 @@ fn each_caller_gets_what_the_policy_allows() {
     let out = gdal("ogrinfo").unwrap().args(["-ro", "-so", &url, "hemmelig"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Feature Count: 5"), "without credentials: no features");
 }
+
+/// An agent that shows redirects instead of following them.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+}
+
+/// The value of cookie `name` among a response's `Set-Cookie` headers.
+fn set_cookie(res: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        let (k, rest) = c.split_once('=')?;
+        (k == name).then(|| rest.split(';').next().unwrap_or("").to_string())
+    })
+}
+
+/// The hidden fields of the login form.
+fn hidden_fields(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find("<input type=\"hidden\" name=\"") {
+        rest = &rest[at + 27..];
+        let name = &rest[..rest.find('"').unwrap()];
+        let v = &rest[rest.find("value=\"").unwrap() + 7..];
+        let value = v[..v.find('"').unwrap()]
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
+        out.push((name.to_string(), value));
+    }
+    out
+}
+
+fn form_body(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", fjord_core::url::encode_component(k), fjord_core::url::encode_component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[test]
+fn browser_logins_refuse_redirects_forgeries_and_weak_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    add_user(d, "kari", "fjell og fjord 2026");
+    add_user(d, "root", "the admin of it all");
+    ok(d, &["users", "admin", "root"]);
+    let made = ok(d, &["clients", "add", "QGIS", "--scope", "openid", "--redirect-uri", "http://127.0.0.1:7070/cb"]);
+    let client_id = made.lines().find_map(|l| l.strip_prefix("client_id ")).unwrap().trim().to_string();
+    // kari enrols a second factor and confirms it with a code from her app
+    let uri = ok(d, &["users", "totp", "kari"]);
+    let ids = fjord_auth::Identities::open(&d.join("identity.sqlite")).unwrap();
+    let b32 = &uri[uri.find("secret=").unwrap() + 7..uri.find("&issuer").unwrap()];
+    let secret = decode_base32(b32);
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code_at = |t: u64| format!("{:06}", fjord_auth::totp::code(&secret, t / fjord_auth::totp::STEP));
+    assert!(ids.confirm_totp("kari", &code_at(now() - 30), now() as i64).unwrap());
+    let s = Server::start(d);
+
+    let verifier = "a-verifier-of-forty-three-characters-or-more-0123";
+    let challenge = fjord_auth::flows::challenge_of(verifier);
+    let authorize = |redirect: &str, extra: &str| {
+        format!("{}/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope=openid&state=s1&code_challenge={challenge}&code_challenge_method=S256{extra}", s.base, fjord_core::url::encode_component(redirect))
+    };
+    let a = agent();
+
+    // an unregistered redirect URI, no PKCE, an unknown client: our page, never a redirect
+    for (url, says) in [
+        (authorize("http://evil.example/cb", ""), "redirect_uri"),
+        (authorize("http://127.0.0.1:7070/cb", "").replace("&code_challenge_method=S256", ""), "PKCE"),
+        (authorize("http://127.0.0.1:7070/cb", "").replace(&client_id, "fjord-nobody"), "client_id"),
+    ] {
+        let mut res = a.get(&url).call().unwrap();
+        assert!(res.status() == 400 && res.headers().get("location").is_none(), "{url}");
+        assert!(res.body_mut().read_to_string().unwrap().contains(says), "{says}");
+    }
+
+    // the login page sets a CSRF cookie its form carries; a post without it is refused
+    let login = |extra: &str, otp: Option<String>, with_csrf: bool| -> (u16, Option<String>, String) {
+        let mut page = a.get(&authorize("http://127.0.0.1:7070/cb", extra)).call().unwrap();
+        assert_eq!(page.status(), 200);
+        let csrf = set_cookie(&page, "fjord_csrf").unwrap();
+        let html = page.body_mut().read_to_string().unwrap();
+        let mut fields = hidden_fields(&html);
+        fields.push(("username".into(), "kari".into()));
+        fields.push(("password".into(), "fjell og fjord 2026".into()));
+        if let Some(o) = otp {
+            fields.push(("otp".into(), o));
+        }
+        let mut post =
+            a.post(&format!("{}/authorize", s.base)).header("Content-Type", "application/x-www-form-urlencoded");
+        if with_csrf {
+            post = post.header("Cookie", &format!("fjord_csrf={csrf}"));
+        }
+        let mut res = post.send(&form_body(&fields)).unwrap();
+        let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+        (res.status().as_u16(), location, res.body_mut().read_to_string().unwrap_or_default())
+    };
+    let (status, location, body) = login("", None, false);
+    assert!(status == 403 && location.is_none() && body.contains("came from elsewhere"), "CSRF: {status} {body}");
+
+    // a good login; its code refuses a wrong verifier, and is spent by that attempt
+    let (status, location, _) = login("", None, true);
+    let location = location.unwrap_or_default();
+    assert!(
+        status == 303 && location.starts_with("http://127.0.0.1:7070/cb?code=") && location.ends_with("&state=s1"),
+        "{status} {location}"
+    );
+    let code = &location[location.find("code=").unwrap() + 5..location.find("&state").unwrap()];
+    let redeem = |code: &str, v: &str| {
+        s.post(
+            "/token",
+            "application/x-www-form-urlencoded",
+            &format!(
+                "grant_type=authorization_code&code={code}&client_id={client_id}&redirect_uri={}&code_verifier={v}",
+                fjord_core::url::encode_component("http://127.0.0.1:7070/cb")
+            ),
+        )
+    };
+    let (status, _, body) = redeem(code, "a-wrong-verifier-of-forty-three-characters-or-more");
+    assert!(status == 400 && body.contains("code_verifier"), "{body}");
+    assert!(redeem(code, verifier).2.contains("used already"));
+
+    // level high: the form asks for a one-time code, and the token says high
+    let high = "&acr_values=idporten-loa-high";
+    let (status, _, body) = login(high, None, true);
+    assert!(status == 401 && body.contains("one-time code"), "{status} {body}");
+    let (status, location, _) = login(high, Some(code_at(now())), true);
+    assert_eq!(status, 303);
+    let location = location.unwrap();
+    let code = &location[location.find("code=").unwrap() + 5..location.find("&state").unwrap()];
+    let (status, _, body) = redeem(code, verifier);
+    assert_eq!(status, 200, "{body}");
+    let tokens: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let id = tokens["id_token"].as_str().unwrap();
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(id.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    assert_eq!(claims["acr"], "idporten-loa-high", "{claims}");
+
+    // the audit log over HTTP is for administrators only
+    assert_eq!(get(&s, "/api/admin/audit", None).0, 401);
+    assert_eq!(get(&s, "/api/admin/audit", Some(&basic("kari", "fjell og fjord 2026"))).0, 403);
+    let (status, body) =
+        get(&s, "/api/admin/audit?action=login&limit=500", Some(&basic("root", "the admin of it all")));
+    assert!(
+        status == 200 && body.contains("refused: CSRF token missing or wrong") && body.contains("second factor"),
+        "{body}"
+    );
+}
+
+/// Base32 (RFC 4648) as authenticator apps read a secret.
+fn decode_base32(s: &str) -> Vec<u8> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => continue,
+        };
+        buffer = (buffer << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            out.push((buffer >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    out
+}

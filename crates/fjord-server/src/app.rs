@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/token", axum::routing::post(auth::token))
         .route("/authorize", get(login::authorize).post(login::authorize_form))
         .route("/userinfo", get(login::userinfo))
+        .route("/api/admin/audit", get(auth::audit_log))
         .route("/logout", get(login::logout).post(login::logout))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))

@@ -256,3 +256,27 @@ pub async fn token(
         Err(e) => crate::problem::Problem::internal(e).into_response(),
     }
 }
+
+/// `GET /api/admin/audit?who=&action=&since=&limit=`: the audit log, newest first, for
+/// global administrators only.
+pub async fn audit_log(Ctx(s): Ctx, axum::extract::Query(p): axum::extract::Query<Vec<(String, String)>>) -> Response {
+    if !s.caller.admin {
+        let (status, why) = match &s.caller.subject {
+            None => (StatusCode::UNAUTHORIZED, "log in as an administrator"),
+            Some(_) => (StatusCode::FORBIDDEN, "only administrators read the audit log"),
+        };
+        return crate::problem::Problem { status, detail: why.into() }.into_response();
+    }
+    let get = |k: &str| p.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let limit = match get("limit").map(|l| l.parse::<usize>()) {
+        None => 100,
+        Some(Ok(n)) if (1..=10_000).contains(&n) => n,
+        Some(_) => return crate::problem::Problem::bad_request("limit is a number from 1 to 10000").into_response(),
+    };
+    let q = fjord_auth::AuditQuery { who: get("who"), action: get("action"), since: get("since"), limit: Some(limit) };
+    match s.blocking(move |s| s.identities.audit_log(&q)).await {
+        Ok(Ok(entries)) => axum::Json(json!({ "entries": entries })).into_response(),
+        Ok(Err(e)) => crate::problem::Problem::internal(e).into_response(),
+        Err(e) => crate::problem::Problem::internal(e).into_response(),
+    }
+}

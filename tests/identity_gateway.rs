@@ -362,3 +362,72 @@ fn decode_base32(s: &str) -> Vec<u8> {
     }
     out
 }
+
+#[test]
+fn citizens_register_enrol_a_second_factor_from_a_qr_code_and_log_out_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path());
+    let a = agent();
+    // each form page sets its CSRF cookie; (cookie, hidden fields)
+    let form = |path: &str, session: Option<&str>| {
+        let mut req = a.get(&format!("{}{path}", s.base));
+        if let Some(c) = session {
+            req = req.header("Cookie", &format!("fjord_session={c}"));
+        }
+        let mut res = req.call().unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let csrf = set_cookie(&res, "fjord_csrf").unwrap();
+        (csrf, res.body_mut().read_to_string().unwrap())
+    };
+    let post = |path: &str, cookies: &str, fields: &[(&str, &str)]| {
+        let body: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut res = a
+            .post(&format!("{}{path}", s.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Cookie", cookies)
+            .send(&form_body(&body))
+            .unwrap();
+        let session = set_cookie(&res, "fjord_session");
+        (res.status().as_u16(), session, res.body_mut().read_to_string().unwrap_or_default())
+    };
+    let (csrf, _) = form("/register", None);
+    let cookies = format!("fjord_csrf={csrf}");
+    let (status, _, body) =
+        post("/register", &cookies, &[("csrf", &csrf), ("username", "per"), ("password", "kort"), ("again", "kort")]);
+    assert!(status == 400 && body.contains("10 characters"), "{status} {body}");
+    let (status, _, _) = post(
+        "/register",
+        "",
+        &[("csrf", &csrf), ("username", "per"), ("password", "lang nok 2026!"), ("again", "lang nok 2026!")],
+    );
+    assert_eq!(status, 403, "no CSRF cookie");
+    let (status, session, _) = post(
+        "/register",
+        &cookies,
+        &[("csrf", &csrf), ("username", "per"), ("password", "lang nok 2026!"), ("again", "lang nok 2026!")],
+    );
+    assert_eq!(status, 303);
+    let session = session.expect("logged in at once");
+
+    let (csrf, page) = form("/account", Some(&session));
+    assert!(page.contains("<strong>per</strong>") && page.contains("idporten-loa-substantial"), "{page}");
+    let cookies = format!("fjord_csrf={csrf}; fjord_session={session}");
+    let (status, _, page) = post("/account/totp", &cookies, &[("csrf", &csrf)]);
+    assert!(status == 200 && page.contains("<svg"), "a QR code: {status}");
+    let key = &page[page.find("nøkkelen <code>").unwrap() + "nøkkelen <code>".len()..];
+    let secret = decode_base32(&key[..key.find('<').unwrap()]);
+    let next_csrf = &page[page.find("name=\"csrf\" value=\"").unwrap() + 19..];
+    let next_csrf = &next_csrf[..next_csrf.find('"').unwrap()];
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = format!("{:06}", fjord_auth::totp::code(&secret, now / fjord_auth::totp::STEP));
+    let cookies = format!("fjord_csrf={next_csrf}; fjord_session={session}");
+    let (status, _, page) = post("/account/totp", &cookies, &[("csrf", next_csrf), ("otp", &code)]);
+    assert!(status == 200 && page.contains("Engangskoder er på"), "{status} {page}");
+
+    // log out everywhere: the session is gone
+    let (status, _, _) = post("/logout?everywhere=1", &format!("fjord_session={session}"), &[]);
+    assert_eq!(status, 200);
+    let res =
+        a.get(&format!("{}/account", s.base)).header("Cookie", &format!("fjord_session={session}")).call().unwrap();
+    assert_eq!(res.status(), 401);
+}

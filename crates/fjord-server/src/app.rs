@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{auth, catalogue_api, home, login, ogcapi, ops, tiles, wcs, wfs};
+use crate::{account, auth, catalogue_api, home, login, ogcapi, ops, tiles, wcs, wfs};
 use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -94,6 +94,9 @@ pub fn router(state: AppState) -> Router {
         .route("/authorize", get(login::authorize).post(login::authorize_form))
         .route("/userinfo", get(login::userinfo))
         .route("/api/admin/audit", get(auth::audit_log))
+        .route("/register", get(account::register_page).post(account::register))
+        .route("/account", get(account::account))
+        .route("/account/totp", axum::routing::post(account::totp))
         .route("/logout", get(login::logout).post(login::logout))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))

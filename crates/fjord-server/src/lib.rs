@@ -6,6 +6,7 @@
 //! shut down gracefully), the tile cache in front of the tile routes, and the streaming
 //! of large feature bodies. Domain logic lives in the crates below.
 
+mod account;
 mod app;
 mod auth;
 mod catalogue_api;

@@ -21,9 +21,9 @@ use std::net::SocketAddr;
 type Params = Vec<(String, String)>;
 
 /// Seconds a login session lasts.
-const SESSION_SECS: i64 = 8 * 3600;
-const SESSION_COOKIE: &str = "fjord_session";
-const CSRF_COOKIE: &str = "fjord_csrf";
+pub(crate) const SESSION_SECS: i64 = 8 * 3600;
+pub(crate) const SESSION_COOKIE: &str = "fjord_session";
+pub(crate) const CSRF_COOKIE: &str = "fjord_csrf";
 
 /// The authorization request's parameters, checked against the client.
 struct AuthRequest {
@@ -42,7 +42,7 @@ fn param<'a>(p: &'a Params, k: &str) -> Option<&'a str> {
 }
 
 /// A page of ours with a message (errors that must not go to an unchecked redirect).
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"no\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
          <title>{t} – fjord</title><style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}}\
@@ -119,7 +119,7 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// `Set-Cookie` for `name`: HttpOnly, SameSite, Secure when the issuer is https.
-fn set_cookie(
+pub(crate) fn set_cookie(
     s: &AppState,
     headers: &HeaderMap,
     name: &str,

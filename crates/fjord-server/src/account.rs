@@ -103,27 +103,31 @@ pub async fn register(
         .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
 }
 
-/// The session's user and level, or the page saying to log in.
-fn logged_in(st: &AppState, headers: &HeaderMap) -> Result<(String, Loa), Response> {
-    let found = cookie(headers, SESSION_COOKIE).map(|c| st.identities.session(&c, now()));
-    match found {
-        Some(Ok(Some((user, loa, _)))) => Ok((user, loa)),
-        Some(Err(e)) => Err(crate::problem::Problem::internal(e).into_response()),
-        _ => Err(page(
-            StatusCode::UNAUTHORIZED,
-            "Logg inn",
-            "<p>Logg inn for å se kontoen din (<a href=\"/register\">ny bruker</a>).</p>",
-        )),
+/// The session's user and level, if a live session came with the request.
+fn session_user(st: &AppState, headers: &HeaderMap) -> Result<Option<(String, Loa)>, fjord_auth::Error> {
+    match cookie(headers, SESSION_COOKIE) {
+        Some(c) => Ok(st.identities.session(&c, now())?.map(|(user, loa, _)| (user, loa))),
+        None => Ok(None),
     }
+}
+
+/// The page for a caller without a session.
+fn log_in_first() -> Response {
+    page(
+        StatusCode::UNAUTHORIZED,
+        "Logg inn",
+        "<p>Logg inn for å se kontoen din (<a href=\"/register\">ny bruker</a>).</p>",
+    )
 }
 
 /// `GET /account`
 pub async fn account(Ctx(s): Ctx, headers: HeaderMap) -> Response {
     s.clone()
         .blocking(move |st| {
-            let (user, loa) = match logged_in(st, &headers) {
-                Ok(u) => u,
-                Err(page) => return page,
+            let (user, loa) = match session_user(st, &headers) {
+                Ok(Some(u)) => u,
+                Ok(None) => return log_in_first(),
+                Err(e) => return crate::problem::Problem::internal(e).into_response(),
             };
             let totp = st.identities.user(&user).ok().flatten().is_some_and(|u| u.totp);
             let level = loa.acr().unwrap_or("-");
@@ -150,9 +154,10 @@ pub async fn totp(Ctx(s): Ctx, headers: HeaderMap, body: axum::body::Bytes) -> R
     let p: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     s.clone()
         .blocking(move |st| {
-            let (user, _) = match logged_in(st, &headers) {
-                Ok(u) => u,
-                Err(page) => return page,
+            let user = match session_user(st, &headers) {
+                Ok(Some((user, _))) => user,
+                Ok(None) => return log_in_first(),
+                Err(e) => return crate::problem::Problem::internal(e).into_response(),
             };
             if !csrf_ok(&p, &headers) {
                 return page(StatusCode::FORBIDDEN, "Avvist", "<p class=\"error\">The form had expired or came from elsewhere.</p>");

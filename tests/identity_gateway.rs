@@ -175,6 +175,10 @@ fn each_caller_gets_what_the_policy_allows() {
     assert!(log.contains("refused: wrong client id or secret"), "{log}");
     assert!(log.contains("token\tbearer") && log.contains("refused: the token has expired"), "{log}");
     assert!(log.contains("kari\tlogin\tpassword") && log.contains("refused: locked"), "{log}");
+    assert!(
+        log.contains(&format!("{kv_id}\tread\t/ogcapi/collections/hemmelig/items")),
+        "reads of restricted data: {log}"
+    );
 
     // GDAL reads the restricted WFS layer with Basic credentials, and not without
     let Some(mut ogrinfo) = gdal("ogrinfo") else { return };

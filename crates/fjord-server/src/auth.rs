@@ -4,7 +4,8 @@
 //! Every request passes [`identify`]; handlers take [`Ctx`], the state with the caller
 //! in it, so every service asks the one access policy with the same caller. Credentials
 //! that are refused leave the caller anonymous with the reason noted: open data is still
-//! served, anything else answers 401 in the service's own format saying why.
+//! served, anything else answers 401 in the service's own format saying why. What an
+//! identified caller reads (each successful GET) is written to the audit log.
 
 use crate::app::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -66,6 +67,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         return next.run(req).await;
     };
     let (issuer, from) = (issuer(&state, req.headers()), source(&req));
+    let from_addr = from.clone();
     let caller = state.blocking(move |s| credentials(s, &issuer, &value, &from)).await.unwrap_or_else(|e| Caller {
         refused: Some(format!("the credentials could not be checked: {e}")),
         ..Caller::anonymous()
@@ -73,8 +75,21 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     if let Some(why) = &caller.refused {
         tracing::info!(%why, "credentials refused");
     }
+    let who = caller.subject.clone();
+    let (read, path) = (req.method() == axum::http::Method::GET, req.uri().path().to_string());
     req.extensions_mut().insert(Arc::new(caller));
-    next.run(req).await
+    let res = next.run(req).await;
+    // what an identified caller read goes to the audit log, written off the runtime
+    // without holding the answer back
+    if let (Some(who), true, true) = (who, read, res.status().is_success()) {
+        let (ids, from) = (Arc::clone(&state.identities), from_addr);
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = ids.audit(&fjord_auth::AuditEntry::new(&who, "read", &path, &from, "ok")) {
+                tracing::error!(error = %e, "the audit log could not be written");
+            }
+        });
+    }
+    res
 }
 
 /// The caller an `Authorization` header speaks for.

@@ -60,6 +60,9 @@ pub enum Error {
     /// The metadata sidecar is unreadable or has unknown fields.
     #[error("{0}: {1}")]
     Meta(PathBuf, String),
+    /// An upload that cannot be taken, or is not in the state asked.
+    #[error("{0}")]
+    Upload(String),
     /// A worker thread of the ingest panicked (a bug; nothing is published).
     #[error("ingest failed while {0}")]
     Thread(&'static str),

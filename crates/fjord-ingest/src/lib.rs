@@ -22,6 +22,7 @@ mod pyramid;
 mod report;
 mod source;
 pub mod sync;
+pub mod uploads;
 mod validate;
 mod validity;
 

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{account, auth, catalogue_api, home, login, ogcapi, ops, tiles, wcs, wfs};
+use crate::{account, auth, catalogue_api, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
 use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -43,6 +43,8 @@ pub struct AppState {
     pub map_cache: Arc<fjord_ogc::wms::MapCache>,
     /// users, organisations, clients, keys and the audit log
     pub identities: Arc<fjord_auth::Identities>,
+    /// partners' uploads (`data/uploads`)
+    pub uploads: Arc<fjord_ingest::uploads::Uploads>,
     /// who the request comes from (anonymous in the shared state; [`crate::auth::Ctx`]
     /// gives each request its own)
     pub caller: Arc<fjord_auth::Caller>,
@@ -95,6 +97,10 @@ pub fn router(state: AppState) -> Router {
         .route("/userinfo", get(login::userinfo))
         .route("/api/admin/audit", get(auth::audit_log))
         .route("/register", get(account::register_page).post(account::register))
+        .route("/api/partners/{org}/datasets/{id}/uploads", axum::routing::post(partners::create))
+        .route("/api/partners/{org}/datasets/{id}/uploads/{uid}", get(partners::status).patch(partners::resume))
+        .route("/api/partners/{org}/datasets/{id}/uploads/{uid}/publish", axum::routing::post(partners::publish))
+        .route("/api/partners/{org}/datasets/{id}/rollback", axum::routing::post(partners::rollback))
         .route("/account", get(account::account))
         .route("/account/totp", axum::routing::post(account::totp))
         .route("/logout", get(login::logout).post(login::logout))

@@ -16,6 +16,7 @@ mod login;
 mod metrics;
 mod ogcapi;
 mod ops;
+mod partners;
 mod problem;
 mod stream;
 pub mod tile_cache;
@@ -90,6 +91,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         fjord_auth::Identities::open(&identity_path(&config))
             .map_err(|e| StartError::Config(config::ConfigError::Invalid(format!("the identity database: {e}"))))?,
     );
+    let uploads = Arc::new(
+        fjord_ingest::uploads::Uploads::open(&config.data.dir.join("uploads"), config.limits.max_source_bytes)
+            .map_err(|e| StartError::Config(config::ConfigError::Invalid(format!("the uploads folder: {e}"))))?,
+    );
     let listen = config.server.listen.clone();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let bind_error = |e| StartError::Listen(listen.clone(), e);
@@ -112,8 +117,13 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         tiles,
         map_cache: Arc::new(fjord_ogc::wms::MapCache::new(config_map_cache)),
         identities,
+        uploads,
         caller: Arc::new(fjord_auth::Caller::anonymous()),
     };
+    // validations a stop cut short run again
+    for id in state.uploads.pending().unwrap_or_default() {
+        partners::validate_later(&state, id);
+    }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut loops = Vec::new();
     for (i, l) in listeners.into_iter().enumerate() {

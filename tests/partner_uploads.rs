@@ -1,0 +1,180 @@
+//! The partner upload API: an uploader sends a file (whole, or resumed by offset across a
+//! server restart), follows its validation, publishes it and rolls back; others are
+//! refused; bad names, oversized and broken uploads leave nothing published or behind.
+
+mod common;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use common::*;
+use std::io::Write;
+use std::process::Stdio;
+
+fn basic(name: &str, secret: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!("{name}:{secret}")))
+}
+
+/// A request with a body and an Authorization header: (status, headers' Upload-Offset, body).
+fn send(
+    s: &Server,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Option<String>, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let url = format!("{}{path}", s.base);
+    let mut req = ureq::http::Request::builder().method(method).uri(&url);
+    if let Some(a) = auth {
+        req = req.header("Authorization", a);
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut res = agent.run(req.body(body.to_vec()).unwrap()).unwrap();
+    let offset = res.headers().get("upload-offset").map(|v| v.to_str().unwrap().to_string());
+    let text = res.body_mut().read_to_string().unwrap_or_default();
+    (res.status().as_u16(), offset, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+fn add_user(data: &std::path::Path, name: &str, password: &str) {
+    let mut child =
+        fjord(data).args(["users", "add", name]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// Wait for upload `path` to leave Submitted/InProcess; its final state.
+fn settled(s: &Server, path: &str, auth: &str) -> serde_json::Value {
+    for _ in 0..200 {
+        let (status, _, body) = send(s, "GET", path, Some(auth), &[], b"");
+        assert_eq!(status, 200, "{body}");
+        let st = body["upload"]["status"].as_str().unwrap().to_string();
+        if st != "Submitted" && st != "InProcess" {
+            return body["upload"].clone();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the validation never finished");
+}
+
+#[test]
+fn uploaders_upload_validate_publish_and_roll_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["orgs", "add", "kartverket", "--number", "971040238", "--name", "Kartverket"]);
+    ok(d, &["orgs", "add", "nve", "--number", "970205039", "--name", "NVE"]);
+    add_user(d, "kari", "fjell og fjord 2026");
+    add_user(d, "ola", "dal og elv 2026!");
+    ok(d, &["orgs", "member", "kartverket", "kari", "--role", "uploader"]);
+    ok(d, &["orgs", "member", "kartverket", "ola", "--role", "viewer"]);
+    let made = ok(d, &["clients", "add", "NVE loader", "--org", "nve", "--scope", "fjord:upload"]);
+    let field = |k: &str| made.lines().find_map(|l| l.strip_prefix(k)).unwrap().trim().to_string();
+    let nve = basic(&field("client_id "), &field("client_secret "));
+    let env = [("FJORD_LIMITS_MAX_SOURCE_BYTES", "200000")];
+    let s = Server::start_with(d, &env);
+    let kari = basic("kari", "fjell og fjord 2026");
+    let points = std::fs::read(fixture("points.geojson")).unwrap();
+    let uploads = "/api/partners/kartverket/datasets/punkter/uploads";
+
+    // who may not
+    for (who, auth, want) in [
+        ("anonymous", None, 401),
+        ("a viewer", Some(basic("ola", "dal og elv 2026!")), 403),
+        ("another organisation's system", Some(nve.clone()), 403),
+    ] {
+        let (status, _, body) =
+            send(&s, "POST", &format!("{uploads}?filename=points.geojson"), auth.as_deref(), &[], &points);
+        assert_eq!(status, want, "{who}: {body}");
+    }
+    // bad names
+    for name in ["..%2Fevil.geojson", "run.sh", "a%2Fb.geojson"] {
+        let (status, _, body) = send(&s, "POST", &format!("{uploads}?filename={name}"), Some(&kari), &[], &points);
+        assert_eq!(status, 400, "{name}: {body}");
+    }
+
+    // a whole file: Submitted, then Valid with the report; published as version 1
+    let (status, _, body) = send(&s, "POST", &format!("{uploads}?filename=points.geojson"), Some(&kari), &[], &points);
+    assert_eq!(status, 201, "{body}");
+    let path = body["links"]["self"].as_str().unwrap().to_string();
+    let u = settled(&s, &path, &kari);
+    assert_eq!((u["status"].as_str(), u["report"]["written"].as_u64()), (Some("Valid"), Some(5)), "{u}");
+    assert_eq!(s.get("/ogcapi/collections/punkter/items?f=json").0, 404, "validated, not published");
+    let (status, _, body) = send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"");
+    assert_eq!((status, body["upload"]["version"].as_u64()), (200, Some(1)), "{body}");
+    assert_eq!(s.json("/ogcapi/collections/punkter/items?f=json", 200)["numberMatched"], 5);
+    let (status, _, _) = send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"");
+    assert_eq!(status, 409, "published once");
+
+    // in two pieces, across a restart of the server
+    let half = points.len() / 2;
+    let (status, _, body) = send(
+        &s,
+        "POST",
+        &format!("{uploads}?filename=points.geojson&length={}", points.len()),
+        Some(&kari),
+        &[],
+        &points[..half],
+    );
+    assert_eq!((status, body["upload"]["status"].as_str()), (201, Some("Receiving")), "{body}");
+    let path = body["links"]["self"].as_str().unwrap().to_string();
+    drop(s);
+    let s = Server::start_with(d, &env);
+    let (status, offset, _) = send(&s, "PATCH", &path, Some(&kari), &[("Upload-Offset", "7")], &points[half..]);
+    assert_eq!((status, offset), (409, Some(half.to_string())), "the wrong offset is refused and the right one told");
+    let half_s = half.to_string();
+    let (status, _, body) = send(&s, "PATCH", &path, Some(&kari), &[("Upload-Offset", &half_s)], &points[half..]);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(settled(&s, &path, &kari)["status"], "Valid");
+    let (status, _, body) = send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"");
+    assert_eq!((status, body["upload"]["version"].as_u64()), (200, Some(2)), "{body}");
+
+    // roll back to version 1
+    let (status, _, body) =
+        send(&s, "POST", "/api/partners/kartverket/datasets/punkter/rollback?version=1", Some(&kari), &[], b"");
+    assert_eq!((status, body["version"].as_u64()), (200, Some(1)), "{body}");
+    let listed = ok(d, &["datasets", "list"]);
+    let served = listed.lines().find(|l| l.starts_with("punkter ")).and_then(|l| l.split_whitespace().nth(1));
+    assert_eq!(served, Some("1"), "{listed}");
+    let (status, _, _) =
+        send(&s, "POST", "/api/partners/kartverket/datasets/punkter/rollback?version=9", Some(&kari), &[], b"");
+    assert_eq!(status, 404);
+
+    // broken: Invalid with the reason, nothing published
+    let (_, _, body) = send(
+        &s,
+        "POST",
+        &format!("{uploads}?filename=broken.geojson"),
+        Some(&kari),
+        &[],
+        b"{\"type\": \"FeatureCollection\", \"features\": [",
+    );
+    let u = settled(&s, body["links"]["self"].as_str().unwrap(), &kari);
+    assert_eq!(u["status"], "Invalid", "{u}");
+    assert!(u["report"]["error"].as_str().is_some_and(|e| !e.is_empty()), "{u}");
+    // over the limit: 413, and nothing left behind
+    let before = std::fs::read_dir(d.join("uploads")).unwrap().count();
+    let (status, _, body) =
+        send(&s, "POST", &format!("{uploads}?filename=big.geojson"), Some(&kari), &[], &vec![b' '; 300_000]);
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(std::fs::read_dir(d.join("uploads")).unwrap().count(), before, "the refused upload's folder is gone");
+    let (status, _, _) =
+        send(&s, "POST", &format!("{uploads}?filename=big.geojson&length=300000"), Some(&kari), &[], b"x");
+    assert_eq!(status, 413, "a declared length over the limit");
+    // someone else's dataset
+    ok(d, &["ingest", fixture("points.geojson").to_str().unwrap(), "--dataset", "nve-punkter", "--org", "nve"]);
+    let (status, _, _) = send(
+        &s,
+        "POST",
+        "/api/partners/kartverket/datasets/nve-punkter/uploads?filename=p.geojson",
+        Some(&kari),
+        &[],
+        &points,
+    );
+    assert_eq!(status, 403);
+
+    let log = ok(d, &["audit", "--limit", "1000"]);
+    for act in ["\tupload\t", "\tpublish\t", "\trollback\t"] {
+        assert!(log.contains(act), "{act}: {log}");
+    }
+}

@@ -161,6 +161,54 @@ fn uploaders_upload_validate_publish_and_roll_back() {
     let (status, _, _) =
         send(&s, "POST", &format!("{uploads}?filename=big.geojson&length=300000"), Some(&kari), &[], b"x");
     assert_eq!(status, 413, "a declared length over the limit");
+    // a zip bomb (50 MB of spaces in 50 kB) and a billion laughs in GML: Invalid, quickly
+    let bomb = d.join("bomb.zip");
+    let made = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)\nz.writestr('bomb.geojson', b' ' * 50_000_000)\nz.close()"])
+        .arg(&bomb)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let laughs = {
+        let mut x = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol0 \"lol\">");
+        for i in 1..10 {
+            x.push_str(&format!("<!ENTITY lol{i} \"{}\">", format!("&lol{};", i - 1).repeat(10)));
+        }
+        x.push_str("]>\n<ogr:FeatureCollection xmlns:ogr=\"http://ogr.maptools.org/\" xmlns:gml=\"http://www.opengis.net/gml\">\
+            <gml:featureMember><ogr:p><ogr:name>&lol9;</ogr:name><ogr:geometryProperty><gml:Point srsName=\"EPSG:4326\">\
+            <gml:coordinates>10,60</gml:coordinates></gml:Point></ogr:geometryProperty></ogr:p></gml:featureMember></ogr:FeatureCollection>");
+        x
+    };
+    for (name, bytes, says) in
+        [("bomb.zip", std::fs::read(&bomb).unwrap(), "expands"), ("laughs.gml", laughs.into_bytes(), "")]
+    {
+        let (status, _, body) = send(&s, "POST", &format!("{uploads}?filename={name}"), Some(&kari), &[], &bytes);
+        assert_eq!(status, 201, "{name}: {body}");
+        let u = settled(&s, body["links"]["self"].as_str().unwrap(), &kari);
+        assert_eq!(u["status"], "Invalid", "{name}: {u}");
+        assert!(u["report"]["error"].as_str().unwrap().contains(says), "{name}: {u}");
+    }
+    // an upload cut off half-way: dropped, nothing left behind
+    let before = std::fs::read_dir(d.join("uploads")).unwrap().count();
+    {
+        use std::io::Write as _;
+        let mut tcp = std::net::TcpStream::connect(s.base.trim_start_matches("http://")).unwrap();
+        let head = format!(
+            "POST {uploads}?filename=cut.geojson HTTP/1.1\r\nHost: x\r\nAuthorization: {kari}\r\nContent-Length: 100000\r\n\r\n"
+        );
+        tcp.write_all(head.as_bytes()).unwrap();
+        tcp.write_all(&points).unwrap();
+        tcp.shutdown(std::net::Shutdown::Both).unwrap();
+    }
+    let mut left = usize::MAX;
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        left = std::fs::read_dir(d.join("uploads")).unwrap().count();
+        if left == before {
+            break;
+        }
+    }
+    assert_eq!(left, before, "the cut-off upload's folder is gone");
     // someone else's dataset
     ok(d, &["ingest", fixture("points.geojson").to_str().unwrap(), "--dataset", "nve-punkter", "--org", "nve"]);
     let (status, _, _) = send(

@@ -141,7 +141,7 @@ fn source_files(paths: &[PathBuf]) -> Result<Vec<Found>> {
             out.extend(found.into_iter().map(|f| Found { open: f.clone(), file: f }));
         } else if p.is_file() && crate::source::is_zip(p)? {
             let abs = p.canonicalize().map_err(|e| Error::Unreadable(p.clone(), e.to_string()))?;
-            let mut entries = crate::source::archive_entries(&abs)?;
+            let mut entries = crate::source::archive_entries(&abs, u64::MAX)?;
             entries.retain(|e| is_raster_file(Path::new(e)));
             entries.sort();
             let open = |e: &str| PathBuf::from(format!("/vsizip/{}/{e}", abs.display()));

@@ -32,6 +32,16 @@ pub enum Error {
     /// No GDAL vector driver reads the source.
     #[error("{0}: unknown or unsupported format (no GDAL vector driver can read it)")]
     UnknownFormat(PathBuf),
+    /// A zip archive whose entries expand to more than the limit (a zip bomb).
+    #[error("{path}: the archive expands to {size} bytes or more, over the limit of {limit} bytes (limits.max_source_bytes)")]
+    Expands {
+        /// the archive
+        path: PathBuf,
+        /// what its entries say they expand to, so far
+        size: u64,
+        /// the limit
+        limit: u64,
+    },
     /// A zip archive with an entry that would escape its folder.
     #[error("{path}: zip entry '{entry}' points outside the archive; refusing it")]
     UnsafeArchive {

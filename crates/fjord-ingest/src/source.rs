@@ -66,22 +66,34 @@ pub(crate) fn is_zip(path: &Path) -> Result<bool> {
 }
 
 /// The entry names of an archive; refused when any names a parent folder or an
-/// absolute path. The names come from the zip's own central directory: GDAL's /vsizip/
-/// listing leaves such entries out, yet can still open them.
-pub(crate) fn archive_entries(path: &Path) -> Result<Vec<String>> {
+/// absolute path, or when the entries expand to more than `max_expanded` bytes (a zip
+/// bomb). The names and sizes come from the zip's own central directory: GDAL's /vsizip/
+/// listing leaves escaping entries out, yet can still open them.
+pub(crate) fn archive_entries(path: &Path, max_expanded: u64) -> Result<Vec<String>> {
     let file = std::fs::File::open(path).map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
-    let archive = zip::ZipArchive::new(file)
+    let mut archive = zip::ZipArchive::new(file)
         .map_err(|e| Error::Unreadable(path.to_path_buf(), format!("not a readable zip archive: {e}")))?;
     let mut names = Vec::new();
-    for name in archive.file_names() {
-        let name = name.map_err(|e| Error::Unreadable(path.to_path_buf(), format!("zip entry name: {e}")))?;
+    let mut expanded = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| Error::Unreadable(path.to_path_buf(), format!("zip entry {i}: {e}")))?;
+        let name = entry
+            .name()
+            .map_err(|e| Error::Unreadable(path.to_path_buf(), format!("zip entry name: {e}")))?
+            .to_string();
         let escapes = name.starts_with(['/', '\\'])
             || name.split(['/', '\\']).any(|part| part == "..")
             || name.as_bytes().get(1) == Some(&b':');
         if escapes {
-            return Err(Error::UnsafeArchive { path: path.to_path_buf(), entry: name.to_string() });
+            return Err(Error::UnsafeArchive { path: path.to_path_buf(), entry: name });
         }
-        names.push(name.to_string());
+        expanded = expanded.saturating_add(entry.size());
+        if expanded > max_expanded {
+            return Err(Error::Expands { path: path.to_path_buf(), size: expanded, limit: max_expanded });
+        }
+        names.push(name);
     }
     Ok(names)
 }
@@ -134,7 +146,7 @@ pub fn open(opts: &SourceOptions) -> Result<Source> {
     let abs = std::fs::canonicalize(path).map_err(unreadable)?;
     let mut scratch = None;
     let gdal_path = if is_zip(&abs)? {
-        archive_entries(&abs)?;
+        archive_entries(&abs, opts.max_bytes)?;
         format!("/vsizip/{}", abs.display())
     } else if writes_beside_source(&abs) {
         let dir = tempfile::tempdir().map_err(unreadable)?;

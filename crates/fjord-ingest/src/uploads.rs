@@ -264,7 +264,7 @@ impl Uploads {
     ) -> Result<serde_json::Value> {
         let (dataset, org) = (Slug::new(&u.dataset)?, Slug::new(&u.org)?);
         let path = self.file(u)?;
-        if is_raster_file(&path) || is_raster_zip(&path)? {
+        if is_raster_file(&path) || is_raster_zip(&path, max_source_bytes)? {
             let req = DemRequest {
                 paths: vec![path],
                 dataset,
@@ -310,12 +310,13 @@ impl Uploads {
     }
 }
 
-/// Whether a zip archive holds elevation rasters (rather than a vector source).
-fn is_raster_zip(path: &Path) -> Result<bool> {
+/// Whether a zip archive holds elevation rasters (rather than a vector source); one
+/// expanding past `max_bytes` is refused.
+fn is_raster_zip(path: &Path, max_bytes: u64) -> Result<bool> {
     if !crate::source::is_zip(path)? {
         return Ok(false);
     }
-    Ok(crate::source::archive_entries(path)?.iter().any(|e| is_raster_file(Path::new(e))))
+    Ok(crate::source::archive_entries(path, max_bytes)?.iter().any(|e| is_raster_file(Path::new(e))))
 }
 
 #[cfg(test)]

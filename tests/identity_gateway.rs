@@ -135,6 +135,22 @@ fn each_caller_gets_what_the_policy_allows() {
         let (_, list) = get(&s, "/ogcapi/collections?f=json", auth);
         assert_eq!(list.contains("\"hemmelig\""), want == 200, "{who}: {list}");
     }
+    // tiles of the restricted dataset are for its readers, and no shared cache keeps them
+    let tile = |id: &str, auth: Option<&str>| {
+        let mut req = agent().get(&format!("{}/tiles/{id}/WebMercatorQuad/0/0/0.mvt", s.base));
+        if let Some(a) = auth {
+            req = req.header("Authorization", a);
+        }
+        let res = req.call().unwrap();
+        (
+            res.status().as_u16(),
+            res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default(),
+        )
+    };
+    assert_eq!(tile("hemmelig", None).0, 401);
+    let (status, cc) = tile("hemmelig", Some(&kv_token));
+    assert!(status == 200 && cc.starts_with("private"), "{status} {cc}");
+    assert!(tile("apne", None).1.starts_with("public"));
     let (_, why) = get(&s, items, Some(&wrong));
     assert!(why.contains("refused") && why.contains("wrong username or password"), "{why}");
 

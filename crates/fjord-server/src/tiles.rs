@@ -82,7 +82,9 @@ pub(crate) async fn serve(state: AppState, headers: HeaderMap, at: TileAddress, 
     let Ok(etag) = HeaderValue::from_str(&at.etag()) else {
         return exception(OgcError::internal("a tile's entity tag is not a header value"));
     };
-    let cache_control = HeaderValue::from_str(&format!("public, max-age={max_age}")).ok();
+    // tiles of data that is not open must not be kept by shared caches
+    let scope = if at.open { "public" } else { "private" };
+    let cache_control = HeaderValue::from_str(&format!("{scope}, max-age={max_age}")).ok();
     if seen(&etag, &headers) {
         let mut res = (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
         if let Some(cc) = cache_control {

@@ -40,6 +40,8 @@ pub struct TileAddress {
     pub row: u32,
     /// column, counting from the left
     pub col: u32,
+    /// whether the dataset is open data, so shared caches may keep its tiles
+    pub open: bool,
 }
 
 impl TileAddress {
@@ -71,7 +73,12 @@ fn index(what: &str, v: &str) -> Result<u32, OgcError> {
 
 /// The tile (`tms`, `z`, `row`, `col`) checked against the set and [`max_level`] (404
 /// outside), given the dataset's id and version.
-fn address(dataset: Slug, version: u32, (tms, z, row, col): (&str, &str, &str, &str)) -> Result<TileAddress, OgcError> {
+fn address(
+    dataset: Slug,
+    version: u32,
+    open: bool,
+    (tms, z, row, col): (&str, &str, &str, &str),
+) -> Result<TileAddress, OgcError> {
     let tms = matrix_set(tms)?;
     let (z, row, col) = (index("tile matrix", z)?, index("tile row", row)?, index("tile column", col)?);
     let deepest = max_level(tms);
@@ -84,7 +91,7 @@ fn address(dataset: Slug, version: u32, (tms, z, row, col): (&str, &str, &str, &
     if tms.tile_bbox(z, row, col).is_err() {
         return Err(OgcError::not_found(format!("tile {z}/{row}/{col} lies outside tile matrix set {}", tms.id)));
     }
-    Ok(TileAddress { dataset, version, tms, z, row, col })
+    Ok(TileAddress { dataset, version, tms, z, row, col, open })
 }
 
 /// Find tile `z`/`row`/`col` of tile matrix set `tms` of dataset `id`, which must hold
@@ -92,8 +99,8 @@ fn address(dataset: Slug, version: u32, (tms, z, row, col): (&str, &str, &str, &
 /// matrix set or a tile outside it, 400 for an index that is not a number, 401 for a
 /// dataset that is not open.
 pub fn locate(api: &Api, id: &str, what: Holding, t: (&str, &str, &str, &str)) -> Result<TileAddress, OgcError> {
-    let (slug, version, _) = api.readable_holding(id, what)?;
-    address(slug, version, t)
+    let (slug, version, record) = api.readable_holding(id, what)?;
+    address(slug, version, record.access == fjord_catalogue::Access::Open, t)
 }
 
 /// [`locate`] without touching the catalogue (one read of `CURRENT`), for the cached
@@ -105,7 +112,9 @@ pub fn locate_cached(
     t: (&str, &str, &str, &str),
 ) -> Result<Option<TileAddress>, OgcError> {
     match api.readable_cached(id, what)? {
-        Some((slug, version, _)) => address(slug, version, t).map(Some),
+        Some((slug, version, record)) => {
+            address(slug, version, record.access == fjord_catalogue::Access::Open, t).map(Some)
+        }
         None => Ok(None),
     }
 }
@@ -159,10 +168,10 @@ mod tests {
     #[test]
     fn addresses_are_checked() {
         let s = Slug::new("kommuner").unwrap();
-        let a = address(s.clone(), 3, ("webmercatorquad", "10", "293", "538")).unwrap();
+        let a = address(s.clone(), 3, true, ("webmercatorquad", "10", "293", "538")).unwrap();
         assert_eq!((a.tms.id, a.z, a.row, a.col), ("WebMercatorQuad", 10, 293, 538));
         assert_eq!(a.etag(), "\"kommuner-3-WebMercatorQuad-10-293-538\"");
-        let status = |t: &str, z: &str, r: &str, c: &str| address(s.clone(), 1, (t, z, r, c)).unwrap_err().status;
+        let status = |t: &str, z: &str, r: &str, c: &str| address(s.clone(), 1, true, (t, z, r, c)).unwrap_err().status;
         assert_eq!(status("nope", "1", "0", "0"), 404);
         assert_eq!(status("WebMercatorQuad", "x", "0", "0"), 400);
         assert_eq!(status("WebMercatorQuad", "1", "-1", "0"), 400);

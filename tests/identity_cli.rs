@@ -46,6 +46,9 @@ fn users_orgs_clients_and_the_audit_log() {
 
     let totp = ok(d, &["users", "totp", "kari"]);
     assert!(totp.starts_with("otpauth://totp/fjord:kari?secret="), "{totp}");
-    // nothing logged in yet: the log is empty, and it is read newest first with filters
+    // nothing logged in yet: the log is empty
     assert_eq!(ok(d, &["audit"]), "");
+    let first = ok(d, &["keys", "rotate"]);
+    let second = ok(d, &["keys", "rotate"]);
+    assert!(first.starts_with("signing with key ") && first != second, "{first} {second}");
 }

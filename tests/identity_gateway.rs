@@ -147,6 +147,9 @@ fn each_caller_gets_what_the_policy_allows() {
             res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default(),
         )
     };
+    let res = agent().get(&format!("{}{items}", s.base)).call().unwrap();
+    let challenge = res.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(challenge.contains("Basic realm=\"fjord\"") && challenge.contains("Bearer"), "{challenge}");
     assert_eq!(tile("hemmelig", None).0, 401);
     let (status, cc) = tile("hemmelig", Some(&kv_token));
     assert!(status == 200 && cc.starts_with("private"), "{status} {cc}");

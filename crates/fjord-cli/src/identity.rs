@@ -94,6 +94,26 @@ pub enum ClientsCommand {
     List,
 }
 
+/// `fjord keys ...`
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Make a new signing key; the old one stays published (and accepted) until the
+    /// tokens it signed have expired
+    Rotate,
+}
+
+/// Run a `fjord keys` command.
+pub fn keys(config: &Config, cmd: KeysCommand) -> anyhow::Result<()> {
+    let ids = open(config)?;
+    match cmd {
+        KeysCommand::Rotate => {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+            println!("signing with key {}", ids.rotate_keys(now)?);
+        }
+    }
+    Ok(())
+}
+
 /// `fjord audit`: the newest entries of the audit log
 #[derive(clap::Args)]
 pub struct AuditArgs {

@@ -74,6 +74,9 @@ enum Command {
     /// Clients of the identity gateway: partners' systems and public apps
     #[command(subcommand)]
     Clients(identity::ClientsCommand),
+    /// The identity gateway's signing keys
+    #[command(subcommand)]
+    Keys(identity::KeysCommand),
     /// The audit log, newest first
     Audit(identity::AuditArgs),
 }
@@ -135,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(cmd) => identity::users(&config, cmd),
         Command::Orgs(cmd) => identity::orgs(&config, cmd),
         Command::Clients(cmd) => identity::clients(&config, cmd),
+        Command::Keys(cmd) => identity::keys(&config, cmd),
         Command::Audit(args) => identity::audit(&config, args),
     }
 }

@@ -64,7 +64,9 @@ fn source(req: &Request) -> String {
 /// password hash takes tens of milliseconds).
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let Some(value) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
-        return next.run(req).await;
+        let mut res = next.run(req).await;
+        challenge(&state, &mut res);
+        return res;
     };
     let (issuer, from) = (issuer(&state, req.headers()), source(&req));
     let from_addr = from.clone();
@@ -78,7 +80,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let who = caller.subject.clone();
     let (read, path) = (req.method() == axum::http::Method::GET, req.uri().path().to_string());
     req.extensions_mut().insert(Arc::new(caller));
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    challenge(&state, &mut res);
     // what an identified caller read goes to the audit log, written off the runtime
     // without holding the answer back
     if let (Some(who), true, true) = (who, read, res.status().is_success()) {
@@ -90,6 +93,19 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         });
     }
     res
+}
+
+/// A 401 tells the client how to log in (`WWW-Authenticate`), so QGIS asks for a
+/// password and OAuth clients know a token is wanted.
+fn challenge(state: &AppState, res: &mut Response) {
+    if res.status() == StatusCode::UNAUTHORIZED && !res.headers().contains_key(header::WWW_AUTHENTICATE) {
+        let value = if state.config.auth.basic {
+            "Bearer realm=\"fjord\", Basic realm=\"fjord\""
+        } else {
+            "Bearer realm=\"fjord\""
+        };
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static(value));
+    }
 }
 
 /// The caller an `Authorization` header speaks for.

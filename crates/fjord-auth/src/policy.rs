@@ -80,13 +80,16 @@ pub enum Decision {
     },
     /// log in first (401)
     Unauthenticated,
+    /// log in again at a higher level, with a second factor (401)
+    LevelTooLow,
     /// not for this caller (403)
     Forbidden,
 }
 
 /// May `caller` read a dataset with access constraint `access`? Open data is for all;
-/// `login` for anyone logged in; `partners` for members of any organisation; listed
-/// organisations for their members. A role scoped to an area grants that area only;
+/// `login` for anyone logged in, `level` for those logged in at that level; `partners`
+/// for members of any organisation; listed organisations for their members; `roles` for
+/// holders of one of the roles (or a higher one in the same organisation). A role scoped to an area grants that area only;
 /// an unscoped role of the same organisation grants everything. A global administrator
 /// reads all.
 pub fn decide(caller: &Caller, access: &Access) -> Decision {
@@ -98,10 +101,23 @@ pub fn decide(caller: &Caller, access: &Access) -> Decision {
         return Decision::Unauthenticated;
     }
     let granting: Vec<&Membership> = match access {
-        Access::Open => return everywhere,
-        Access::Login => return everywhere,
+        Access::Open | Access::Login => return everywhere,
+        Access::Level(level) => {
+            let needed = if level.eq_ignore_ascii_case("high") { Loa::High } else { Loa::Substantial };
+            return if caller.loa >= needed { everywhere } else { Decision::LevelTooLow };
+        }
         Access::Partners => caller.memberships.iter().collect(),
         Access::Organisations(orgs) => caller.memberships.iter().filter(|m| orgs.contains(&m.org)).collect(),
+        Access::Roles(roles) => caller
+            .memberships
+            .iter()
+            .filter(|m| {
+                roles.iter().any(|r| {
+                    r.split_once(':')
+                        .is_some_and(|(org, role)| org == m.org && Role::parse(role).is_ok_and(|role| m.role >= role))
+                })
+            })
+            .collect(),
     };
     if granting.is_empty() {
         return Decision::Forbidden;
@@ -154,6 +170,15 @@ mod tests {
             assert_eq!(decide(caller, &Access::Partners), partners, "{caller:?}");
             assert_eq!(decide(caller, &nve), listed, "{caller:?}");
         }
+        // a level: substantial is not enough for high; roles: a higher role counts
+        let high = Access::Level("high".into());
+        assert_eq!(decide(&citizen, &high), Decision::LevelTooLow);
+        assert_eq!(decide(&Caller { loa: Loa::High, ..citizen.clone() }, &high), all);
+        assert_eq!(decide(&anonymous, &high), Decision::Unauthenticated);
+        let uploaders = Access::Roles(vec!["nve:uploader".into()]);
+        assert_eq!(decide(&nve_oslo, &uploaders), Decision::Forbidden, "a viewer is no uploader");
+        assert_eq!(decide(&user(vec![member("nve", Role::Admin, None)]), &uploaders), all);
+        assert_eq!(decide(&partner, &uploaders), Decision::Forbidden);
         // an unscoped role beside a scoped one grants everything
         let both = user(vec![member("nve", Role::Viewer, Some("0301")), member("nve", Role::Uploader, None)]);
         assert_eq!(decide(&both, &nve), all);

@@ -16,6 +16,11 @@ pub enum Access {
     Partners,
     /// members of the listed organisations only
     Organisations(Vec<String>),
+    /// anyone logged in at this level or above: `substantial` or `high`
+    Level(String),
+    /// holders of one of these roles: `org:role` (viewer, uploader, admin; a higher role
+    /// counts) or `admin` (a global administrator)
+    Roles(Vec<String>),
 }
 
 /// A geographic bounding box in EPSG:4258 (ETRS89), named by direction so no reader has

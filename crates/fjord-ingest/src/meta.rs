@@ -33,6 +33,10 @@ mod tests {
         let j = dir.path().join("meta.json");
         std::fs::write(&j, r#"{"title": "Kommuner", "access": "login"}"#).unwrap();
         assert_eq!(read_sidecar(&j).unwrap().access, Access::Login);
+        std::fs::write(&t, "access = { level = \"high\" }\n").unwrap();
+        assert_eq!(read_sidecar(&t).unwrap().access, Access::Level("high".into()));
+        std::fs::write(&t, "access = { roles = [\"nve:uploader\", \"admin\"] }\n").unwrap();
+        assert_eq!(read_sidecar(&t).unwrap().access, Access::Roles(vec!["nve:uploader".into(), "admin".into()]));
         std::fs::write(&t, "titel = \"x\"\n").unwrap();
         assert!(read_sidecar(&t).unwrap_err().to_string().contains("titel"));
     }

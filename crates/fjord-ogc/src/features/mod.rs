@@ -218,6 +218,9 @@ fn readable_by(
             Some(why) => format!("dataset '{slug}' is not open, and the credentials were refused: {why}"),
             None => format!("dataset '{slug}' is not open; log in (a bearer token, or HTTP Basic) to read it"),
         })),
+        Decision::LevelTooLow => Err(OgcError::unauthorized(format!(
+            "dataset '{slug}' needs a login at level high: log in again with your second factor"
+        ))),
         Decision::Forbidden => Err(OgcError::forbidden(format!("you may not read dataset '{slug}'"))),
     }
 }

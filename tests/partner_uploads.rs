@@ -129,6 +129,24 @@ fn uploaders_upload_validate_publish_and_roll_back() {
     let (status, _, body) = send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"");
     assert_eq!((status, body["upload"]["version"].as_u64()), (200, Some(2)), "{body}");
 
+    // elevation too: a zip of DEM tiles becomes a pyramid, heights answer after publishing
+    let dem = std::fs::read(fixture("dem_tiles.zip")).unwrap();
+    let (status, _, body) = send(
+        &s,
+        "POST",
+        "/api/partners/kartverket/datasets/fliser/uploads?filename=dem_tiles.zip",
+        Some(&kari),
+        &[],
+        &dem,
+    );
+    assert_eq!(status, 201, "{body}");
+    let dem_path = body["links"]["self"].as_str().unwrap().to_string();
+    let u = settled(&s, &dem_path, &kari);
+    assert!(u["status"] == "Valid" && u["report"]["elevation"]["cell"] == 10.0, "{u}");
+    assert_eq!(send(&s, "POST", &format!("{dem_path}/publish"), Some(&kari), &[], b"").0, 200);
+    let h = s.json("/api/elevation/point?x=250300&y=6650250", 200);
+    assert_eq!(h["source"], "fliser", "{h}");
+
     // roll back to version 1
     let (status, _, body) =
         send(&s, "POST", "/api/partners/kartverket/datasets/punkter/rollback?version=1", Some(&kari), &[], b"");

@@ -447,8 +447,12 @@ fn citizens_register_enrol_a_second_factor_from_a_qr_code_and_log_out_everywhere
     let (status, _, page) = post("/account/totp", &cookies, &[("csrf", next_csrf), ("otp", &code)]);
     assert!(status == 200 && page.contains("Engangskoder er på"), "{status} {page}");
 
-    // log out everywhere: the session is gone
+    // log out everywhere, from the account page's form (not by a forged post): the session is gone
     let (status, _, _) = post("/logout?everywhere=1", &format!("fjord_session={session}"), &[]);
+    assert_eq!(status, 403, "no CSRF token");
+    let (csrf, _) = form("/account", Some(&session));
+    let (status, _, _) =
+        post("/logout?everywhere=1", &format!("fjord_csrf={csrf}; fjord_session={session}"), &[("csrf", &csrf)]);
     assert_eq!(status, 200);
     let res =
         a.get(&format!("{}/account", s.base)).header("Cookie", &format!("fjord_session={session}")).call().unwrap();

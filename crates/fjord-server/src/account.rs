@@ -136,7 +136,7 @@ pub async fn account(Ctx(s): Ctx, headers: HeaderMap) -> Response {
                     "<p>Innlogget som <strong>{}</strong>, sikkerhetsnivå <code>{level}</code>.</p>\
                      <p>Andre faktor (engangskoder): {}</p>\
                      <form method=\"post\" action=\"/account/totp\">{csrf}<button>{}</button></form>\
-                     <form method=\"post\" action=\"/logout?everywhere=1\"><button>Logg ut overalt</button></form>",
+                     <form method=\"post\" action=\"/logout?everywhere=1\">{csrf}<button>Logg ut overalt</button></form>",
                     esc(&user),
                     if totp { "på" } else { "av" },
                     if totp { "Bytt autentiseringsapp" } else { "Sett opp engangskoder" }

@@ -103,7 +103,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/partners/{org}/datasets/{id}/rollback", axum::routing::post(partners::rollback))
         .route("/account", get(account::account))
         .route("/account/totp", axum::routing::post(account::totp))
-        .route("/logout", get(login::logout).post(login::logout))
+        .route("/logout", get(login::logout).post(login::logout_form))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))

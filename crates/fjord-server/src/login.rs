@@ -396,11 +396,36 @@ pub async fn userinfo(Ctx(s): Ctx) -> Response {
     }
 }
 
-/// `GET|POST /logout[?everywhere=1]`: end this session, or every session of its user.
-pub async fn logout(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+/// `GET /logout`: end this session (as OpenID Connect's end-session endpoint does).
+pub async fn logout(Ctx(s): Ctx, headers: HeaderMap) -> Response {
+    end_sessions(s, headers, false).await
+}
+
+/// `POST /logout[?everywhere=1]` from a page of ours (its CSRF token in the form): end
+/// this session, or every session of its user.
+pub async fn logout_form(
+    Ctx(s): Ctx,
+    headers: HeaderMap,
+    Query(q): Query<Params>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let csrf_ok =
+        matches!((param(&form, "csrf"), cookie(&headers, CSRF_COOKIE)), (Some(f), Some(c)) if !f.is_empty() && f == c);
+    if !csrf_ok {
+        return page(
+            StatusCode::FORBIDDEN,
+            "Avvist",
+            "<p class=\"error\">The form had expired or came from elsewhere.</p>",
+        );
+    }
+    let everywhere = param(&q, "everywhere").is_some_and(|v| v == "1" || v == "true");
+    end_sessions(s, headers, everywhere).await
+}
+
+/// End the request's session, or every session of its user, and clear the cookie.
+async fn end_sessions(s: AppState, headers: HeaderMap, everywhere: bool) -> Response {
     let session = cookie(&headers, SESSION_COOKIE);
-    let everywhere = param(&p, "everywhere").is_some_and(|v| v == "1" || v == "true");
-    let hdrs = headers.clone();
     s.clone()
         .blocking(move |st| {
             if let Some(c) = session {
@@ -411,7 +436,7 @@ pub async fn logout(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) ->
                 };
             }
             let mut res = page(StatusCode::OK, "Logget ut", "<p>Du er logget ut.</p>");
-            res.headers_mut().append(header::SET_COOKIE, set_cookie(st, &hdrs, SESSION_COOKIE, "", 0, "Lax"));
+            res.headers_mut().append(header::SET_COOKIE, set_cookie(st, &headers, SESSION_COOKIE, "", 0, "Lax"));
             res
         })
         .await

@@ -240,6 +240,7 @@ fn uploaders_upload_validate_publish_and_roll_back() {
     assert_eq!(status, 403);
 
     let log = ok(d, &["audit", "--limit", "1000"]);
+    assert!(log.contains("kari\tupload\tkartverket/punkter\t127.0.0.1\trefused: file name"), "bad names: {log}");
     for act in ["\tupload\t", "\tpublish\t", "\trollback\t"] {
         assert!(log.contains(act), "{act}: {log}");
     }

@@ -5,7 +5,8 @@
 //! in it, so every service asks the one access policy with the same caller. Credentials
 //! that are refused leave the caller anonymous with the reason noted: open data is still
 //! served, anything else answers 401 in the service's own format saying why. What an
-//! identified caller reads (each successful GET) is written to the audit log.
+//! identified caller reads (each successful GET) and every 401 and 403 are written to the
+//! audit log.
 
 use crate::app::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -64,8 +65,12 @@ fn source(req: &Request) -> String {
 /// password hash takes tens of milliseconds).
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let Some(value) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        let (path, from) = (req.uri().path().to_string(), source(&req));
         let mut res = next.run(req).await;
         challenge(&state, &mut res);
+        if matches!(res.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            audit_later(&state, "-".into(), path, from, format!("refused: {}", res.status().as_u16()));
+        }
         return res;
     };
     let (issuer, from) = (issuer(&state, req.headers()), source(&req));
@@ -82,17 +87,25 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     req.extensions_mut().insert(Arc::new(caller));
     let mut res = next.run(req).await;
     challenge(&state, &mut res);
-    // what an identified caller read goes to the audit log, written off the runtime
-    // without holding the answer back
-    if let (Some(who), true, true) = (who, read, res.status().is_success()) {
-        let (ids, from) = (Arc::clone(&state.identities), from_addr);
-        tokio::task::spawn_blocking(move || {
-            if let Err(e) = ids.audit(&fjord_auth::AuditEntry::new(&who, "read", &path, &from, "ok")) {
-                tracing::error!(error = %e, "the audit log could not be written");
-            }
-        });
+    // what an identified caller read, and every refusal, go to the audit log, written
+    // off the runtime without holding the answer back
+    let status = res.status();
+    let refused = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+    if (who.is_some() && read && status.is_success()) || refused {
+        let outcome = if refused { format!("refused: {}", status.as_u16()) } else { "ok".into() };
+        audit_later(&state, who.unwrap_or_else(|| "-".into()), path, from_addr, outcome);
     }
     res
+}
+
+/// Append a `read` entry to the audit log off the runtime.
+fn audit_later(state: &AppState, who: String, what: String, from: String, outcome: String) {
+    let ids = Arc::clone(&state.identities);
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = ids.audit(&fjord_auth::AuditEntry::new(&who, "read", &what, &from, &outcome)) {
+            tracing::error!(error = %e, "the audit log could not be written");
+        }
+    });
 }
 
 /// A 401 tells the client how to log in (`WWW-Authenticate`), so QGIS asks for a

@@ -148,6 +148,7 @@ pub async fn create(
     Query(p): Query<Params>,
     body: Body,
 ) -> Response {
+    let org_name = org.clone();
     let (org, ds) = match allowed(&s, &org, &dataset).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -164,10 +165,14 @@ pub async fn create(
     let by = s.caller.subject.clone().unwrap_or_default();
     let ups = s.uploads.clone();
     let made = s.blocking(move |_| ups.create(&org, &ds, &by, &name, expected)).await;
+    let refused = |status: StatusCode, e: fjord_ingest::Error| {
+        audit(&s, "upload", &format!("{org_name}/{dataset}"), &from, &format!("refused: {e}"));
+        problem(status, e.to_string())
+    };
     match made {
         Ok(Ok(u)) => take(&s, u, body, &from).await,
-        Ok(Err(e @ fjord_ingest::Error::TooLarge { .. })) => problem(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
-        Ok(Err(e)) => problem(StatusCode::BAD_REQUEST, e.to_string()),
+        Ok(Err(e @ fjord_ingest::Error::TooLarge { .. })) => refused(StatusCode::PAYLOAD_TOO_LARGE, e),
+        Ok(Err(e)) => refused(StatusCode::BAD_REQUEST, e),
         Err(e) => Problem::internal(e).into_response(),
     }
 }

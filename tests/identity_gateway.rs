@@ -198,6 +198,9 @@ fn each_caller_gets_what_the_policy_allows() {
         log.contains(&format!("{kv_id}\tread\t/ogcapi/collections/hemmelig/items")),
         "reads of restricted data: {log}"
     );
+    let refused = format!("{nve_id}\tread\t/ogcapi/collections/hemmelig/items\t127.0.0.1\trefused: 403");
+    assert!(log.contains(&refused), "another organisation's token: {log}");
+    assert!(log.contains("-\tread\t/wfs\t127.0.0.1\trefused: 401"), "anonymous: {log}");
 
     // GDAL reads the restricted WFS layer with Basic credentials, and not without
     let Some(mut ogrinfo) = gdal("ogrinfo") else { return };

@@ -61,6 +61,19 @@ fn each_caller_gets_what_the_policy_allows() {
         ],
     );
     ok(d, &["ingest", fixture("points.geojson").to_str().unwrap(), "--dataset", "apne", "--org", "kartverket"]);
+    ok(
+        d,
+        &[
+            "ingest-raster",
+            fixture("dem_tiles.zip").to_str().unwrap(),
+            "--dataset",
+            "hoyde",
+            "--org",
+            "kartverket",
+            "--meta",
+            meta.to_str().unwrap(),
+        ],
+    );
     ok(d, &["orgs", "add", "kartverket", "--number", "971040238", "--name", "Kartverket"]);
     ok(d, &["orgs", "add", "nve", "--number", "970205039", "--name", "NVE"]);
     add_user(d, "kari", "fjell og fjord 2026");
@@ -154,6 +167,16 @@ fn each_caller_gets_what_the_policy_allows() {
     let (status, cc) = tile("hemmelig", Some(&kv_token));
     assert!(status == 200 && cc.starts_with("private"), "{status} {cc}");
     assert!(tile("apne", None).1.starts_with("public"));
+    // maps, map tiles and coverages answer the same way, each in its own format
+    let wms = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hemmelig&STYLES=&CRS=EPSG:4326&BBOX=58,5,70,30&WIDTH=64&HEIGHT=64&FORMAT=image/png";
+    let wmts = "/wmts/1.0.0/hemmelig/default/WebMercatorQuad/0/0/0.png";
+    let wcs = "/wcs?SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCoverage&COVERAGEID=hoyde&FORMAT=text/plain";
+    for (path, format) in [(wms, "ServiceException"), (wmts, "ExceptionReport"), (wcs, "ExceptionReport")] {
+        let (status, body) = get(&s, path, None);
+        assert!(status == 401 && body.contains(format), "anonymous {path}: {status} {body}");
+        assert_eq!(get(&s, path, Some(&nve_token)).0, 403, "NVE's system, {path}");
+        assert_eq!(get(&s, path, Some(&kv_token)).0, 200, "Kartverket's system, {path}");
+    }
     let (_, why) = get(&s, items, Some(&wrong));
     assert!(why.contains("refused") && why.contains("wrong username or password"), "{why}");
 

@@ -484,3 +484,41 @@ fn citizens_register_enrol_a_second_factor_from_a_qr_code_and_log_out_everywhere
         a.get(&format!("{}/account", s.base)).header("Cookie", &format!("fjord_session={session}")).call().unwrap();
     assert_eq!(res.status(), 401);
 }
+
+#[test]
+fn restricted_records_can_be_hidden_from_those_who_may_not_read_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let meta = d.join("meta.toml");
+    std::fs::write(&meta, "title = \"Hemmelige punkter\"\naccess = { organisations = [\"kartverket\"] }\n").unwrap();
+    ok(
+        d,
+        &[
+            "ingest",
+            fixture("points.geojson").to_str().unwrap(),
+            "--dataset",
+            "hemmelig",
+            "--org",
+            "kartverket",
+            "--meta",
+            meta.to_str().unwrap(),
+        ],
+    );
+    ok(d, &["orgs", "add", "kartverket", "--number", "971040238", "--name", "Kartverket"]);
+    add_user(d, "kari", "fjell og fjord 2026");
+    ok(d, &["orgs", "member", "kartverket", "kari"]);
+    let s = Server::start_with(d, &[("FJORD_AUTH_HIDE_RESTRICTED_RECORDS", "true")]);
+    let kari = basic("kari", "fjell og fjord 2026");
+    let total = |auth: Option<&str>| {
+        let (_, body) = get(&s, "/api/catalogue/search?q=hemmelige", auth);
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"].as_u64()
+    };
+    assert_eq!((total(None), total(Some(&kari))), (Some(0), Some(1)));
+    let (_, body) = get(&s, "/api/catalogue/search?q=hemmelige", Some(&kari));
+    let uuid = serde_json::from_str::<serde_json::Value>(&body).unwrap()["hits"][0]["record"]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(get(&s, &format!("/api/catalogue/records/{uuid}"), None).0, 404);
+    assert_eq!(get(&s, &format!("/api/catalogue/records/{uuid}"), Some(&kari)).0, 200);
+}

@@ -27,6 +27,9 @@ pub struct SearchQuery {
     pub limit: usize,
     /// hits to skip
     pub offset: usize,
+    /// records to leave out (by uuid), whatever else matches: those the caller may not
+    /// see where restricted records are hidden
+    pub hidden: Vec<String>,
 }
 
 /// One hit: the record and its relevance (higher is better; 0 without a text query).
@@ -111,6 +114,10 @@ fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (St
         conds.push("r.west <= ? AND r.east >= ? AND r.south <= ? AND r.north >= ?".to_string());
         params.extend([b.east, b.west, b.north, b.south].map(Sql::Real));
     }
+    if !q.hidden.is_empty() {
+        conds.push(format!("r.uuid NOT IN ({})", vec!["?"; q.hidden.len()].join(", ")));
+        params.extend(q.hidden.iter().cloned().map(Sql::Text));
+    }
     if !conds.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&conds.join(" AND "));
@@ -119,6 +126,21 @@ fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (St
 }
 
 impl Catalogue {
+    /// The records that are not open data, with their access constraints.
+    pub fn restricted(&self) -> Result<Vec<(String, crate::record::Access)>> {
+        let conn = self.conn();
+        let mut st =
+            conn.prepare("SELECT uuid, json FROM records WHERE json_extract(json, '$.access') IS NOT 'open'")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (uuid, json) = row?;
+            let record = decode(&uuid, &json)?;
+            out.push((uuid, record.access));
+        }
+        Ok(out)
+    }
+
     /// Search the catalogue.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult> {
         if q.limit == 0 || q.limit > MAX_LIMIT {
@@ -278,6 +300,12 @@ mod tests {
         assert_eq!(got, vec!["dtm", "fylker", "tromso"]);
 
         let page = c.search(&SearchQuery { limit: 1, offset: 3, ..SearchQuery::default() }).unwrap();
+        // hidden records are left out of hits, totals and facets
+        let hidden = SearchQuery { limit: 10, hidden: vec![all.hits[0].record.uuid.clone()], ..SearchQuery::default() };
+        let shown = c.search(&hidden).unwrap();
+        assert_eq!(shown.total, all.total - 1);
+        assert!(shown.hits.iter().all(|h| h.record.uuid != all.hits[0].record.uuid));
+        assert_eq!(shown.facets.kind[0].count, all.total - 1);
         assert_eq!((page.total, page.hits.len()), (4, 1));
         assert!(c.search(&SearchQuery { limit: 0, ..SearchQuery::default() }).is_err());
     }

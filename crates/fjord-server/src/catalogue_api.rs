@@ -50,12 +50,25 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         bbox,
         limit,
         offset,
+        hidden: Vec::new(),
     })
 }
 
 /// Run a search off the async runtime (SQLite blocks).
-pub async fn run_search(state: &AppState, q: SearchQuery) -> Result<SearchResult, Problem> {
-    state.blocking(move |s| s.catalogue.search(&q)).await.map_err(Problem::internal)?.map_err(Problem::from)
+/// Restricted records the caller may not read are left out where `auth.hide_restricted_records`
+/// says so (else they are shown, marked `readable: false`).
+pub async fn run_search(state: &AppState, mut q: SearchQuery) -> Result<SearchResult, Problem> {
+    state
+        .blocking(move |s| {
+            if s.config.auth.hide_restricted_records {
+                q.hidden =
+                    s.catalogue.restricted()?.into_iter().filter(|(_, a)| !readable(s, a)).map(|(u, _)| u).collect();
+            }
+            s.catalogue.search(&q)
+        })
+        .await
+        .map_err(Problem::internal)?
+        .map_err(Problem::from)
 }
 
 /// `GET /api/catalogue/search?q=&theme=&org=&kind=&bbox=&limit=&offset=`
@@ -98,6 +111,9 @@ pub async fn record(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<Json<Va
     let id = uuid.clone();
     let record = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {
+        Some(r) if state.config.auth.hide_restricted_records && !readable(&state, &r.access) => {
+            Err(Problem::not_found(format!("no record with uuid '{uuid}'")))
+        }
         Some(r) => {
             let mut body = serde_json::to_value(&r).map_err(Problem::internal)?;
             body["readable"] = readable(&state, &r.access).into();

@@ -155,11 +155,20 @@ pub struct AuthConfig {
     /// accept HTTP Basic (a user's password or a client's secret), as QGIS and GDAL
     /// users rely on
     pub basic: bool,
+    /// leave catalogue records the caller may not read out of searches (else they are
+    /// shown, as GeoNorge shows them, with `readable: false`)
+    pub hide_restricted_records: bool,
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        AuthConfig { issuer: String::new(), audience: "fjord".into(), token_lifetime_secs: 600, basic: true }
+        AuthConfig {
+            issuer: String::new(),
+            audience: "fjord".into(),
+            token_lifetime_secs: 600,
+            basic: true,
+            hide_restricted_records: false,
+        }
     }
 }
 

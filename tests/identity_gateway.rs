@@ -8,8 +8,6 @@ mod common;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use common::*;
-use std::io::Write;
-use std::process::Stdio;
 
 /// GET `path` with an `Authorization` header (or none): (status, body).
 fn get(s: &Server, path: &str, auth: Option<&str>) -> (u16, String) {
@@ -26,14 +24,6 @@ fn basic(name: &str, secret: &str) -> String {
     format!("Basic {}", STANDARD.encode(format!("{name}:{secret}")))
 }
 
-/// `fjord users add NAME` with the password on standard input.
-fn add_user(data: &std::path::Path, name: &str, password: &str) {
-    let mut child =
-        fjord(data).args(["users", "add", name]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
-    assert!(child.wait().unwrap().success());
-}
-
 /// A machine client of `org` with `scope`: (client_id, secret).
 fn add_client(data: &std::path::Path, org: &str, scope: &str) -> (String, String) {
     let out = ok(data, &["clients", "add", &format!("{org} loader"), "--org", org, "--scope", scope]);
@@ -45,21 +35,7 @@ fn add_client(data: &std::path::Path, org: &str, scope: &str) -> (String, String
 fn each_caller_gets_what_the_policy_allows() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let meta = d.join("meta.toml");
-    std::fs::write(&meta, "title = \"Hemmelige punkter\"\naccess = { organisations = [\"kartverket\"] }\n").unwrap();
-    ok(
-        d,
-        &[
-            "ingest",
-            fixture("points.geojson").to_str().unwrap(),
-            "--dataset",
-            "hemmelig",
-            "--org",
-            "kartverket",
-            "--meta",
-            meta.to_str().unwrap(),
-        ],
-    );
+    let meta = restricted_setup(d);
     ok(d, &["ingest", fixture("points.geojson").to_str().unwrap(), "--dataset", "apne", "--org", "kartverket"]);
     ok(
         d,
@@ -74,11 +50,8 @@ fn each_caller_gets_what_the_policy_allows() {
             meta.to_str().unwrap(),
         ],
     );
-    ok(d, &["orgs", "add", "kartverket", "--number", "971040238", "--name", "Kartverket"]);
     ok(d, &["orgs", "add", "nve", "--number", "970205039", "--name", "NVE"]);
-    add_user(d, "kari", "fjell og fjord 2026");
     add_user(d, "ola", "dal og elv 2026!");
-    ok(d, &["orgs", "member", "kartverket", "kari"]);
     let (kv_id, kv_secret) = add_client(d, "kartverket", "fjord:upload");
     let (nve_id, nve_secret) = add_client(d, "nve", "fjord:upload");
     let s = Server::start(d);
@@ -489,24 +462,7 @@ fn citizens_register_enrol_a_second_factor_from_a_qr_code_and_log_out_everywhere
 fn restricted_records_can_be_hidden_from_those_who_may_not_read_them() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let meta = d.join("meta.toml");
-    std::fs::write(&meta, "title = \"Hemmelige punkter\"\naccess = { organisations = [\"kartverket\"] }\n").unwrap();
-    ok(
-        d,
-        &[
-            "ingest",
-            fixture("points.geojson").to_str().unwrap(),
-            "--dataset",
-            "hemmelig",
-            "--org",
-            "kartverket",
-            "--meta",
-            meta.to_str().unwrap(),
-        ],
-    );
-    ok(d, &["orgs", "add", "kartverket", "--number", "971040238", "--name", "Kartverket"]);
-    add_user(d, "kari", "fjell og fjord 2026");
-    ok(d, &["orgs", "member", "kartverket", "kari"]);
+    restricted_setup(d);
     let s = Server::start_with(d, &[("FJORD_AUTH_HIDE_RESTRICTED_RECORDS", "true")]);
     let kari = basic("kari", "fjell og fjord 2026");
     let total = |auth: Option<&str>| {

@@ -3,9 +3,8 @@
 //! the token; see `oidc_check.py`.
 
 mod common;
-use common::{fixture, fjord, ok, root, Server};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use common::{ok, restricted_setup, root, Server};
+use std::process::Command;
 
 #[test]
 fn authlib_logs_in_with_pkce_and_reads_restricted_data() {
@@ -17,26 +16,7 @@ fn authlib_logs_in_with_pkce_and_reads_restricted_data() {
     }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let meta = d.join("meta.toml");
-    std::fs::write(&meta, "title = \"Hemmelige punkter\"\naccess = { organisations = [\"kartverket\"] }\n").unwrap();
-    ok(
-        d,
-        &[
-            "ingest",
-            fixture("points.geojson").to_str().unwrap(),
-            "--dataset",
-            "hemmelig",
-            "--org",
-            "kartverket",
-            "--meta",
-            meta.to_str().unwrap(),
-        ],
-    );
-    ok(d, &["orgs", "add", "kartverket", "--number", "971040238", "--name", "Kartverket"]);
-    let mut add = fjord(d).args(["users", "add", "kari"]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    add.stdin.take().unwrap().write_all(b"fjell og fjord 2026\n").unwrap();
-    assert!(add.wait().unwrap().success());
-    ok(d, &["orgs", "member", "kartverket", "kari"]);
+    restricted_setup(d);
     let made =
         ok(d, &["clients", "add", "QGIS", "--scope", "openid", "--redirect-uri", "http://127.0.0.1:7070/callback"]);
     let client_id = made.lines().find_map(|l| l.strip_prefix("client_id ")).unwrap().trim().to_string();

@@ -6,8 +6,6 @@ mod common;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::*;
-use std::io::Write;
-use std::process::Stdio;
 
 fn basic(name: &str, secret: &str) -> String {
     format!("Basic {}", STANDARD.encode(format!("{name}:{secret}")))
@@ -35,13 +33,6 @@ fn send(
     let offset = res.headers().get("upload-offset").map(|v| v.to_str().unwrap().to_string());
     let text = res.body_mut().read_to_string().unwrap_or_default();
     (res.status().as_u16(), offset, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
-}
-
-fn add_user(data: &std::path::Path, name: &str, password: &str) {
-    let mut child =
-        fjord(data).args(["users", "add", name]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
-    assert!(child.wait().unwrap().success());
 }
 
 /// Wait for upload `path` to leave Submitted/InProcess; its final state.

@@ -180,3 +180,35 @@ impl Picture {
         self.rgba[(y * self.width + x) as usize]
     }
 }
+
+/// `fjord users add NAME` with the password on standard input.
+pub fn add_user(data: &Path, name: &str, password: &str) {
+    let mut child =
+        fjord(data).args(["users", "add", name]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{password}\n").as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// The restricted-data case: dataset `hemmelig` (the five fixture points) open only to
+/// organisation `kartverket`, which exists with kari ("fjell og fjord 2026") as a viewer.
+/// Returns the sidecar that restricts it.
+pub fn restricted_setup(data: &Path) -> PathBuf {
+    let meta = data.join("meta.toml");
+    std::fs::write(&meta, "title = \"Hemmelige punkter\"\naccess = { organisations = [\"kartverket\"] }\n").unwrap();
+    let points = fixture("points.geojson");
+    let args = [
+        "ingest",
+        points.to_str().unwrap(),
+        "--dataset",
+        "hemmelig",
+        "--org",
+        "kartverket",
+        "--meta",
+        meta.to_str().unwrap(),
+    ];
+    ok(data, &args);
+    ok(data, &["orgs", "add", "kartverket", "--number", "971040238", "--name", "Kartverket"]);
+    add_user(data, "kari", "fjell og fjord 2026");
+    ok(data, &["orgs", "member", "kartverket", "kari"]);
+    meta
+}

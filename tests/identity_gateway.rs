@@ -433,6 +433,10 @@ fn citizens_register_enrol_a_second_factor_from_a_qr_code_and_log_out_everywhere
 
     let (csrf, page) = form("/account", Some(&session));
     assert!(page.contains("<strong>per</strong>") && page.contains("idporten-loa-substantial"), "{page}");
+    // the session is a caller for the services too (a browser map of data for logged-in users)
+    let res =
+        a.get(&format!("{}/userinfo", s.base)).header("Cookie", &format!("fjord_session={session}")).call().unwrap();
+    assert_eq!(res.status(), 200);
     let cookies = format!("fjord_csrf={csrf}; fjord_session={session}");
     let (status, _, page) = post("/account/totp", &cookies, &[("csrf", &csrf)]);
     assert!(status == 200 && page.contains("<svg"), "a QR code: {status}");

@@ -60,11 +60,16 @@ fn source(req: &Request) -> String {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "-".into(), |c| c.0.ip().to_string())
 }
 
-/// Find out who a request comes from. Requests without credentials pass untouched (the
+/// Find out who a request comes from: a bearer token, HTTP Basic, or a browser's
+/// session cookie from a login at the gateway. Requests without any pass untouched (the
 /// state's caller is anonymous); credentials are checked off the async runtime (a
 /// password hash takes tens of milliseconds).
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Some(value) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+    // a browser logged in at the gateway brings its session cookie instead
+    let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let given = given
+        .or_else(|| crate::login::cookie(req.headers(), crate::login::SESSION_COOKIE).map(|c| format!("Session {c}")));
+    let Some(value) = given else {
         let (path, from) = (req.uri().path().to_string(), source(&req));
         let mut res = next.run(req).await;
         challenge(&state, &mut res);
@@ -150,6 +155,24 @@ fn credentials(s: &AppState, issuer: &Issuer, value: &str, from: &str) -> Caller
             return refused("the Basic credentials are not base64 of name:password".into());
         };
         return s.identities.caller_basic(name, secret, now(), from).unwrap_or_else(refused);
+    }
+    if scheme == "Session" {
+        let session = s.identities.session(rest.trim(), now());
+        return match session {
+            Ok(Some((user, loa, _))) => match s.identities.user(&user) {
+                Ok(Some(u)) => Caller {
+                    subject: Some(u.username),
+                    loa,
+                    memberships: s.identities.memberships(u.id).unwrap_or_default(),
+                    admin: u.admin,
+                    scopes: Vec::new(),
+                    refused: None,
+                },
+                _ => refused("the session's user is gone".into()),
+            },
+            Ok(None) => refused("the session has ended; log in again".into()),
+            Err(e) => refused(e.to_string()),
+        };
     }
     refused(format!("unknown authorization scheme '{scheme}'; use Bearer or Basic"))
 }

@@ -158,6 +158,9 @@ pub struct AuthConfig {
     /// leave catalogue records the caller may not read out of searches (else they are
     /// shown, as GeoNorge shows them, with `readable: false`)
     pub hide_restricted_records: bool,
+    /// the municipalities a role limited to an area is clipped to, as `dataset.field`
+    /// (the polygons whose field holds the municipality number)
+    pub areas: String,
 }
 
 impl Default for AuthConfig {
@@ -168,6 +171,7 @@ impl Default for AuthConfig {
             token_lifetime_secs: 600,
             basic: true,
             hide_restricted_records: false,
+            areas: "kommuner.kommunenummer".into(),
         }
     }
 }

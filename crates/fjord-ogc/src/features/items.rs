@@ -93,9 +93,10 @@ fn select(layer: &FgbLayer, req: &ItemsRequest) -> Result<Selection, OgcError> {
 /// `GET /collections/{id}/items`: a FeatureCollection with exact numberMatched,
 /// paging links and `Content-Crs`, in the negotiated format.
 pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Result<Reply, OgcError> {
-    let (record, layer) = api.open(id)?;
+    let (record, layer, area) = api.open_in_area(id)?;
     let schema = layer.schema().clone();
-    let req = ItemsRequest::parse(params, api.max_limit, api.crs, &schema)?;
+    let mut req = ItemsRequest::parse(params, api.max_limit, api.crs, &schema)?;
+    req.filter = crate::filter::within_area(req.filter.take(), area);
     let order = req.crs.axis_order()?;
     let sel = select(&layer, &req)?;
     let (matched, returned) = (sel.number_matched, sel.positions.len());
@@ -192,7 +193,7 @@ pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Res
 
 /// `GET /collections/{id}/items/{featureId}`.
 pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Format) -> Result<Reply, OgcError> {
-    let (record, layer) = api.open(id)?;
+    let (record, layer, area) = api.open_in_area(id)?;
     let crs_only: Vec<(String, String)> = params.iter().filter(|(k, _)| k == "crs" || k == "f").cloned().collect();
     if let Some((k, _)) = params.iter().find(|(k, _)| k != "crs" && k != "f") {
         return Err(OgcError::invalid(format!("unknown query parameter '{k}'")));
@@ -203,6 +204,9 @@ pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Form
     let req = ItemsRequest::parse(&crs_only, api.max_limit, api.crs, schema)?;
     let position = layer.position(n).ok_or_else(missing)?;
     let feature: Feature = layer.fetch(position, None)?;
+    if area.is_some_and(|a| !geo::Intersects::intersects(&feature.geometry, &a)) {
+        return Err(missing());
+    }
     let href = format!("{}/collections/{id}/items/{fid}", api.base);
     let all: Vec<usize> = (0..schema.fields.len()).collect();
     let order = req.crs.axis_order()?;

@@ -24,7 +24,8 @@ use crate::error::OgcError;
 use fjord_auth::{decide, Caller, Decision};
 use fjord_catalogue::{Catalogue, Record};
 use fjord_core::{Crs, Slug};
-use fjord_store::{FgbLayer, Store};
+use fjord_store::{FeatureSource, FgbLayer, Store};
+use geo_types::Geometry;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -57,6 +58,8 @@ pub struct Api<'a> {
     pub terrain: &'a str,
     /// who is asking
     pub caller: &'a fjord_auth::Caller,
+    /// the municipality polygons area-limited roles are clipped to, as `dataset.field`
+    pub areas: &'a str,
 }
 
 /// The catalogue records of served datasets, kept per dataset version so a feature
@@ -149,6 +152,55 @@ impl Api<'_> {
         Ok((record, self.store.layer_at(&slug, version)?))
     }
 
+    /// [`Api::open`] for the services that clip to an area: a caller whose access is
+    /// limited to municipalities also gets the area (storage CRS) their features must
+    /// intersect; the others refuse such a caller.
+    pub(crate) fn open_in_area(&self, id: &str) -> Result<InArea, OgcError> {
+        let slug = collection_slug(id)?;
+        if let Some((version, record)) = self.records.get(self.store, self.catalogue, &slug)? {
+            if let (true, Decision::Allow { areas }) = (record.schema.is_some(), decide(self.caller, &record.access)) {
+                if !areas.is_empty() {
+                    let area = self.area(&areas)?;
+                    return Ok((record, self.store.layer_at(&slug, version)?, Some(area)));
+                }
+            }
+        }
+        let (record, layer) = self.open(id)?;
+        Ok((record, layer, None))
+    }
+
+    /// The municipalities `numbers` as one geometry, from the dataset and field
+    /// [`Api::areas`] names; 403 when they cannot be found.
+    fn area(&self, numbers: &[String]) -> Result<Geometry<f64>, OgcError> {
+        let refuse =
+            |why: String| OgcError::forbidden(format!("your access is limited to {}, but {why}", numbers.join(", ")));
+        let (dataset, field) = self
+            .areas
+            .split_once('.')
+            .ok_or_else(|| refuse("no municipality dataset is configured (auth.areas)".into()))?;
+        let slug = collection_slug(dataset)?;
+        let version =
+            self.store.current_version(&slug)?.ok_or_else(|| refuse(format!("the dataset '{dataset}' is missing")))?;
+        let layer = self.store.layer_at(&slug, version)?;
+        let k = layer.schema().index_of(field).ok_or_else(|| refuse(format!("'{dataset}' has no field '{field}'")))?;
+        let everywhere = fjord_core::BBox { minx: -1e9, miny: -1e9, maxx: 1e9, maxy: 1e9 };
+        let mut polygons = Vec::new();
+        for pos in layer.candidates(&everywhere) {
+            let value = layer.values_at(pos, &[k])?.pop().map(|v| v.to_text().to_string()).unwrap_or_default();
+            if numbers.contains(&value) {
+                match layer.geometry_at(pos)? {
+                    Geometry::Polygon(p) => polygons.push(p),
+                    Geometry::MultiPolygon(m) => polygons.extend(m.0),
+                    _ => {}
+                }
+            }
+        }
+        if polygons.is_empty() {
+            return Err(refuse(format!("'{dataset}' holds none of them")));
+        }
+        Ok(Geometry::MultiPolygon(geo_types::MultiPolygon(polygons)))
+    }
+
     /// Every open collection, by id.
     pub(crate) fn open_records(&self) -> Result<Vec<Record>, OgcError> {
         self.open_records_where(|r| r.schema.is_some())
@@ -176,6 +228,10 @@ impl Api<'_> {
 fn collection_slug(id: &str) -> Result<Slug, OgcError> {
     Slug::new(id).map_err(|_| OgcError::not_found(format!("no collection '{id}'")))
 }
+
+/// A readable collection's record and served layer, and the area (storage CRS) its
+/// features must intersect for a caller whose access is limited to one.
+pub(crate) type InArea = (Arc<Record>, Arc<FgbLayer>, Option<Geometry<f64>>);
 
 /// What a dataset must hold for a service to serve it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -136,3 +136,14 @@ pub(crate) fn summits() -> fjord_core::Schema {
         fields: vec![Field::new("navn", FieldType::String), Field::new("hoyde_m", FieldType::Integer)],
     }
 }
+
+/// `filter` narrowed to features intersecting `area` (the area a caller's access is
+/// limited to), or left as it is without one.
+pub fn within_area(filter: Option<Filter>, area: Option<Geometry<f64>>) -> Option<Filter> {
+    let Some(geometry) = area else { return filter };
+    let inside = Filter::Spatial { op: SpatialOp::Intersects, geometry };
+    Some(match filter {
+        Some(f) => Filter::And(vec![inside, f]),
+        None => inside,
+    })
+}

@@ -11,6 +11,7 @@ use crate::stream::Selected;
 use fjord_core::url::encode_component;
 use fjord_core::{transform, FieldType, GeometryKind, Schema, Value, STORAGE_CRS};
 use fjord_store::{Feature, FeatureSource, FgbLayer, Keep, Query, Selection};
+use geo_types::Geometry;
 use quick_xml::escape::escape;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
@@ -111,7 +112,7 @@ const WFS_NS: &str = "xmlns:wfs=\"http://www.opengis.net/wfs/2.0\" xmlns:gml=\"h
 
 /// The features a GetFeature (or GetPropertyValue) selects: its BBOX or FILTER, sorted
 /// by SORTBY, paged.
-fn select(layer: &FgbLayer, q: &GetFeature, limit: usize) -> Result<Selection, WfsError> {
+fn select(layer: &FgbLayer, q: &GetFeature, limit: usize, area: Option<Geometry<f64>>) -> Result<Selection, WfsError> {
     let schema = layer.schema();
     let mut bbox = q
         .bbox
@@ -132,6 +133,11 @@ fn select(layer: &FgbLayer, q: &GetFeature, limit: usize) -> Result<Selection, W
             Some(f)
         }
     };
+    // a caller limited to an area sees only what lies in it
+    let filter = crate::filter::within_area(filter, area);
+    if let Some(hint) = filter.as_ref().and_then(|f| f.bbox_hint()) {
+        bbox = Some(bbox.map_or(hint, |b| b.intersection(&hint).unwrap_or(b)));
+    }
     let keep = |feature: &Feature| filter.as_ref().is_none_or(|f| f.eval(feature));
     let keep = filter.as_ref().map(|_| &keep as Keep);
     if q.sort.is_empty() {
@@ -220,7 +226,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
             format!("{} is not offered; see OtherCRS in the capabilities", q.srs.name),
         ));
     }
-    let (record, layer) = api.open(&q.type_name)?;
+    let (record, layer, area) = api.open_in_area(&q.type_name)?;
     let schema = layer.schema();
     let (fields, geometry) = selected(schema, q)?;
     let etag = record.version.map(|v| format!("\"{}-{v}\"", q.type_name));
@@ -229,6 +235,12 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
         // GetFeatureById answers the feature itself, not a collection
         let id = format!("{}.{fid}", q.type_name);
         let f = layer.item(fid, Some(&fields))?.ok_or_else(|| WfsError::not_found(&id))?;
+        if let Some(a) = &area {
+            let position = layer.position(fid).ok_or_else(|| WfsError::not_found(&id))?;
+            if !geo::Intersects::intersects(&layer.geometry_at(position)?, a) {
+                return Err(WfsError::not_found(&id));
+            }
+        }
         let mut reply = match q.format {
             OutputFormat::Json => {
                 let mut out = Vec::with_capacity(1024);
@@ -246,7 +258,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
         reply.etag = etag;
         return Ok(reply);
     }
-    let sel = select(&layer, q, if q.hits { 0 } else { q.count })?;
+    let sel = select(&layer, q, if q.hits { 0 } else { q.count }, area)?;
     let (matched, returned) = (sel.number_matched, sel.positions.len());
     let more = !q.hits && q.start + returned < matched as usize;
     let features = Selected::new(Arc::clone(&layer), sel, Some(fields.clone()));
@@ -297,9 +309,9 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
 /// `REQUEST=GetPropertyValue&VALUEREFERENCE=prop`: the values of one property of the
 /// features a GetFeature would return, as a wfs:ValueCollection.
 pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<Reply, WfsError> {
-    let (_, layer) = api.open(&q.type_name)?;
+    let (_, layer, area) = api.open_in_area(&q.type_name)?;
     let i = field(layer.schema(), "VALUEREFERENCE", reference)?;
-    let sel = select(&layer, q, q.count)?;
+    let sel = select(&layer, q, q.count, area)?;
     let head = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:ValueCollection {WFS_NS} xmlns:fjord=\"{NAMESPACE}\" numberMatched=\"{}\" numberReturned=\"{}\" timeStamp=\"{}\">",
         sel.number_matched,

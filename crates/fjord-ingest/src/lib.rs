@@ -7,7 +7,9 @@
 //! then. Per-feature problems go into the [`Report`] instead of stopping the ingest.
 //!
 //! Elevation sources go through [`dem`] into the store's raster pyramid; [`export`]
-//! writes height grids out as GeoTIFF or ASCII grid files (for WCS and downloads).
+//! writes height grids out as GeoTIFF or ASCII grid files (for WCS and downloads);
+//! [`uploads`] keeps partners' uploads, validates them with the same pipeline and
+//! publishes them.
 //!
 //! GDAL lives only here, never on the request path of map, tile or feature reads.
 

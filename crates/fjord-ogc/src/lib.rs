@@ -1,6 +1,7 @@
 //! fjord-ogc: protocol adapters. Each turns a request into calls on the catalogue and the
-//! store and their answers into the protocol's encoding. None reads a file, paints or
-//! checks a password itself, and none knows the HTTP framework: a handler in
+//! store and their answers into the protocol's encoding, asking fjord-auth's access
+//! policy for the caller first. None reads a file, paints or checks a password itself,
+//! and none knows the HTTP framework: a handler in
 //! fjord-server hands over the path, the query and the negotiated format, and sends the
 //! [`Reply`] back.
 //!

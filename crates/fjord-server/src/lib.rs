@@ -4,7 +4,10 @@
 //! timeouts, panic guard, CORS), the mapping of every crate's errors to HTTP answers,
 //! and start-up (open the data folder, reconcile the catalogue with the store, listen,
 //! shut down gracefully), the tile cache in front of the tile routes, and the streaming
-//! of large feature bodies. Domain logic lives in the crates below.
+//! of large feature bodies; the identity gateway's HTTP side (who a request comes from,
+//! the OpenID Connect endpoints, the login and account pages) and the partner upload
+//! routes. Domain logic lives in the crates below (identities and the access policy in
+//! fjord-auth, uploads in fjord-ingest).
 
 mod account;
 mod app;

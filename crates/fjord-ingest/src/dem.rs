@@ -3,7 +3,7 @@
 //!
 //! Each source is checked (georeferenced, not rotated, a CRS PROJ knows), its extent
 //! and cell size found in EPSG:25833, and then every level-0 tile of the grid the
-//! sources touch is made from them (bilinear; see [`crate::pyramid`]) in priority order: **a finer
+//! sources touch is made from them (bilinear, in the `pyramid` module) in priority order: **a finer
 //! source wins over a coarser one, and at the same cell size a newer one (the file's
 //! modification time) over an older**; a cell takes its height from the first source
 //! that has one there, so a fine survey's NoData lets the coarser one show through.

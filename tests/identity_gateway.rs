@@ -525,6 +525,30 @@ fn a_role_limited_to_a_municipality_reads_only_what_lies_in_it() {
         format!("/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=urn:ogc:def:query:OGC-WFS::GetFeatureById&ID=hemmelig.{}", id_of(name))
     };
     assert_eq!(get(&s, &wfs_id("Bergen"), Some(&oslo)).0, 404);
-    // maps and tiles are not clipped yet: refused rather than served whole
-    assert_eq!(get(&s, "/tiles/hemmelig/WebMercatorQuad/0/0/0.mvt", Some(&oslo)).0, 403);
+    // vector tiles hold only the Oslo point for it (cut for it alone), all five for kari
+    let tile = |auth: &str| {
+        let res = agent()
+            .get(&format!("{}/tiles/hemmelig/WebMercatorQuad/0/0/0.mvt", s.base))
+            .header("Authorization", auth)
+            .call()
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let etag = res.headers().get("etag").unwrap().to_str().unwrap().to_string();
+        let mut body = res.into_body();
+        (body.read_to_vec().unwrap(), etag)
+    };
+    let ((clipped, clipped_tag), (whole, whole_tag)) = (tile(&oslo), tile(&kari));
+    assert!(clipped.len() < whole.len() && clipped_tag != whole_tag, "{} vs {} bytes", clipped.len(), whole.len());
+    let text = String::from_utf8_lossy(&clipped);
+    assert!(text.contains("Oslo") && !text.contains("Bergen"), "the tile's values hold Oslo only");
+    // a map draws only what lies in the area: Bergen's pixel stays empty for it
+    let map = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hemmelig&STYLES=&CRS=EPSG:4326&BBOX=58,4,71,31&WIDTH=270&HEIGHT=130&FORMAT=image/png&TRANSPARENT=TRUE";
+    let picture = |auth: &str| {
+        let res = agent().get(&format!("{}{map}", s.base)).header("Authorization", auth).call().unwrap();
+        assert_eq!(res.status(), 200);
+        Picture::decode(&res.into_body().read_to_vec().unwrap())
+    };
+    let painted = |p: &Picture| p.rgba.iter().filter(|px| px[3] > 0).count();
+    let (mine, all) = (picture(&oslo), picture(&kari));
+    assert!(painted(&mine) > 0 && painted(&mine) < painted(&all), "{} of {}", painted(&mine), painted(&all));
 }

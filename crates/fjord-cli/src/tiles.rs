@@ -97,7 +97,8 @@ pub fn seed(config: &Config, what: SeedTiles) -> anyhow::Result<()> {
             .map(|_| {
                 scope.spawn(|| {
                     while let Some((z, row, col)) = nth(&ranges, next.fetch_add(1, Ordering::Relaxed)) {
-                        let at = TileAddress { dataset: dataset.clone(), version, tms, z, row, col, open: true };
+                        let at =
+                            TileAddress { dataset: dataset.clone(), version, tms, z, row, col, open: true, area: None };
                         if let Err(e) = cache.fill(&TileKey::mvt(&at), || tiles::mvt(&store, &at)) {
                             *failed.lock().unwrap_or_else(|e| e.into_inner()) =
                                 Some(anyhow!("tile {z}/{col}/{row}: {e}"));

@@ -93,17 +93,24 @@ pub(crate) async fn serve(state: AppState, headers: HeaderMap, at: TileAddress, 
         return res;
     }
     let key = TileKey::of(&at, format);
-    let bytes = match state.tiles.get(&key) {
+    // a tile clipped to a caller's area is cut for them and kept by no cache
+    let cached = if at.area.is_some() { None } else { state.tiles.get(&key) };
+    let bytes = match cached {
         Some(bytes) => bytes,
         None => {
             // the request timeout, here rather than as a layer (see `app::router`)
             let deadline = std::time::Duration::from_secs(state.config.server.request_timeout_secs.max(1));
             let made = state.blocking(move |s| {
-                s.tiles.fill(&key, || match (terrain_encoding(format), map_style(format)) {
+                let cut = || match (terrain_encoding(format), map_style(format)) {
                     (Some(encoding), _) => tiles::terrain(&api(s, String::new(), String::new()), &at, encoding),
                     (None, Some(style)) => tiles::png(&api(s, String::new(), String::new()), &at, style),
                     (None, None) => tiles::mvt(&s.store, &at),
-                })
+                };
+                if at.area.is_some() {
+                    cut().map(axum::body::Bytes::from)
+                } else {
+                    s.tiles.fill(&key, cut)
+                }
             });
             match tokio::time::timeout(deadline, made).await {
                 Ok(Ok(Ok(bytes))) => bytes,

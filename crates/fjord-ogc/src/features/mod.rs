@@ -125,9 +125,32 @@ impl Api<'_> {
         let served =
             self.store.current_version(&slug)?.ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
         match self.records.cached(&slug, served) {
+            // a caller limited to an area goes the long way, where the area is found
+            Some(record) if self.area_limited(&record) => Ok(None),
             Some(record) => readable_by(self.caller, slug, served, record, what).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Whether the caller may read this feature dataset only within areas.
+    fn area_limited(&self, record: &Record) -> bool {
+        record.schema.is_some()
+            && matches!(decide(self.caller, &record.access), Decision::Allow { areas } if !areas.is_empty())
+    }
+
+    /// [`Api::readable_holding`] that lets a caller limited to areas through to a feature
+    /// dataset, with the area (storage CRS) they may see; for services that clip to it.
+    pub(crate) fn readable_in_area(&self, id: &str, what: Holding) -> Result<ReadableIn, OgcError> {
+        let slug = collection_slug(id)?;
+        if let Some((version, record)) = self.records.get(self.store, self.catalogue, &slug)? {
+            if what != Holding::Elevation && self.area_limited(&record) {
+                if let Decision::Allow { areas } = decide(self.caller, &record.access) {
+                    return Ok((slug, version, record, Some(Arc::new(self.area(&areas)?))));
+                }
+            }
+        }
+        let (slug, version, record) = self.readable_holding(id, what)?;
+        Ok((slug, version, record, None))
     }
 
     /// The served version and record of an open dataset holding `what`.
@@ -228,6 +251,10 @@ impl Api<'_> {
 fn collection_slug(id: &str) -> Result<Slug, OgcError> {
     Slug::new(id).map_err(|_| OgcError::not_found(format!("no collection '{id}'")))
 }
+
+/// A readable dataset's id, served version and record, and the area (storage CRS) the
+/// caller may see when their access is limited to one.
+pub(crate) type ReadableIn = (Slug, u32, Arc<Record>, Option<Arc<Geometry<f64>>>);
 
 /// A readable collection's record and served layer, and the area (storage CRS) its
 /// features must intersect for a caller whose access is limited to one.

@@ -21,6 +21,8 @@ pub use crate::features::Holding;
 use fjord_core::{Slug, TileMatrixSet, STORAGE_CRS};
 use fjord_render::mvt::{self, TileBounds, TileFeature, TileLayer};
 use fjord_store::{FeatureSource, Store};
+use geo_types::Geometry;
+use std::sync::Arc;
 
 /// The media type of Mapbox Vector Tiles.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -42,12 +44,17 @@ pub struct TileAddress {
     pub col: u32,
     /// whether the dataset is open data, so shared caches may keep its tiles
     pub open: bool,
+    /// the area (storage CRS) the caller may see, when their access is limited to one:
+    /// the tile holds only what lies in it and is cut for them alone
+    pub area: Option<Arc<Geometry<f64>>>,
 }
 
 impl TileAddress {
     /// An entity tag that changes with the dataset version.
     pub fn etag(&self) -> String {
-        format!("\"{}-{}-{}-{}-{}-{}\"", self.dataset, self.version, self.tms.id, self.z, self.row, self.col)
+        // a tile clipped to a caller's area is another picture of the same address
+        let clipped = if self.area.is_some() { "-area" } else { "" };
+        format!("\"{}-{}-{}-{}-{}-{}{clipped}\"", self.dataset, self.version, self.tms.id, self.z, self.row, self.col)
     }
 }
 
@@ -91,7 +98,7 @@ fn address(
     if tms.tile_bbox(z, row, col).is_err() {
         return Err(OgcError::not_found(format!("tile {z}/{row}/{col} lies outside tile matrix set {}", tms.id)));
     }
-    Ok(TileAddress { dataset, version, tms, z, row, col, open })
+    Ok(TileAddress { dataset, version, tms, z, row, col, open, area: None })
 }
 
 /// Find tile `z`/`row`/`col` of tile matrix set `tms` of dataset `id`, which must hold
@@ -99,8 +106,10 @@ fn address(
 /// matrix set or a tile outside it, 400 for an index that is not a number, 401 for a
 /// dataset that is not open.
 pub fn locate(api: &Api, id: &str, what: Holding, t: (&str, &str, &str, &str)) -> Result<TileAddress, OgcError> {
-    let (slug, version, record) = api.readable_holding(id, what)?;
-    address(slug, version, record.access == fjord_catalogue::Access::Open, t)
+    let (slug, version, record, area) = api.readable_in_area(id, what)?;
+    let mut at = address(slug, version, record.access == fjord_catalogue::Access::Open, t)?;
+    at.area = area;
+    Ok(at)
 }
 
 /// [`locate`] without touching the catalogue (one read of `CURRENT`), for the cached
@@ -123,7 +132,10 @@ pub fn locate_cached(
 /// the dataset; zero bytes when no feature reaches the tile.
 pub fn mvt(store: &Store, at: &TileAddress) -> Result<Vec<u8>, OgcError> {
     let layer = store.layer_at(&at.dataset, at.version)?;
-    let features = layer.tile(at.tms, at.z, at.row, at.col)?;
+    let mut features = layer.tile(at.tms, at.z, at.row, at.col)?;
+    if let Some(area) = &at.area {
+        features.retain(|f| geo::Intersects::intersects(&f.geometry, area.as_ref()));
+    }
     let spec = TileLayer { name: at.dataset.as_str(), fields: &layer.schema().fields, crs: STORAGE_CRS };
     let bounds = TileBounds::of(at.tms, at.z, at.row, at.col)?;
     let features = features.iter().map(|f| TileFeature { id: f.id, geometry: &f.geometry, values: &f.values });

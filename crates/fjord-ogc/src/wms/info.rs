@@ -167,11 +167,14 @@ pub fn get_feature_info(api: &Api, params: &[(String, String)]) -> Result<Reply,
                 Hits { name: name.to_string(), schema: height_schema(), features: height_hit(&layer, &m, at)? }
             }
             Err(e) if e.status == 404 => {
-                let (_, layer) = api.open(name).map_err(|e| match e.status {
+                let (_, layer, area) = api.open_in_area(name).map_err(|e| match e.status {
                     404 => WmsError::layer(name),
                     _ => WmsError::from(e),
                 })?;
-                let features = hits(&layer, &m, at, &near, count)?;
+                let mut features = hits(&layer, &m, at, &near, count)?;
+                if let Some(a) = &area {
+                    features.retain(|f| geo::Intersects::intersects(&f.geometry, a));
+                }
                 Hits { name: name.to_string(), schema: layer.schema().clone(), features }
             }
             Err(e) => return Err(e.into()),

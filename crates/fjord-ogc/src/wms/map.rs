@@ -14,12 +14,14 @@ use fjord_render::style::Attributes;
 use fjord_render::{encode, Canvas, MapView, Style, StylePainter};
 use fjord_store::raster::RasterLayer;
 use fjord_store::{FeatureSource, FgbLayer};
+use geo_types::Geometry;
 use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A layer of a map: features in a style, or elevation drawn as relief.
 enum MapLayer<'a> {
-    Features(Arc<FgbLayer>, Cow<'a, Style>),
+    /// a feature layer in a style, only what lies in the area when the caller is limited to one
+    Features(Arc<FgbLayer>, Cow<'a, Style>, Option<Geometry<f64>>),
     Elevation(Arc<RasterLayer>, Relief),
 }
 
@@ -92,7 +94,14 @@ impl Attributes for Fetched<'_> {
 
 /// Draw one layer with `style` onto the canvas, from the layer's features generalised
 /// for the map's scale (kept between maps).
-fn draw_layer(canvas: &mut Canvas, api: &Api, layer: &FgbLayer, style: &Style, m: &GetMap) -> Result<(), WmsError> {
+fn draw_layer(
+    canvas: &mut Canvas,
+    api: &Api,
+    layer: &FgbLayer,
+    style: &Style,
+    m: &GetMap,
+    area_limit: Option<&Geometry<f64>>,
+) -> Result<(), WmsError> {
     let mut painter = StylePainter::new(style, canvas.view().scale_denominator(metres_per_unit(m.crs)));
     if painter.is_idle() {
         return Ok(());
@@ -106,6 +115,16 @@ fn draw_layer(canvas: &mut Canvas, api: &Api, layer: &FgbLayer, style: &Style, m
     // the index's candidates are enough: what lies outside the picture is clipped
     let mut positions = layer.candidates(&area);
     positions.sort_unstable();
+    if let Some(limit) = area_limit {
+        // a caller limited to an area sees only the features in it
+        let mut inside = Vec::with_capacity(positions.len());
+        for pos in positions {
+            if geo::Intersects::intersects(&layer.geometry_at(pos)?, limit) {
+                inside.push(pos);
+            }
+        }
+        positions = inside;
+    }
     for pos in positions {
         let values = if fields.is_empty() { Vec::new() } else { layer.values_at(pos, &fields)? };
         painter.add(canvas, &Fetched { names: &names, values: &values }, || level.geometry(layer, pos))?;
@@ -141,7 +160,7 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
             layers.push(elevation);
             continue;
         }
-        let (_, layer) = api.open(name).map_err(|e| match e.status {
+        let (_, layer, area) = api.open_in_area(name).map_err(|e| match e.status {
             404 => WmsError::layer(name),
             _ => WmsError::from(e),
         })?;
@@ -152,14 +171,14 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
                 code: "StyleNotDefined",
                 ..WmsError::invalid("STYLES", format!("layer '{name}' has no style '{style_name}'"))
             })?;
-        layers.push(MapLayer::Features(layer, style));
+        layers.push(MapLayer::Features(layer, style, area));
     }
     let view = MapView { bbox: m.bbox, width: m.width, height: m.height };
     let background = if m.transparent { None } else { Some(m.bgcolor) };
     let mut canvas = Canvas::new(view, background).map_err(|e| WmsError::invalid("BBOX", e.to_string()))?;
     for layer in &layers {
         match layer {
-            MapLayer::Features(layer, style) => draw_layer(&mut canvas, api, layer, style, m)?,
+            MapLayer::Features(layer, style, area) => draw_layer(&mut canvas, api, layer, style, m, area.as_ref())?,
             MapLayer::Elevation(layer, relief) => draw_relief(&mut canvas, layer, relief, m)?,
         }
     }

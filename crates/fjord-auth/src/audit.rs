@@ -93,8 +93,7 @@ mod tests {
 
     #[test]
     fn the_log_only_grows() {
-        let dir = tempfile::tempdir().unwrap();
-        let ids = Identities::open(&dir.path().join("identity.sqlite")).unwrap();
+        let (_dir, ids) = crate::db::scratch();
         ids.audit(&AuditEntry::new("kari", "publish", "fylker v3", "10.0.0.1", "ok")).unwrap();
         ids.audit(&AuditEntry::new("ola", "login", "password", "10.0.0.2", "refused: wrong password")).unwrap();
         let all = ids.audit_log(&AuditQuery::default()).unwrap();

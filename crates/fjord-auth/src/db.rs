@@ -458,14 +458,21 @@ impl Identities {
     }
 }
 
+/// An identity database in a temporary folder, for tests.
+#[cfg(test)]
+pub(crate) fn scratch() -> (tempfile::TempDir, Identities) {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = Identities::open(&dir.path().join("identity.sqlite")).unwrap();
+    (dir, ids)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn users_orgs_members_and_clients() {
-        let dir = tempfile::tempdir().unwrap();
-        let ids = Identities::open(&dir.path().join("identity.sqlite")).unwrap();
+        let (_dir, ids) = scratch();
         let kari = ids.add_user("kari", "fjell og fjord 2026").unwrap();
         assert!(!kari.admin && !kari.totp);
         assert!(ids.add_user("kari", "another long one").is_err(), "taken");

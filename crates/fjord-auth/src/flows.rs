@@ -172,7 +172,7 @@ impl Identities {
             return Ok(Err("unknown code".into()));
         };
         conn.execute("UPDATE codes SET used = 1 WHERE code = ?1", [digest(code)])?;
-        let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let computed = challenge_of(verifier);
         let refusal = if used {
             Some("the code has been used already")
         } else if expires <= now {
@@ -209,8 +209,7 @@ mod tests {
 
     #[test]
     fn sessions_and_single_use_codes_bound_to_client_uri_and_verifier() {
-        let dir = tempfile::tempdir().unwrap();
-        let ids = Identities::open(&dir.path().join("identity.sqlite")).unwrap();
+        let (_dir, ids) = crate::db::scratch();
         let t = 1_800_000_000;
         let cookie = ids.start_session("kari", Loa::Substantial, t, 3600).unwrap();
         assert_eq!(ids.session(&cookie, t + 10).unwrap(), Some(("kari".into(), Loa::Substantial, t)));

@@ -142,8 +142,7 @@ mod tests {
     use super::*;
 
     fn ids() -> (tempfile::TempDir, Identities) {
-        let dir = tempfile::tempdir().unwrap();
-        let ids = Identities::open(&dir.path().join("identity.sqlite")).unwrap();
+        let (dir, ids) = crate::db::scratch();
         ids.add_user("kari", "fjell og fjord 2026").unwrap();
         (dir, ids)
     }

@@ -234,8 +234,7 @@ mod tests {
 
     #[test]
     fn tokens_are_checked_for_algorithm_key_issuer_audience_and_expiry() {
-        let dir = tempfile::tempdir().unwrap();
-        let ids = Identities::open(&dir.path().join("identity.sqlite")).unwrap();
+        let (_dir, ids) = crate::db::scratch();
         ids.add_user("kari", "fjell og fjord 2026").unwrap();
         let iss = Issuer { url: "http://127.0.0.1:8080".into(), audience: "fjord".into(), lifetime: 600 };
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;

@@ -5,7 +5,7 @@
 use crate::app::AppState;
 use crate::auth::{now, Ctx};
 use crate::home::esc;
-use crate::login::{cookie, page, set_cookie, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECS};
+use crate::login::{answer, cookie, csrf_ok, page, set_cookie, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECS};
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -35,11 +35,6 @@ fn form_page(
     res
 }
 
-/// Whether a posted form carries the token its page set.
-fn csrf_ok(p: &Params, headers: &HeaderMap) -> bool {
-    matches!((param(p, "csrf"), cookie(headers, CSRF_COOKIE)), (Some(f), Some(c)) if !f.is_empty() && f == c)
-}
-
 fn register_form(csrf: &str, error: Option<&str>) -> String {
     let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))).unwrap_or_default();
     format!(
@@ -64,43 +59,41 @@ pub async fn register(
     body: axum::body::Bytes,
 ) -> Response {
     let p: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    s.clone()
-        .blocking(move |st| {
-            let from = peer.ip().to_string();
-            let refuse =
-                |status, why: &str| form_page(st, &headers, status, "Ny bruker", |csrf| register_form(csrf, Some(why)));
-            if !csrf_ok(&p, &headers) {
-                return refuse(StatusCode::FORBIDDEN, "The form had expired or came from elsewhere; try again.");
+    answer(s, move |st| {
+        let from = peer.ip().to_string();
+        let refuse =
+            |status, why: &str| form_page(st, &headers, status, "Ny bruker", |csrf| register_form(csrf, Some(why)));
+        if !csrf_ok(&p, &headers) {
+            return refuse(StatusCode::FORBIDDEN, "The form had expired or came from elsewhere; try again.");
+        }
+        let (user, password) = (param(&p, "username").unwrap_or(""), param(&p, "password").unwrap_or(""));
+        if param(&p, "again") != Some(password) {
+            return refuse(StatusCode::BAD_REQUEST, "The passwords differ.");
+        }
+        if let Err(e) = st.identities.add_user(user, password) {
+            let _ = st.identities.audit(&fjord_auth::AuditEntry::new(
+                user,
+                "register",
+                "user",
+                &from,
+                &format!("refused: {e}"),
+            ));
+            return refuse(StatusCode::BAD_REQUEST, &e.to_string());
+        }
+        let _ = st.identities.audit(&fjord_auth::AuditEntry::new(user, "register", "user", &from, "ok"));
+        match st.identities.start_session(user, Loa::Substantial, now(), SESSION_SECS) {
+            Ok(session) => {
+                let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/account")]).into_response();
+                res.headers_mut().append(
+                    header::SET_COOKIE,
+                    set_cookie(st, &headers, SESSION_COOKIE, &session, SESSION_SECS, "Lax"),
+                );
+                res
             }
-            let (user, password) = (param(&p, "username").unwrap_or(""), param(&p, "password").unwrap_or(""));
-            if param(&p, "again") != Some(password) {
-                return refuse(StatusCode::BAD_REQUEST, "The passwords differ.");
-            }
-            if let Err(e) = st.identities.add_user(user, password) {
-                let _ = st.identities.audit(&fjord_auth::AuditEntry::new(
-                    user,
-                    "register",
-                    "user",
-                    &from,
-                    &format!("refused: {e}"),
-                ));
-                return refuse(StatusCode::BAD_REQUEST, &e.to_string());
-            }
-            let _ = st.identities.audit(&fjord_auth::AuditEntry::new(user, "register", "user", &from, "ok"));
-            match st.identities.start_session(user, Loa::Substantial, now(), SESSION_SECS) {
-                Ok(session) => {
-                    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/account")]).into_response();
-                    res.headers_mut().append(
-                        header::SET_COOKIE,
-                        set_cookie(st, &headers, SESSION_COOKIE, &session, SESSION_SECS, "Lax"),
-                    );
-                    res
-                }
-                Err(e) => crate::problem::Problem::internal(e).into_response(),
-            }
-        })
-        .await
-        .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
+            Err(e) => crate::problem::Problem::internal(e).into_response(),
+        }
+    })
+    .await
 }
 
 /// The session's user and level, if a live session came with the request.
@@ -122,8 +115,7 @@ fn log_in_first() -> Response {
 
 /// `GET /account`
 pub async fn account(Ctx(s): Ctx, headers: HeaderMap) -> Response {
-    s.clone()
-        .blocking(move |st| {
+    answer(s, move |st| {
             let (user, loa) = match session_user(st, &headers) {
                 Ok(Some(u)) => u,
                 Ok(None) => return log_in_first(),
@@ -142,9 +134,8 @@ pub async fn account(Ctx(s): Ctx, headers: HeaderMap) -> Response {
                     if totp { "Bytt autentiseringsapp" } else { "Sett opp engangskoder" }
                 )
             })
-        })
-        .await
-        .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
+    })
+    .await
 }
 
 /// `POST /account/totp`: a new secret, shown as a QR code for the app to scan, and a
@@ -152,8 +143,7 @@ pub async fn account(Ctx(s): Ctx, headers: HeaderMap) -> Response {
 /// confirms.
 pub async fn totp(Ctx(s): Ctx, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let p: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    s.clone()
-        .blocking(move |st| {
+    answer(s, move |st| {
             let user = match session_user(st, &headers) {
                 Ok(Some((user, _))) => user,
                 Ok(None) => return log_in_first(),
@@ -187,7 +177,6 @@ pub async fn totp(Ctx(s): Ctx, headers: HeaderMap, body: axum::body::Bytes) -> R
                     esc(secret)
                 )
             })
-        })
-        .await
-        .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
+    })
+    .await
 }

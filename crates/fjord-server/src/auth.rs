@@ -243,10 +243,8 @@ pub async fn token(
         Some("client_credentials") => {}
         Some("authorization_code") => {
             let from = peer.ip().to_string();
-            return s
-                .blocking(move |st| crate::login::code_token(st, &headers, &form, client, &from))
-                .await
-                .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response());
+            return crate::login::answer(s, move |st| crate::login::code_token(st, &headers, &form, client, &from))
+                .await;
         }
         Some(other) => {
             return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("'{other}' is not offered"))

@@ -110,6 +110,18 @@ fn check(s: &AppState, p: &Params) -> Result<AuthRequest, Refused> {
     })
 }
 
+/// Whether a posted form carries the CSRF token its page set in a cookie (a page
+/// elsewhere cannot know it).
+pub(crate) fn csrf_ok(form: &Params, headers: &HeaderMap) -> bool {
+    matches!((param(form, "csrf"), cookie(headers, CSRF_COOKIE)), (Some(f), Some(c)) if !f.is_empty() && f == c)
+}
+
+/// Run a page's work off the async runtime (the identity database blocks); a failure of
+/// the runtime itself is a logged 500.
+pub(crate) async fn answer(s: AppState, work: impl FnOnce(&AppState) -> Response + Send + 'static) -> Response {
+    s.blocking(work).await.unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
+}
+
 /// A cookie's value from the request.
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
@@ -202,21 +214,19 @@ fn show_login(
 /// `GET /authorize`: log in (or use the session) and go back to the client with a code.
 pub async fn authorize(Ctx(s): Ctx, headers: HeaderMap, Query(p): Query<Params>) -> Response {
     let session = cookie(&headers, SESSION_COOKIE);
-    s.clone()
-        .blocking(move |st| {
-            let req = match check(st, &p) {
-                Ok(r) => r,
-                Err(refused) => return refused.into_response(),
-            };
-            if let Some(Ok(Some((user, loa, since)))) = session.map(|c| st.identities.session(&c, now())) {
-                if loa >= req.level {
-                    return redirect_with_code(st, &req, &user, loa, since);
-                }
+    answer(s, move |st| {
+        let req = match check(st, &p) {
+            Ok(r) => r,
+            Err(refused) => return refused.into_response(),
+        };
+        if let Some(Ok(Some((user, loa, since)))) = session.map(|c| st.identities.session(&c, now())) {
+            if loa >= req.level {
+                return redirect_with_code(st, &req, &user, loa, since);
             }
-            show_login(st, &headers, &p, &req, StatusCode::OK, None)
-        })
-        .await
-        .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
+        }
+        show_login(st, &headers, &p, &req, StatusCode::OK, None)
+    })
+    .await
 }
 
 /// `POST /authorize`: the login form.
@@ -227,78 +237,71 @@ pub async fn authorize_form(
     body: axum::body::Bytes,
 ) -> Response {
     let p: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    s.clone()
-        .blocking(move |st| {
-            let req = match check(st, &p) {
-                Ok(r) => r,
-                Err(refused) => return refused.into_response(),
-            };
-            let from = peer.ip().to_string();
-            // the form's token must be the one its page set (a page elsewhere cannot know it)
-            let csrf_ok = match (param(&p, "csrf"), cookie(&headers, CSRF_COOKIE)) {
-                (Some(f), Some(c)) => !f.is_empty() && f == c,
-                _ => false,
-            };
-            if !csrf_ok {
-                let _ = st.identities.audit(&fjord_auth::AuditEntry::new(
-                    "-",
-                    "login",
-                    "form",
-                    &from,
-                    "refused: CSRF token missing or wrong",
-                ));
-                return show_login(
-                    st,
-                    &headers,
-                    &p,
-                    &req,
-                    StatusCode::FORBIDDEN,
-                    Some("The form had expired or came from elsewhere; try again."),
-                );
-            }
-            let (user, password) = (param(&p, "username").unwrap_or(""), param(&p, "password").unwrap_or(""));
-            let user = match st.identities.login(user, password, now(), &from) {
-                Ok(u) => u,
-                Err(e) => return show_login(st, &headers, &p, &req, StatusCode::UNAUTHORIZED, Some(&e.to_string())),
-            };
-            let mut loa = Loa::Substantial;
-            if let Some(code) = param(&p, "otp").filter(|c| !c.is_empty()) {
-                match st.identities.check_totp(&user.username, code, now(), &from) {
-                    Ok(true) => loa = Loa::High,
-                    Ok(false) => {
-                        return show_login(
-                            st,
-                            &headers,
-                            &p,
-                            &req,
-                            StatusCode::UNAUTHORIZED,
-                            Some("Wrong or used one-time code."),
-                        )
-                    }
-                    Err(e) => return crate::problem::Problem::internal(e).into_response(),
+    answer(s, move |st| {
+        let req = match check(st, &p) {
+            Ok(r) => r,
+            Err(refused) => return refused.into_response(),
+        };
+        let from = peer.ip().to_string();
+        if !csrf_ok(&p, &headers) {
+            let _ = st.identities.audit(&fjord_auth::AuditEntry::new(
+                "-",
+                "login",
+                "form",
+                &from,
+                "refused: CSRF token missing or wrong",
+            ));
+            return show_login(
+                st,
+                &headers,
+                &p,
+                &req,
+                StatusCode::FORBIDDEN,
+                Some("The form had expired or came from elsewhere; try again."),
+            );
+        }
+        let (user, password) = (param(&p, "username").unwrap_or(""), param(&p, "password").unwrap_or(""));
+        let user = match st.identities.login(user, password, now(), &from) {
+            Ok(u) => u,
+            Err(e) => return show_login(st, &headers, &p, &req, StatusCode::UNAUTHORIZED, Some(&e.to_string())),
+        };
+        let mut loa = Loa::Substantial;
+        if let Some(code) = param(&p, "otp").filter(|c| !c.is_empty()) {
+            match st.identities.check_totp(&user.username, code, now(), &from) {
+                Ok(true) => loa = Loa::High,
+                Ok(false) => {
+                    return show_login(
+                        st,
+                        &headers,
+                        &p,
+                        &req,
+                        StatusCode::UNAUTHORIZED,
+                        Some("Wrong or used one-time code."),
+                    )
                 }
-            }
-            if loa < req.level {
-                let why = if user.totp {
-                    "This service needs a one-time code (level high)."
-                } else {
-                    "This service needs level high: enrol a second factor first (fjord users totp)."
-                };
-                return show_login(st, &headers, &p, &req, StatusCode::UNAUTHORIZED, Some(why));
-            }
-            let started = now();
-            let session = match st.identities.start_session(&user.username, loa, started, SESSION_SECS) {
-                Ok(c) => c,
                 Err(e) => return crate::problem::Problem::internal(e).into_response(),
+            }
+        }
+        if loa < req.level {
+            let why = if user.totp {
+                "This service needs a one-time code (level high)."
+            } else {
+                "This service needs level high: enrol a second factor first (fjord users totp)."
             };
-            let mut res = redirect_with_code(st, &req, &user.username, loa, started);
-            res.headers_mut()
-                .append(header::SET_COOKIE, set_cookie(st, &headers, SESSION_COOKIE, &session, SESSION_SECS, "Lax"));
-            res.headers_mut().append(header::SET_COOKIE, set_cookie(st, &headers, CSRF_COOKIE, "", 0, "Strict"));
-            res
-        })
-        .await
-        .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
+            return show_login(st, &headers, &p, &req, StatusCode::UNAUTHORIZED, Some(why));
+        }
+        let started = now();
+        let session = match st.identities.start_session(&user.username, loa, started, SESSION_SECS) {
+            Ok(c) => c,
+            Err(e) => return crate::problem::Problem::internal(e).into_response(),
+        };
+        let mut res = redirect_with_code(st, &req, &user.username, loa, started);
+        res.headers_mut()
+            .append(header::SET_COOKIE, set_cookie(st, &headers, SESSION_COOKIE, &session, SESSION_SECS, "Lax"));
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(st, &headers, CSRF_COOKIE, "", 0, "Strict"));
+        res
+    })
+    .await
 }
 
 /// `grant_type=authorization_code` at `/token`: the code, the client (a public client
@@ -410,9 +413,7 @@ pub async fn logout_form(
     body: axum::body::Bytes,
 ) -> Response {
     let form: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let csrf_ok =
-        matches!((param(&form, "csrf"), cookie(&headers, CSRF_COOKIE)), (Some(f), Some(c)) if !f.is_empty() && f == c);
-    if !csrf_ok {
+    if !csrf_ok(&form, &headers) {
         return page(
             StatusCode::FORBIDDEN,
             "Avvist",
@@ -426,19 +427,17 @@ pub async fn logout_form(
 /// End the request's session, or every session of its user, and clear the cookie.
 async fn end_sessions(s: AppState, headers: HeaderMap, everywhere: bool) -> Response {
     let session = cookie(&headers, SESSION_COOKIE);
-    s.clone()
-        .blocking(move |st| {
-            if let Some(c) = session {
-                let user = st.identities.session(&c, now()).ok().flatten().map(|(u, _, _)| u);
-                let _ = match (&user, everywhere) {
-                    (Some(u), true) => st.identities.end_all_sessions(u).map(|_| ()),
-                    _ => st.identities.end_session(&c),
-                };
-            }
-            let mut res = page(StatusCode::OK, "Logget ut", "<p>Du er logget ut.</p>");
-            res.headers_mut().append(header::SET_COOKIE, set_cookie(st, &headers, SESSION_COOKIE, "", 0, "Lax"));
-            res
-        })
-        .await
-        .unwrap_or_else(|e| crate::problem::Problem::internal(e).into_response())
+    answer(s, move |st| {
+        if let Some(c) = session {
+            let user = st.identities.session(&c, now()).ok().flatten().map(|(u, _, _)| u);
+            let _ = match (&user, everywhere) {
+                (Some(u), true) => st.identities.end_all_sessions(u).map(|_| ()),
+                _ => st.identities.end_session(&c),
+            };
+        }
+        let mut res = page(StatusCode::OK, "Logget ut", "<p>Du er logget ut.</p>");
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(st, &headers, SESSION_COOKIE, "", 0, "Lax"));
+        res
+    })
+    .await
 }

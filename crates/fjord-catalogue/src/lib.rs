@@ -12,9 +12,11 @@ mod db;
 mod error;
 mod fold;
 mod record;
+mod register;
 mod search;
 
 pub use db::Catalogue;
 pub use error::{Error, Result};
 pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
+pub use register::RegisterItem;
 pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult};

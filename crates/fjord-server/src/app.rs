@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{account, auth, catalogue_api, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
+use crate::{account, auth, catalogue_api, download, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
 use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -45,6 +45,8 @@ pub struct AppState {
     pub identities: Arc<fjord_auth::Identities>,
     /// partners' uploads (`data/uploads`)
     pub uploads: Arc<fjord_ingest::uploads::Uploads>,
+    /// the bulk download service (`data/downloads`)
+    pub downloads: Arc<fjord_download::Downloads>,
     /// who the request comes from (anonymous in the shared state; [`crate::auth::Ctx`]
     /// gives each request its own)
     pub caller: Arc<fjord_auth::Caller>,
@@ -106,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", get(login::logout).post(login::logout_form))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
+        .merge(download::routes())
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
         .route("/hoydedata/v1/punkt", get(ogcapi::hoydedata_punkt).post(ogcapi::hoydedata_punkt_form))

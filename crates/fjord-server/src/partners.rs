@@ -53,6 +53,13 @@ async fn allowed(s: &AppState, org: &str, dataset: &str) -> Result<(Slug, Slug),
     }
 }
 
+/// After a publish or rollback: the registers follow the boundary datasets, off the
+/// runtime.
+fn registers_later(s: &AppState) {
+    let s = s.clone();
+    tokio::task::spawn_blocking(move || crate::refresh_registers(&s.config, &s.store, &s.catalogue));
+}
+
 fn audit(s: &AppState, action: &str, what: &str, from: &SocketAddr, outcome: &str) {
     let who = s.caller.subject.clone().unwrap_or_else(|| "-".into());
     let e = fjord_auth::AuditEntry::new(&who, action, what, &from.ip().to_string(), outcome);
@@ -238,6 +245,7 @@ pub async fn publish(
     match done {
         Ok(Ok((u, info))) => {
             audit(&s, "publish", &format!("{what} v{} from upload {}", info.version, u.id), &from, "ok");
+            registers_later(&s);
             describe(&u, StatusCode::OK)
         }
         Ok(Err(e)) => {
@@ -274,6 +282,7 @@ pub async fn rollback(
     match done {
         Ok(Ok(info)) => {
             audit(&s, "rollback", &what, &from, "ok");
+            registers_later(&s);
             axum::Json(json!({ "dataset": ds.as_str(), "version": info.version })).into_response()
         }
         Ok(Err(e)) => {

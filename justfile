@@ -25,7 +25,7 @@ deps:
     fi
 
 # Install what only the tests need, only when missing: the real clients (OWSLib, the
-# OpenAPI validator, Authlib for OpenID Connect, Debian's Chromium, OpenLayers from npm
+# OpenAPI validator, Authlib for OpenID Connect, requests for the scripted download user, Debian's Chromium, OpenLayers from npm
 # for the browser map test)
 test-deps:
     #!/usr/bin/env bash
@@ -33,6 +33,7 @@ test-deps:
     python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
     python3 -c 'import owslib' 2>/dev/null || python3 -m pip install --quiet owslib
     python3 -c 'import authlib' 2>/dev/null || python3 -m pip install --quiet authlib
+    python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
     need=()
     command -v chromium >/dev/null || need+=(chromium)
     command -v npm >/dev/null || need+=(nodejs npm)

@@ -25,13 +25,17 @@ deps:
     fi
 
 # Install what only the tests need, only when missing: the real clients (OWSLib, the
-# OpenAPI validator, Authlib for OpenID Connect, requests for the scripted download user, Debian's Chromium, OpenLayers from npm
+# OpenAPI validator, pycsw's XML schemas, Authlib for OpenID Connect, requests for the scripted
+# download user, Debian's Chromium, OpenLayers from npm
 # for the browser map test)
 test-deps:
     #!/usr/bin/env bash
     set -euo pipefail
     python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
     python3 -c 'import owslib' 2>/dev/null || python3 -m pip install --quiet owslib
+    # pycsw's package ships the ISO 19139 and CSW 2.0.2 schemas the catalogue test validates
+    # against; only its files are needed, not its dependencies
+    python3 -c 'import importlib.util as u, sys; sys.exit(u.find_spec("pycsw") is None)' || python3 -m pip install --quiet --no-deps pycsw
     python3 -c 'import authlib' 2>/dev/null || python3 -m pip install --quiet authlib
     python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
     need=()

@@ -174,6 +174,7 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
         assert_eq!(header(&hs, "content-length").unwrap(), bytes.len().to_string());
         let (entries, count) = zip_contents(dir.path(), name, &bytes);
         assert!(entries.iter().any(|e| e.ends_with("_lisens.txt")), "{entries:?}");
+        assert!(entries.iter().any(|e| e.ends_with("_metadata.xml")), "{entries:?}");
         assert_eq!(count, Some(1), "Oslo alone, cut to itself: {name} {entries:?}");
     }
 

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+from checks import check, finish
 from owslib.ogcapi.features import Features
 from owslib.wcs import WebCoverageService
 from owslib.wfs import WebFeatureService
@@ -14,18 +15,6 @@ from owslib.wmts import WebMapTileService
 BASE = sys.argv[1]
 OSLO_UTM = (230000, 6620000, 300000, 6690000)  # EPSG:25833, around Oslo
 OSLO_LL = [10.6, 59.8, 10.9, 60.0]  # CRS84
-results = []
-
-
-def check(name, fn):
-    try:
-        detail = fn()
-        results.append(True)
-        print(f"PASS {name}: {detail}")
-    except Exception as e:  # noqa: BLE001 - report every failure and go on
-        results.append(False)
-        print(f"FAIL {name}: {type(e).__name__}: {str(e)[:300]}")
-
 
 def wfs_capabilities():
     w = WebFeatureService(f"{BASE}/wfs", version="2.0.0", timeout=30)
@@ -173,5 +162,4 @@ check("OGC API items bbox", oapif_items_bbox)
 check("OGC API items property filter", oapif_items_filter)
 check("WCS 2.0.1 contents", wcs_contents)
 check("WCS 2.0.1 GetCoverage", wcs_getcoverage)
-print(f"owslib: {sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+finish("owslib")

@@ -7,15 +7,21 @@
 //! (bm25 ranking, Norwegian letters folded so "hoyde" and "høyde" both find
 //! "Høydedata", every word matched as a prefix) with facet counts per theme,
 //! organisation and kind.
+//!
+//! [`iso19139`] writes a record as ISO 19139 XML in GeoNorge's shape, with the online
+//! resources [`service_links`] lists for its dataset.
 
 mod db;
+mod distribution;
 mod error;
 mod fold;
+pub mod iso19139;
 mod record;
 mod register;
 mod search;
 
 pub use db::Catalogue;
+pub use distribution::{service_links, OnlineResource, Protocol};
 pub use error::{Error, Result};
 pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
 pub use register::RegisterItem;

@@ -169,3 +169,57 @@ pub struct Record {
     /// the dataset version being served
     pub version: Option<u32>,
 }
+
+/// Records for the crate's tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// An open dataset record with the given fields and no data-derived ones.
+    pub(crate) fn record(
+        uuid: &str,
+        title: &str,
+        org: &str,
+        theme: &str,
+        keywords: &[&str],
+        bbox: (f64, f64, f64, f64),
+    ) -> Record {
+        Record {
+            uuid: uuid.into(),
+            kind: "dataset".into(),
+            dataset: Some(uuid.into()),
+            title: title.into(),
+            abstract_text: format!("Om {title}"),
+            organisation: Organisation { id: org.into(), name: org.to_uppercase() },
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            theme: Some(theme.into()),
+            topic_category: None,
+            license: None,
+            access: Access::Open,
+            bbox: Some(GeoBox { west: bbox.0, south: bbox.1, east: bbox.2, north: bbox.3 }),
+            crs: vec![],
+            formats: vec![],
+            feature_count: None,
+            schema: None,
+            coverage: None,
+            lineage: None,
+            lineage_note: None,
+            created: "2026-01-01T00:00:00Z".into(),
+            updated: "2026-01-01T00:00:00Z".into(),
+            version: Some(1),
+        }
+    }
+
+    /// What a 10 m elevation dataset's record tells of its heights.
+    pub(crate) fn coverage() -> Coverage {
+        Coverage {
+            resolutions: vec![10.0, 20.0],
+            min_height: 0.0,
+            max_height: 2469.0,
+            mean_height: 500.0,
+            nodata_share: 0.0,
+            vertical_datum: "NN2000".into(),
+            sources: vec![],
+        }
+    }
+}

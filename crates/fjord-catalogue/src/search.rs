@@ -193,41 +193,7 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Access, Organisation};
-
-    fn record(
-        uuid: &str,
-        title: &str,
-        org: &str,
-        theme: &str,
-        keywords: &[&str],
-        bbox: (f64, f64, f64, f64),
-    ) -> Record {
-        Record {
-            uuid: uuid.into(),
-            kind: "dataset".into(),
-            dataset: Some(uuid.into()),
-            title: title.into(),
-            abstract_text: format!("Om {title}"),
-            organisation: Organisation { id: org.into(), name: org.to_uppercase() },
-            keywords: keywords.iter().map(|k| k.to_string()).collect(),
-            theme: Some(theme.into()),
-            topic_category: None,
-            license: None,
-            access: Access::Open,
-            bbox: Some(GeoBox { west: bbox.0, south: bbox.1, east: bbox.2, north: bbox.3 }),
-            crs: vec![],
-            formats: vec![],
-            feature_count: None,
-            schema: None,
-            coverage: None,
-            lineage: None,
-            lineage_note: None,
-            created: "2026-01-01T00:00:00Z".into(),
-            updated: "2026-01-01T00:00:00Z".into(),
-            version: Some(1),
-        }
-    }
+    use crate::record::testing::record;
 
     fn catalogue() -> (tempfile::TempDir, Catalogue) {
         let dir = tempfile::tempdir().unwrap();

@@ -121,3 +121,27 @@ pub fn receipt(order: &Order, files: &[(FileRow, String)], api: &str) -> Value {
         "files": files,
     })
 }
+
+/// The download service's online resources for a dataset's metadata, under `base` (the
+/// server's absolute URL): its Download API capabilities and its ATOM feed.
+pub fn online_resources(record: &Record, base: &str) -> Vec<fjord_catalogue::OnlineResource> {
+    use fjord_catalogue::{OnlineResource, Protocol};
+    if record.kind != "dataset" || record.dataset.is_none() {
+        return Vec::new();
+    }
+    let name = record.dataset.clone().unwrap_or_default();
+    vec![
+        OnlineResource {
+            protocol: Protocol::Download,
+            url: format!("{base}/api/capabilities/{}", record.uuid),
+            name: name.clone(),
+            description: "Nedlasting: områder, projeksjoner og formater (GeoNorge Download API)".into(),
+        },
+        OnlineResource {
+            protocol: Protocol::AtomFeed,
+            url: format!("{base}/atom/{}.xml", record.uuid),
+            name,
+            description: "Nedlasting: INSPIRE ATOM-feed".into(),
+        },
+    ]
+}

@@ -38,7 +38,11 @@ impl Downloads {
         } else {
             self.features(&slug, spec.version, cutter.as_ref(), spec.epsg, spec.format, &work, stem)?
         };
-        let extras = [(format!("{stem}_lisens.txt"), license(&record).into_bytes())];
+        // the metadata as the catalogue has it (the zip knows no server address to link)
+        let extras = [
+            (format!("{stem}_metadata.xml"), fjord_catalogue::iso19139::document(&record, &[]).into_bytes()),
+            (format!("{stem}_lisens.txt"), license(&record).into_bytes()),
+        ];
         let dir = self.file_dir(&job.key);
         std::fs::create_dir_all(&dir)?;
         let made = package::zip(&dir.join(&spec.name), &files, &extras)?;

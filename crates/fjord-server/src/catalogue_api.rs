@@ -1,11 +1,14 @@
-//! `/api/catalogue`: search and single records, as JSON.
+//! `/api/catalogue`: search and single records, as JSON, and a record as ISO 19139 XML.
 
 use crate::app::AppState;
 use crate::auth::Ctx;
+use crate::ogcapi::base;
 use crate::problem::Problem;
 use axum::extract::{Path, Query};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use fjord_catalogue::{GeoBox, SearchQuery, SearchResult};
+use fjord_catalogue::{iso19139, service_links, GeoBox, Record, SearchQuery, SearchResult};
 use fjord_core::url::encode_component;
 use fjord_core::BBox;
 use serde_json::{json, Value};
@@ -106,21 +109,32 @@ fn readable(state: &AppState, access: &fjord_catalogue::Access) -> bool {
     fjord_auth::decide(&state.caller, access) == fjord_auth::Decision::Allow { areas: Vec::new() }
 }
 
-/// `GET /api/catalogue/records/{uuid}`
-pub async fn record(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<Json<Value>, Problem> {
-    let id = uuid.clone();
+/// The record `uuid` if the caller may see it: 404 when there is none, or when it is
+/// restricted, the caller may not read it and `auth.hide_restricted_records` hides it.
+async fn visible_record(state: &AppState, uuid: &str) -> Result<Record, Problem> {
+    let id = uuid.to_string();
     let record = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {
-        Some(r) if state.config.auth.hide_restricted_records && !readable(&state, &r.access) => {
-            Err(Problem::not_found(format!("no record with uuid '{uuid}'")))
-        }
-        Some(r) => {
-            let mut body = serde_json::to_value(&r).map_err(Problem::internal)?;
-            body["readable"] = readable(&state, &r.access).into();
-            Ok(Json(body))
-        }
-        None => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
+        Some(r) if !state.config.auth.hide_restricted_records || readable(state, &r.access) => Ok(r),
+        _ => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
     }
+}
+
+/// `GET /api/catalogue/records/{uuid}` as JSON, and `/api/catalogue/records/{uuid}.xml`
+/// as ISO 19139 with the dataset's services and downloads linked.
+pub async fn record(Ctx(state): Ctx, headers: HeaderMap, Path(uuid): Path<String>) -> Result<Response, Problem> {
+    if let Some(uuid) = uuid.strip_suffix(".xml") {
+        let r = visible_record(&state, uuid).await?;
+        let root = base(&headers, "");
+        let mut links = service_links(&r, &root);
+        links.extend(fjord_download::api::online_resources(&r, &root));
+        let xml = iso19139::document(&r, &links);
+        return Ok(([(header::CONTENT_TYPE, "application/xml")], xml).into_response());
+    }
+    let r = visible_record(&state, &uuid).await?;
+    let mut body = serde_json::to_value(&r).map_err(Problem::internal)?;
+    body["readable"] = readable(&state, &r.access).into();
+    Ok(Json(body).into_response())
 }
 
 #[cfg(test)]

@@ -1,0 +1,63 @@
+//! A GIS client harvests the catalogue: each record as ISO 19139 XML, read by OWSLib's
+//! ISO parser and validated against the ISO schemas where pycsw's package provides them.
+
+mod common;
+use common::{ok, restricted_setup, root, Server};
+use std::process::Command;
+
+/// The seeded samples, plus the restricted `hemmelig` dataset, served with restricted
+/// records hidden from those who may not read them.
+fn catalogue(dir: &std::path::Path) -> Server {
+    ok(dir, &["seed", root().join("datasets").to_str().unwrap()]);
+    restricted_setup(dir);
+    Server::start_with(dir, &[("FJORD_AUTH_HIDE_RESTRICTED_RECORDS", "true")])
+}
+
+/// (uuid, title) of every record an anonymous caller sees, and the hidden one's uuid.
+fn records(server: &Server, data: &std::path::Path) -> (Vec<(String, String)>, String) {
+    let all = server.json("/api/catalogue/search?limit=100", 200);
+    let seen: Vec<(String, String)> = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["record"]["uuid"].as_str().unwrap().into(), h["record"]["title"].as_str().unwrap().into()))
+        .collect();
+    let hemmelig: serde_json::Value = serde_json::from_str(&ok(data, &["datasets", "show", "hemmelig"])).unwrap();
+    (seen, hemmelig["uuid"].as_str().unwrap().to_string())
+}
+
+fn owslib(script: &str, args: &[&str]) -> Option<String> {
+    let has_owslib = Command::new("python3").args(["-c", "import owslib"]).output().is_ok_and(|o| o.status.success());
+    if !has_owslib {
+        println!("SKIPPED: OWSLib is not installed (just test-deps installs it with pip)");
+        return None;
+    }
+    let out = Command::new("python3").arg(root().join("tests").join(script)).args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    println!("{stdout}");
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    Some(stdout)
+}
+
+#[test]
+fn iso19139_records_parse_with_owslib_and_hide_restricted_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = catalogue(dir.path());
+    let (seen, hidden) = records(&server, dir.path());
+    assert_eq!(seen.len(), 4, "the four samples, not the restricted record: {seen:?}");
+
+    let (status, ct, xml) = server.get(&format!("/api/catalogue/records/{}.xml", seen[0].0));
+    assert_eq!((status, ct.as_str()), (200, "application/xml"), "{xml}");
+    assert!(xml.contains(&format!("<gco:CharacterString>{}</gco:CharacterString>", seen[0].0)), "{xml}");
+    for path in [format!("/api/catalogue/records/{hidden}.xml"), "/api/catalogue/records/nothing.xml".into()] {
+        let (status, ct, body) = server.get(&path);
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(ct.contains("problem+json"), "{path}: {ct}");
+    }
+
+    let mut args = vec![server.base.as_str()];
+    args.extend(seen.iter().map(|(u, _)| u.as_str()));
+    if let Some(out) = owslib("csw_check.py", &args) {
+        assert!(out.contains("csw: 4 passed, 0 failed"), "{out}");
+    }
+}

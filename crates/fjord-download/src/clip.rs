@@ -28,7 +28,7 @@ pub fn polygon(coordinates: &str, coordinatesystem: &str, max_km2: f64) -> Resul
         .map(|s| s.parse::<f64>().ok().filter(|v| v.is_finite()))
         .collect::<Option<_>>()
         .ok_or_else(|| bad("coordinates must be numbers, 'x y x y ...'".into()))?;
-    if numbers.len() % 2 != 0 {
+    if !numbers.len().is_multiple_of(2) {
         return Err(bad(format!("{} numbers: coordinates come in x y pairs", numbers.len())));
     }
     let mut points: Vec<(f64, f64)> = numbers.chunks_exact(2).map(|p| (p[0], p[1])).collect();

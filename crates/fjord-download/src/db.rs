@@ -417,3 +417,75 @@ fn queue_in(conn: &Connection, spec: &FileSpec, now: i64) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(code: &str) -> FileSpec {
+        FileSpec {
+            record: "r".into(),
+            dataset: "kommuner".into(),
+            version: 1,
+            area: Area { kind: "kommune".into(), code: code.into(), name: "Oslo".into() },
+            coordinates: None,
+            epsg: 25833,
+            format: Format::GeoPackage,
+            name: format!("x_{code}.zip"),
+        }
+    }
+
+    fn order(reference: &str) -> Order {
+        Order {
+            reference: reference.into(),
+            owner: None,
+            email: None,
+            usage_group: Some("Privatperson".into()),
+            software_client: None,
+            created: 0,
+            bundle: false,
+        }
+    }
+
+    #[test]
+    fn a_file_is_made_once_and_a_crash_puts_its_job_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("downloads.sqlite");
+        let db = Db::open(&path).unwrap();
+        db.place(&order("a"), &[(spec("0301"), "Forskning".into())], 1).unwrap();
+        db.place(&order("b"), &[(spec("0301"), "Beredskap".into()), (spec("3201"), String::new())], 2).unwrap();
+        assert_eq!(db.order_files("b").unwrap().len(), 2);
+        let job = db.claim().unwrap().unwrap();
+        assert_eq!(job.spec, spec("0301"), "oldest first, one file for both orders");
+        // the process dies with the job running; the next one queues it again
+        drop(db);
+        let db = Db::open(&path).unwrap();
+        assert_eq!(db.resume().unwrap(), 1);
+        let again = db.claim().unwrap().unwrap();
+        assert_eq!(again.key, job.key);
+        db.finish(&again.key, Err("GDAL could not write".into()), 3).unwrap();
+        let failed = db.file(&again.key).unwrap().unwrap();
+        assert_eq!((failed.status, failed.message.as_deref()), (Status::Error, Some("GDAL could not write")));
+        // ordering a failed file again queues it again
+        db.queue(&spec("0301"), 4).unwrap();
+        assert_eq!(db.file(&again.key).unwrap().unwrap().status, Status::Waiting);
+        let made = Made { path: "/x.zip".into(), size: 10, sha256: "ab".into() };
+        let next = db.claim().unwrap().unwrap();
+        db.finish(&next.key, Ok(made), 5).unwrap();
+        assert_eq!(db.file(&next.key).unwrap().unwrap().status, Status::Ready);
+        let stats = db.statistics("r").unwrap();
+        assert_eq!(stats.ordered.len(), 3, "{:?}", stats.ordered);
+    }
+
+    #[test]
+    fn keys_and_stable_ids() {
+        let a = spec("0301");
+        assert_eq!(a.key(), "kommuner@1/kommune:0301/25833/GPKG");
+        let newer = FileSpec { version: 2, ..a.clone() };
+        assert_ne!(a.key(), newer.key());
+        assert_eq!(a.uuid(), newer.uuid(), "the same link across versions");
+        let clip = FileSpec { coordinates: Some("0 0 1 0 1 1 0 0".into()), ..a.clone() };
+        assert!(clip.key().contains("polygon:"));
+        assert_ne!(clip.uuid(), a.uuid());
+    }
+}

@@ -118,6 +118,12 @@ pub fn allowed(caller: &Caller, record: &Record) -> Result<Vec<String>> {
     }
 }
 
+/// Whether a caller limited to the municipalities `limited_to` (empty: everywhere) may
+/// have a file of `area`.
+fn may_have(limited_to: &[String], area: &Area) -> bool {
+    limited_to.is_empty() || (area.kind == MUNICIPALITIES && limited_to.contains(&area.code))
+}
+
 /// A file name part: letters and digits, Norwegian letters spelled out.
 fn name_part(s: &str) -> String {
     let mut out = String::new();
@@ -233,36 +239,35 @@ impl Downloads {
             line.projections.iter().map(|p| offer.projection(&p.code, uuid).cloned()).collect::<Result<_>>()?;
         let formats: Vec<Format> = line.formats.iter().map(|f| offer.format(&f.name, uuid)).collect::<Result<_>>()?;
         for a in &line.areas {
-            let (area, coordinates) = if a.code.eq_ignore_ascii_case(POLYGON.0)
-                || a.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(POLYGON.1))
-            {
-                if !has_email {
-                    return Err(Error::BadRequest("a polygon clip needs an email address (email)".into()));
-                }
-                let coordinates = a
-                    .coordinates
-                    .as_deref()
-                    .or(line.coordinates.as_deref())
-                    .ok_or_else(|| Error::BadRequest("a polygon clip needs coordinates ('x y x y ...')".into()))?;
-                let crs =
-                    a.coordinatesystem.as_deref().or(line.coordinatesystem.as_deref()).ok_or_else(|| {
+            let (area, coordinates) =
+                if a.code.eq_ignore_ascii_case(POLYGON.0)
+                    || a.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(POLYGON.1))
+                {
+                    if !has_email {
+                        return Err(Error::BadRequest("a polygon clip needs an email address (email)".into()));
+                    }
+                    let coordinates =
+                        a.coordinates.as_deref().or(line.coordinates.as_deref()).ok_or_else(|| {
+                            Error::BadRequest("a polygon clip needs coordinates ('x y x y ...')".into())
+                        })?;
+                    let crs = a.coordinatesystem.as_deref().or(line.coordinatesystem.as_deref()).ok_or_else(|| {
                         Error::BadRequest("a polygon clip needs coordinatesystem (an EPSG code)".into())
                     })?;
-                let (polygon, ring) = clip::polygon(coordinates, crs, self.settings.max_clip_km2)?;
-                self.within_limits(&limited_to, &uuid.to_string(), |municipalities| municipalities.contains(&polygon))?;
-                let name = format!("polygon-{}", &crate::db::hex_sha256(ring.as_bytes())[..8]);
-                (Area { kind: POLYGON.1.into(), code: POLYGON.0.into(), name }, Some(ring))
-            } else {
-                let area = offer.area(a.code.trim(), a.kind.as_deref(), uuid)?.clone();
-                if !limited_to.is_empty() && !(area.kind == MUNICIPALITIES && limited_to.contains(&area.code)) {
-                    return Err(Error::Forbidden(format!(
-                        "your access to {uuid} is limited to municipalities {}; area '{}' is not one of them",
-                        limited_to.join(", "),
-                        area.code
-                    )));
-                }
-                (area, None)
-            };
+                    let (polygon, ring) = clip::polygon(coordinates, crs, self.settings.max_clip_km2)?;
+                    self.within_limits(&limited_to, uuid, |municipalities| municipalities.contains(&polygon))?;
+                    let name = format!("polygon-{}", &crate::db::hex_sha256(ring.as_bytes())[..8]);
+                    (Area { kind: POLYGON.1.into(), code: POLYGON.0.into(), name }, Some(ring))
+                } else {
+                    let area = offer.area(a.code.trim(), a.kind.as_deref(), uuid)?.clone();
+                    if !may_have(&limited_to, &area) {
+                        return Err(Error::Forbidden(format!(
+                            "your access to {uuid} is limited to municipalities {}; area '{}' is not one of them",
+                            limited_to.join(", "),
+                            area.code
+                        )));
+                    }
+                    (area, None)
+                };
             for p in &projections {
                 for &format in &formats {
                     let epsg = p.epsg();
@@ -372,7 +377,7 @@ impl Downloads {
             .into_iter()
             .find(|s| s.uuid() == file_uuid)
             .ok_or_else(|| Error::NotFound(format!("dataset {dataset_uuid} has no file '{file_uuid}'")))?;
-        if !limited_to.is_empty() && !(spec.area.kind == MUNICIPALITIES && limited_to.contains(&spec.area.code)) {
+        if !may_have(&limited_to, &spec.area) {
             return Err(Error::Forbidden(format!(
                 "your access to {dataset_uuid} is limited to municipalities {}",
                 limited_to.join(", ")

@@ -232,7 +232,7 @@ impl DownloadConfig {
             fjord_download::areas::Boundary::parse(register, spec)
                 .ok_or_else(|| invalid(format!("{key}: '{spec}' is not dataset.codefield.namefield")))
         };
-        if !(self.max_clip_km2 > 0.0) {
+        if self.max_clip_km2.is_nan() || self.max_clip_km2 <= 0.0 {
             return Err(invalid("max_clip_km2: must be above 0".into()));
         }
         Ok(fjord_download::Settings {

@@ -1,11 +1,9 @@
-#!/usr/bin/env python3
 """A scripted user of fjord's download API, written against GeoNorge's Download API as
 documented: capabilities -> codelists -> order -> poll -> download, for a municipality
 file and a polygon clip; checks each zip's contents with ogrinfo and resumes a cut-off
 download with Range.
 
 Usage: download_check.py BASE_URL METADATA_UUID
-Prints one line per check and `download: N passed, M failed`; exits 1 on a failure.
 """
 import hashlib
 import os
@@ -17,19 +15,12 @@ import zipfile
 
 import requests
 
+from checks import check, finish
+
 BASE, UUID = sys.argv[1].rstrip("/"), sys.argv[2]
 API = BASE + "/api"
-passed, failed = 0, 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+SQUARE = "250000 6640000 270000 6640000 270000 6660000 250000 6660000"
+seen = {}
 
 
 def poll(reference):
@@ -38,7 +29,7 @@ def poll(reference):
         if all(f["status"] != "WaitingForProcessing" for f in receipt["files"]):
             return receipt
         time.sleep(0.1)
-    raise SystemExit("the order never finished")
+    raise AssertionError("the order never finished")
 
 
 def features(zip_path):
@@ -52,68 +43,91 @@ def features(zip_path):
     return counts[0] if counts else -1
 
 
-caps = requests.get(f"{API}/capabilities/{UUID}").json()
-links = {l["rel"].rsplit("/", 1)[1]: l["href"] for l in caps["_links"]}
-check("capabilities", caps["supportsAreaSelection"] and caps["supportsPolygonSelection"], caps)
+def capabilities():
+    caps = requests.get(f"{API}/capabilities/{UUID}").json()
+    assert caps["supportsAreaSelection"] and caps["supportsPolygonSelection"], caps
+    seen["links"] = {l["rel"].rsplit("/", 1)[1]: l["href"] for l in caps["_links"]}
+    return sorted(seen["links"])
 
-areas = requests.get(links["area"]).json()
-oslo = next(a for a in areas if a["type"] == "kommune" and a["name"] == "Oslo")
-projection = next(p for p in oslo["projections"] if p["code"] == "25833")
-fmt = next(f for f in projection["formats"] if f["name"] == "GeoPackage")
-check("codelists", requests.get(links["projection"]).ok and requests.get(links["format"]).ok)
 
-square = "250000 6640000 270000 6640000 270000 6660000 250000 6660000"
-order = {
-    "email": "user@example.no",
-    "usageGroup": "Privatperson",
-    "softwareClient": "download_check.py",
-    "orderLines": [
-        {
-            "metadataUuid": UUID,
-            "areas": [{"code": oslo["code"], "type": oslo["type"], "name": oslo["name"]}],
-            "projections": [{"code": projection["code"]}],
-            "formats": [{"name": fmt["name"]}],
-            "usagePurpose": ["Forskning"],
-        },
-        {
-            "metadataUuid": UUID,
-            "areas": [{"code": "Kart", "type": "polygon", "name": "Kart"}],
-            "coordinates": square,
-            "coordinatesystem": "25833",
-            "projections": [{"code": projection["code"]}],
-            "formats": [{"name": fmt["name"]}],
-            "usagePurpose": ["Forskning"],
-        },
-    ],
-}
-placed = requests.post(links["order"], json=order)
-check("order", placed.ok and len(placed.json()["files"]) == 2, placed.text)
-receipt = poll(placed.json()["referenceNumber"])
-check("poll", all(f["status"] == "ReadyForDownload" for f in receipt["files"]), receipt)
+def codelists():
+    links = seen["links"]
+    areas = requests.get(links["area"]).json()
+    oslo = next(a for a in areas if a["type"] == "kommune" and a["name"] == "Oslo")
+    projection = next(p for p in oslo["projections"] if p["code"] == "25833")
+    fmt = next(f for f in projection["formats"] if f["name"] == "GeoPackage")
+    assert requests.get(links["projection"]).ok and requests.get(links["format"]).ok
+    seen.update(oslo=oslo, projection=projection["code"], format=fmt["name"])
+    return f"{len(areas)} areas"
 
-tmp = tempfile.mkdtemp()
-counts = []
-for f in receipt["files"]:
-    path = os.path.join(tmp, f["name"])
-    with requests.get(f["downloadUrl"], stream=True) as r, open(path, "wb") as out:
-        for chunk in r.iter_content(65536):
-            out.write(chunk)
-    counts.append(features(path))
-check("ogrinfo reads both zips", counts[0] == 1 and counts[1] >= 1, counts)
 
-# a download cut off half-way, resumed with Range
-url = receipt["files"][0]["downloadUrl"]
-full = requests.get(url).content
-half = len(full) // 2
-first = requests.get(url, headers={"Range": f"bytes=0-{half - 1}"})
-rest = requests.get(url, headers={"Range": f"bytes={half}-"})
-resumed = first.content + rest.content
-check(
-    "resumed with Range",
-    first.status_code == 206 and rest.status_code == 206 and resumed == full,
-    (first.status_code, rest.status_code),
-)
-check("published SHA-256", hashlib.sha256(resumed).hexdigest() == receipt["files"][0]["sha256"])
+def order():
+    line = {
+        "metadataUuid": UUID,
+        "projections": [{"code": seen["projection"]}],
+        "formats": [{"name": seen["format"]}],
+        "usagePurpose": ["Forskning"],
+    }
+    oslo = seen["oslo"]
+    body = {
+        "email": "user@example.no",
+        "usageGroup": "Privatperson",
+        "softwareClient": "download_check.py",
+        "orderLines": [
+            dict(line, areas=[{"code": oslo["code"], "type": oslo["type"], "name": oslo["name"]}]),
+            dict(
+                line,
+                areas=[{"code": "Kart", "type": "polygon", "name": "Kart"}],
+                coordinates=SQUARE,
+                coordinatesystem="25833",
+            ),
+        ],
+    }
+    placed = requests.post(seen["links"]["order"], json=body)
+    assert placed.ok and len(placed.json()["files"]) == 2, placed.text
+    seen["reference"] = placed.json()["referenceNumber"]
+    return seen["reference"]
 
-print(f"download: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+
+def settle():
+    receipt = poll(seen["reference"])
+    assert all(f["status"] == "ReadyForDownload" for f in receipt["files"]), receipt
+    seen["files"] = receipt["files"]
+    return [f["name"] for f in receipt["files"]]
+
+
+def ogrinfo():
+    tmp, counts = tempfile.mkdtemp(), []
+    for f in seen["files"]:
+        path = os.path.join(tmp, f["name"])
+        with requests.get(f["downloadUrl"], stream=True) as r, open(path, "wb") as out:
+            for chunk in r.iter_content(65536):
+                out.write(chunk)
+        counts.append(features(path))
+    assert counts[0] == 1 and counts[1] >= 1, counts
+    return counts
+
+
+def resume():
+    """A download cut off half-way, resumed with Range; its SHA-256 the published one."""
+    f = seen["files"][0]
+    full = requests.get(f["downloadUrl"]).content
+    half = len(full) // 2
+    first = requests.get(f["downloadUrl"], headers={"Range": f"bytes=0-{half - 1}"})
+    rest = requests.get(f["downloadUrl"], headers={"Range": f"bytes={half}-"})
+    assert (first.status_code, rest.status_code) == (206, 206)
+    assert first.content + rest.content == full
+    assert hashlib.sha256(full).hexdigest() == f["sha256"]
+    return f"{len(full)} bytes in two ranges"
+
+
+for name, fn in [
+    ("capabilities", capabilities),
+    ("codelists", codelists),
+    ("order", order),
+    ("poll", settle),
+    ("ogrinfo reads both zips", ogrinfo),
+    ("resumed with Range", resume),
+]:
+    check(name, fn)
+finish("download")

@@ -12,34 +12,6 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
 
-/// A request: (status, headers, body).
-fn call(
-    s: &Server,
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", s.base) };
-    let mut req = ureq::http::Request::builder().method(method).uri(&url);
-    if let Some(a) = auth {
-        req = req.header("Authorization", a);
-    }
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let mut res = agent.run(req.body(body.to_vec()).unwrap()).unwrap();
-    let hs = res.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
-    let bytes = res.body_mut().with_config().limit(256 << 20).read_to_vec().unwrap();
-    (res.status().as_u16(), hs, bytes)
-}
-
-fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    hs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-}
-
 fn json_of(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
@@ -111,13 +83,6 @@ fn zip_contents(dir: &Path, name: &str, bytes: &[u8]) -> (Vec<String>, Option<u6
         ds.layer(0).unwrap().feature_count()
     });
     (entries, count)
-}
-
-fn seeded() -> (tempfile::TempDir, Server) {
-    let dir = tempfile::tempdir().unwrap();
-    ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
-    let server = Server::start(dir.path());
-    (dir, server)
 }
 
 #[test]
@@ -419,5 +384,5 @@ fn a_scripted_user_with_requests() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("download: 7 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("download: 6 passed, 0 failed"), "{stdout}");
 }

@@ -6,6 +6,7 @@ download with Range.
 Usage: download_check.py BASE_URL METADATA_UUID
 """
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -121,6 +122,34 @@ def resume():
     return f"{len(full)} bytes in two ranges"
 
 
+def clipper_file():
+    """A clip polygon sent as a form's file, then ordered by its id."""
+    square = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [[[10.6, 59.85], [10.9, 59.85], [10.9, 60.0], [10.6, 59.85]]]},
+    }
+    r = requests.post(f"{API}/validate-clipperfile/{UUID}", files={"file": ("oslo.geojson", json.dumps(square))})
+    assert r.ok and r.json()["valid"], r.text
+    body = {
+        "email": "user@example.no",
+        "orderLines": [
+            {
+                "metadataUuid": UUID,
+                "areas": [{"code": "Kart", "type": "polygon"}],
+                "clipperFile": r.json()["clipperFile"],
+                "projections": [{"code": "25833"}],
+                "formats": [{"name": "GeoPackage"}],
+            }
+        ],
+    }
+    placed = requests.post(seen["links"]["order"], json=body)
+    assert placed.ok, placed.text
+    receipt = poll(placed.json()["referenceNumber"])
+    assert receipt["files"][0]["status"] == "ReadyForDownload", receipt
+    return f"{r.json()['areaKm2']:.0f} km²"
+
+
 for name, fn in [
     ("capabilities", capabilities),
     ("codelists", codelists),
@@ -128,6 +157,7 @@ for name, fn in [
     ("poll", settle),
     ("ogrinfo reads both zips", ogrinfo),
     ("resumed with Range", resume),
+    ("clipper file", clipper_file),
 ]:
     check(name, fn)
 finish("download")

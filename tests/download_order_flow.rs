@@ -225,6 +225,31 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
     );
     assert_eq!(answer["canDownload"], true, "{answer}");
 
+    // a clip polygon sent as a file, then ordered by its id
+    let oslo_square = json!({ "type": "FeatureCollection", "features": [{ "type": "Feature", "properties": {},
+        "geometry": { "type": "Polygon", "coordinates": [[[10.6, 59.85], [10.9, 59.85], [10.9, 60.0], [10.6, 60.0], [10.6, 59.85]]] } }] });
+    let (status, _, bytes) = call(
+        &s,
+        "POST",
+        &format!("/api/validate-clipperfile/{kommuner}?filename=oslo.geojson"),
+        None,
+        &[],
+        oslo_square.to_string().as_bytes(),
+    );
+    let clipper = json_of(&bytes);
+    assert_eq!(status, 200, "{clipper}");
+    assert_eq!(clipper["valid"], true);
+    let mut by_file = line(&kommuner, json!([{ "code": "Kart", "type": "polygon" }]), &["25833"], &["FlatGeobuf"]);
+    by_file["clipperFile"] = clipper["clipperFile"].clone();
+    let (status, receipt) = post(&s, "/api/order", None, &order(vec![by_file], "a@b.no"));
+    assert_eq!(status, 200, "{receipt}");
+    let receipt = settled(&s, receipt["referenceNumber"].as_str().unwrap(), None);
+    let f = &receipt["files"][0];
+    assert_eq!(
+        (f["status"].as_str(), f["coordinates"].as_str()),
+        (Some("ReadyForDownload"), clipper["coordinates"].as_str())
+    );
+
     // statistics are the owner's
     assert_eq!(get(&s, &format!("/api/statistics/{kommuner}"), None).0, 401);
 }
@@ -277,6 +302,30 @@ fn bad_orders_are_refused_and_nothing_is_queued() {
     );
     assert_eq!(answer["canDownload"], false);
     assert!(answer["message"].as_str().unwrap().contains("km²"), "{answer}");
+    for (file, says) in [
+        (&b"not a geodata file"[..], "format"),
+        (br#"{"type":"Point","coordinates":[10.7,59.9]}"#, "not a polygon"),
+        (b"", "empty"),
+    ] {
+        let (status, _, bytes) = call(&s, "POST", &format!("/api/validate-clipperfile/{kommuner}"), None, &[], file);
+        let answer = json_of(&bytes);
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer["detail"].as_str().unwrap().contains(says), "{says}: {answer}");
+    }
+    let (_, answer) = post(
+        &s,
+        "/api/order",
+        None,
+        &order(
+            vec![{
+                let mut l = line(&kommuner, json!([{ "code": "Kart", "type": "polygon" }]), &["25833"], &["GML"]);
+                l["clipperFile"] = "no-such-clipper".into();
+                l
+            }],
+            "a@b.no",
+        ),
+    );
+    assert!(answer["detail"].as_str().unwrap().contains("no clipper file"), "{answer}");
     // nothing was queued
     let db = rusqlite::Connection::open(dir.path().join("downloads/downloads.sqlite")).unwrap();
     let count = |t: &str| db.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).unwrap();
@@ -384,5 +433,5 @@ fn a_scripted_user_with_requests() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("download: 6 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("download: 7 passed, 0 failed"), "{stdout}");
 }

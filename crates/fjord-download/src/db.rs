@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS served (
     at        INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS served_record ON served(record);
+CREATE TABLE IF NOT EXISTS clippers (
+    id      TEXT PRIMARY KEY,
+    ring    TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
 ";
 
 /// A file's status as GeoNorge's API names it, from the job's state.
@@ -351,6 +356,20 @@ impl Db {
             }
         };
         Ok(())
+    }
+
+    /// Keep a validated clip polygon (its ring in the storage CRS) under an id.
+    pub fn keep_clipper(&self, id: &str, ring: &str, now: i64) -> Result<()> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO clippers (id, ring, created) VALUES (?1, ?2, ?3)",
+            params![id, ring, now],
+        )?;
+        Ok(())
+    }
+
+    /// The ring of a kept clip polygon.
+    pub fn clipper(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.conn().query_row("SELECT ring FROM clippers WHERE id = ?1", [id], |r| r.get(0)).optional()?)
     }
 
     /// Count one file served.

@@ -7,13 +7,15 @@
 //! ([`db`]), keyed by dataset version × area × EPSG × format so it is made once. Workers
 //! ([`queue`]) cut the features to the area from the store's own boundary datasets
 //! ([`areas`], [`clip`]), write the format with GDAL ([`write`]) and zip it with its
-//! metadata and license ([`job`], [`package`]). [`api`] gives the GeoNorge JSON shapes and
+//! metadata and license ([`job`], [`package`]). A clip polygon may come as a file
+//! ([`clipper`]). [`api`] gives the GeoNorge JSON shapes and
 //! [`atom`] the INSPIRE ATOM feeds. Knows nothing of HTTP or rendering.
 
 pub mod api;
 pub mod areas;
 pub mod atom;
 pub mod clip;
+pub mod clipper;
 pub mod db;
 mod error;
 mod job;

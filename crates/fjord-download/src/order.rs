@@ -46,6 +46,8 @@ pub struct OrderLine {
     /// the EPSG code of `coordinates`
     #[serde(alias = "coordinateSystem")]
     pub coordinatesystem: Option<String>,
+    /// instead of coordinates: the id of a polygon sent to `validate-clipperfile`
+    pub clipper_file: Option<String>,
 }
 
 /// An area as ordered.
@@ -239,35 +241,25 @@ impl Downloads {
             line.projections.iter().map(|p| offer.projection(&p.code, uuid).cloned()).collect::<Result<_>>()?;
         let formats: Vec<Format> = line.formats.iter().map(|f| offer.format(&f.name, uuid)).collect::<Result<_>>()?;
         for a in &line.areas {
-            let (area, coordinates) =
-                if a.code.eq_ignore_ascii_case(POLYGON.0)
-                    || a.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(POLYGON.1))
-                {
-                    if !has_email {
-                        return Err(Error::BadRequest("a polygon clip needs an email address (email)".into()));
-                    }
-                    let coordinates =
-                        a.coordinates.as_deref().or(line.coordinates.as_deref()).ok_or_else(|| {
-                            Error::BadRequest("a polygon clip needs coordinates ('x y x y ...')".into())
-                        })?;
-                    let crs = a.coordinatesystem.as_deref().or(line.coordinatesystem.as_deref()).ok_or_else(|| {
-                        Error::BadRequest("a polygon clip needs coordinatesystem (an EPSG code)".into())
-                    })?;
-                    let (polygon, ring) = clip::polygon(coordinates, crs, self.settings.max_clip_km2)?;
-                    self.within_limits(&limited_to, uuid, |municipalities| municipalities.contains(&polygon))?;
-                    let name = format!("polygon-{}", &crate::db::hex_sha256(ring.as_bytes())[..8]);
-                    (Area { kind: POLYGON.1.into(), code: POLYGON.0.into(), name }, Some(ring))
-                } else {
-                    let area = offer.area(a.code.trim(), a.kind.as_deref(), uuid)?.clone();
-                    if !may_have(&limited_to, &area) {
-                        return Err(Error::Forbidden(format!(
-                            "your access to {uuid} is limited to municipalities {}; area '{}' is not one of them",
-                            limited_to.join(", "),
-                            area.code
-                        )));
-                    }
-                    (area, None)
-                };
+            let polygon = a.code.eq_ignore_ascii_case(POLYGON.0)
+                || a.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(POLYGON.1));
+            let (area, coordinates) = if polygon {
+                if !has_email {
+                    return Err(Error::BadRequest("a polygon clip needs an email address (email)".into()));
+                }
+                let (area, ring) = self.clip_area(a, line, &limited_to, uuid)?;
+                (area, Some(ring))
+            } else {
+                let area = offer.area(a.code.trim(), a.kind.as_deref(), uuid)?.clone();
+                if !may_have(&limited_to, &area) {
+                    return Err(Error::Forbidden(format!(
+                        "your access to {uuid} is limited to municipalities {}; area '{}' is not one of them",
+                        limited_to.join(", "),
+                        area.code
+                    )));
+                }
+                (area, None)
+            };
             for p in &projections {
                 for &format in &formats {
                     let epsg = p.epsg();
@@ -288,6 +280,35 @@ impl Downloads {
             }
         }
         Ok(())
+    }
+
+    /// The area of a polygon clip and its ring (storage CRS): from the coordinates given
+    /// on the area or the line, or a kept clipper file; checked, and for a caller limited
+    /// to municipalities inside them.
+    fn clip_area(&self, a: &AreaRef, line: &OrderLine, limited_to: &[String], uuid: &str) -> Result<(Area, String)> {
+        let kept = match line.clipper_file.as_deref() {
+            Some(id) => Some(self.db.clipper(id)?.ok_or_else(|| {
+                Error::BadRequest(format!("no clipper file '{id}'; send it to validate-clipperfile first"))
+            })?),
+            None => None,
+        };
+        let storage = fjord_core::STORAGE_CRS.epsg().unwrap_or(25833).to_string();
+        let (coordinates, crs) = match &kept {
+            Some(ring) => (ring.as_str(), storage.as_str()),
+            None => (
+                a.coordinates.as_deref().or(line.coordinates.as_deref()).ok_or_else(|| {
+                    Error::BadRequest("a polygon clip needs coordinates ('x y x y ...') or a clipperFile".into())
+                })?,
+                a.coordinatesystem
+                    .as_deref()
+                    .or(line.coordinatesystem.as_deref())
+                    .ok_or_else(|| Error::BadRequest("a polygon clip needs coordinatesystem (an EPSG code)".into()))?,
+            ),
+        };
+        let (polygon, ring) = clip::polygon(coordinates, crs, self.settings.max_clip_km2)?;
+        self.within_limits(limited_to, uuid, |municipalities| municipalities.contains(&polygon))?;
+        let name = format!("polygon-{}", &crate::db::hex_sha256(ring.as_bytes())[..8]);
+        Ok((Area { kind: POLYGON.1.into(), code: POLYGON.0.into(), name }, ring))
     }
 
     /// For a caller limited to municipalities, whether `inside` holds of their union.

@@ -306,6 +306,64 @@ pub async fn can_download(Ctx(s): Ctx, body: axum::body::Bytes) -> Response {
     }
 }
 
+/// The file of an upload: the first part of a `multipart/form-data` body that carries
+/// a file (with its file name), else the whole body (named by `?filename=`).
+fn uploaded_file(headers: &HeaderMap, query: &[(String, String)], body: &[u8]) -> Result<(Vec<u8>, String), Problem> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let named = query.iter().find(|(k, _)| k == "filename").map(|(_, v)| v.clone()).unwrap_or_default();
+    let Some(boundary) = ct.strip_prefix("multipart/form-data").and_then(|r| r.split("boundary=").nth(1)) else {
+        return Ok((body.to_vec(), named));
+    };
+    let delimiter = format!("--{}", boundary.trim_matches('"'));
+    let bad = || Problem::bad_request("the multipart body has no file part");
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    };
+    let mut at = find(body, delimiter.as_bytes(), 0).ok_or_else(bad)?;
+    loop {
+        let head_start = at + delimiter.len();
+        let head_end = find(body, b"\r\n\r\n", head_start).ok_or_else(bad)?;
+        let next = find(body, format!("\r\n{delimiter}").as_bytes(), head_end).ok_or_else(bad)?;
+        let head = String::from_utf8_lossy(&body[head_start..head_end]);
+        if let Some(name) = head.split("filename=\"").nth(1).and_then(|r| r.split('"').next()) {
+            return Ok((body[head_end + 4..next].to_vec(), name.to_string()));
+        }
+        at = next + 2;
+    }
+}
+
+/// `POST /api/validate-clipperfile/{metadataUuid}`: a clip polygon as a file (GeoJSON,
+/// GeoPackage, FlatGeobuf, GML, SOSI, zipped Shapefile), in a form or as the body; its
+/// id for an order line's `clipperFile`, its ring and area; 400 saying what is wrong.
+pub async fn validate_clipper(
+    Ctx(s): Ctx,
+    headers: HeaderMap,
+    Path(uuid): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<Vec<(String, String)>>,
+    body: axum::body::Bytes,
+) -> Response {
+    let (bytes, name) = match uploaded_file(&headers, &query, &body) {
+        Ok(f) => f,
+        Err(p) => return p.into_response(),
+    };
+    let checked = run(&s, move |s| {
+        s.downloads.dataset(&uuid)?;
+        s.downloads.clipper(&bytes, &name)
+    })
+    .await;
+    match checked {
+        Ok(c) => axum::Json(json!({
+            "valid": true,
+            "clipperFile": c.id,
+            "coordinates": c.coordinates,
+            "coordinateSystem": fjord_core::STORAGE_CRS.epsg().unwrap_or(25833).to_string(),
+            "areaKm2": c.km2,
+        }))
+        .into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
 /// `GET /api/statistics/{metadataUuid}`: orders and downloads of a dataset, for members
 /// of the organisation that owns it (and administrators).
 pub async fn statistics(Ctx(s): Ctx, Path(uuid): Path<String>) -> Response {
@@ -391,7 +449,8 @@ pub fn routes() -> axum::Router<AppState> {
             .route(&format!("{v}/order/{{reference}}"), get(order_status).put(order_update))
             .route(&format!("{v}/download/order/{{reference}}/{{file}}"), get(order_download))
             .route(&format!("{v}/download/file/{{dataset}}/{{file}}"), get(direct_download))
-            .route(&format!("{v}/can-download"), post(can_download));
+            .route(&format!("{v}/can-download"), post(can_download))
+            .route(&format!("{v}/validate-clipperfile/{{uuid}}"), post(validate_clipper));
     }
     r.route("/api/statistics/{uuid}", get(statistics)).route("/atom/{feed}", get(dataset_feed))
 }

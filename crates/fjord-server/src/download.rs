@@ -220,7 +220,7 @@ async fn deliver(s: &AppState, file: &FileRow, record: &Record, from: &SocketAdd
     if record.access != Access::Open {
         audit(s, &format!("{} {}", record.uuid, file.spec.name), from);
     }
-    let sendable = send::Sendable { path, name: &file.spec.name, sha256, made: file.made.unwrap_or_default() };
+    let sendable = send::Sendable { path, name: &file.spec.name, sha256 };
     send::send(sendable, headers).await
 }
 
@@ -248,12 +248,7 @@ pub async fn order_download(
         return match run(&s, move |s| s.downloads.bundle(&caller, &r)).await {
             Ok(made) => {
                 let name = format!("{reference}.zip");
-                let made_at = fjord_download::now();
-                send::send(
-                    send::Sendable { path: &made.path, name: &name, sha256: &made.sha256, made: made_at },
-                    &headers,
-                )
-                .await
+                send::send(send::Sendable { path: &made.path, name: &name, sha256: &made.sha256 }, &headers).await
             }
             Err(p) => p.into_response(),
         };

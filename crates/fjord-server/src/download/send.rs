@@ -1,5 +1,5 @@
 //! Sending a made file: streamed from disk in large blocks, one byte range when asked
-//! (206, or 416 past the end), with its ETag (from its SHA-256), Last-Modified,
+//! (206, or 416 past the end), with its ETag (from its SHA-256), Last-Modified (when it was written),
 //! Content-Length and `Repr-Digest`.
 
 use crate::problem::Problem;
@@ -21,8 +21,6 @@ pub(crate) struct Sendable<'a> {
     pub name: &'a str,
     /// its SHA-256, hex
     pub sha256: &'a str,
-    /// when it was made, seconds since the epoch
-    pub made: i64,
 }
 
 /// The byte range asked for, inclusive, within `size`: `Ok(None)` for the whole file
@@ -59,10 +57,11 @@ pub(crate) async fn send(file: Sendable<'_>, headers: &HeaderMap) -> Response {
         Ok(f) => f,
         Err(e) => return Problem::internal(format!("{}: {e}", file.path.display())).into_response(),
     };
-    let size = match f.metadata().await {
-        Ok(m) => m.len(),
+    let (size, modified) = match f.metadata().await {
+        Ok(m) => (m.len(), m.modified().ok()),
         Err(e) => return Problem::internal(e).into_response(),
     };
+    let made = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs() as i64);
     let etag = format!("\"{}\"", &file.sha256[..file.sha256.len().min(32)]);
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(&etag)) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
@@ -100,7 +99,7 @@ pub(crate) async fn send(file: Sendable<'_>, headers: &HeaderMap) -> Response {
     h.insert(header::CONTENT_LENGTH, value(&len.to_string()));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(header::ETAG, value(&etag));
-    h.insert(header::LAST_MODIFIED, value(&http_date(file.made)));
+    h.insert(header::LAST_MODIFIED, value(&http_date(made)));
     h.insert(header::CONTENT_DISPOSITION, value(&format!("attachment; filename=\"{}\"", file.name.replace('"', ""))));
     if let Ok(digest) = hex_bytes(file.sha256) {
         let b64 = base64::engine::general_purpose::STANDARD.encode(digest);

@@ -12,6 +12,9 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
 
+/// A square around Oslo in EPSG:25833, `x y x y ...`.
+const OSLO_SQUARE: &str = "250000 6640000 270000 6640000 270000 6660000 250000 6660000";
+
 fn json_of(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
@@ -175,10 +178,12 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
     assert_eq!(entries.len(), 10, "{entries:?}");
 
     // elevation: a county as GeoTIFF, cut to the county
-    let asked = order(vec![line(&hoyde, json!([{ "code": "03", "type": "fylke" }]), &["25833"], &["GeoTIFF"])], "");
+    let areas = json!([{ "code": "03", "type": "fylke" }, { "code": "Kart", "type": "polygon", "coordinates": OSLO_SQUARE, "coordinatesystem": "25833" }]);
+    let asked = order(vec![line(&hoyde, areas, &["25833"], &["GeoTIFF"])], "a@b.no");
     let (status, receipt) = post(&s, "/api/order", None, &asked);
     assert_eq!(status, 200, "{receipt}");
     let receipt = settled(&s, receipt["referenceNumber"].as_str().unwrap(), None);
+    assert_eq!(receipt["files"][1]["status"], "ReadyForDownload", "the polygon clip of heights");
     let f = &receipt["files"][0];
     assert_eq!(f["status"], "ReadyForDownload", "{f}");
     let (_, _, bytes) = call(&s, "GET", f["downloadUrl"].as_str().unwrap(), None, &[], b"");
@@ -216,12 +221,11 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
     assert_eq!(zip_contents(dir.path(), "direct.zip", &got.expect("the direct link's file")).1, Some(1));
 
     // a polygon clip can be asked about first
-    let square = "250000 6640000 270000 6640000 270000 6660000 250000 6660000";
     let (_, answer) = post(
         &s,
         "/api/can-download",
         None,
-        &json!({ "metadataUuid": kommuner, "coordinates": square, "coordinateSystem": "25833" }),
+        &json!({ "metadataUuid": kommuner, "coordinates": OSLO_SQUARE, "coordinateSystem": "25833" }),
     );
     assert_eq!(answer["canDownload"], true, "{answer}");
 
@@ -261,7 +265,6 @@ fn bad_orders_are_refused_and_nothing_is_queued() {
     let hoyde = uuid_of(&s, "hoyde");
     let oslo = json!([{ "code": "0301", "type": "kommune" }]);
     let polygon = |coordinates: &str, crs: &str| json!([{ "code": "Kart", "type": "polygon", "coordinates": coordinates, "coordinatesystem": crs }]);
-    let square = "250000 6640000 270000 6640000 270000 6660000 250000 6660000";
     let bow_tie = "590000 6630000 610000 6650000 610000 6630000 590000 6650000";
     let huge = "0 6400000 1000000 6400000 1000000 7900000 0 7900000";
     let cases: Vec<(Value, u16, &str)> = vec![
@@ -270,7 +273,7 @@ fn bad_orders_are_refused_and_nothing_is_queued() {
         (order(vec![line(&kommuner, oslo.clone(), &["3857"], &["GML"])], ""), 400, "projection '3857'"),
         (order(vec![line(&kommuner, oslo.clone(), &["25833"], &["SOSI 4.5"])], ""), 400, "format 'SOSI 4.5'"),
         (order(vec![line(&hoyde, oslo.clone(), &["25833"], &["GeoJSON"])], ""), 400, "format 'GeoJSON'"),
-        (order(vec![line(&kommuner, polygon(square, "25833"), &["25833"], &["GML"])], ""), 400, "needs an email"),
+        (order(vec![line(&kommuner, polygon(OSLO_SQUARE, "25833"), &["25833"], &["GML"])], ""), 400, "needs an email"),
         (order(vec![line(&kommuner, polygon(huge, "25833"), &["25833"], &["GML"])], "a@b.no"), 400, "km²"),
         (
             order(vec![line(&kommuner, polygon(bow_tie, "25833"), &["25833"], &["GML"])], "a@b.no"),
@@ -278,7 +281,7 @@ fn bad_orders_are_refused_and_nothing_is_queued() {
             "crosses itself",
         ),
         (
-            order(vec![line(&kommuner, polygon(square, "123456"), &["25833"], &["GML"])], "a@b.no"),
+            order(vec![line(&kommuner, polygon(OSLO_SQUARE, "123456"), &["25833"], &["GML"])], "a@b.no"),
             400,
             "coordinatesystem",
         ),
@@ -394,8 +397,7 @@ fn a_restart_resumes_the_queued_clip() {
     // this server takes orders but makes nothing: the clip waits in the queue
     let s = Server::start_with(d, &[("FJORD_DOWNLOAD_WORKERS", "0")]);
     let kommuner = uuid_of(&s, "kommuner");
-    let square = "250000 6640000 270000 6640000 270000 6660000 250000 6660000";
-    let clip = json!([{ "code": "Kart", "type": "polygon", "coordinates": square, "coordinatesystem": "25833" }]);
+    let clip = json!([{ "code": "Kart", "type": "polygon", "coordinates": OSLO_SQUARE, "coordinatesystem": "25833" }]);
     let (status, receipt) =
         post(&s, "/api/order", None, &order(vec![line(&kommuner, clip, &["25833"], &["GeoPackage"])], "a@b.no"));
     assert_eq!(status, 200, "{receipt}");

@@ -17,7 +17,7 @@ pub fn capabilities(record: &Record, api: &str) -> Value {
     let mut doc = json!({
         "supportsProjectionSelection": true,
         "supportsFormatSelection": true,
-        "supportsPolygonSelection": record.schema.is_some(),
+        "supportsPolygonSelection": true,
         "supportsAreaSelection": true,
         "supportsDownloadBundling": true,
         "distributedBy": record.organisation.name,

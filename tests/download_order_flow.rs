@@ -179,23 +179,29 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
 
     // elevation: a county as GeoTIFF, cut to the county
     let areas = json!([{ "code": "03", "type": "fylke" }, { "code": "Kart", "type": "polygon", "coordinates": OSLO_SQUARE, "coordinatesystem": "25833" }]);
-    let asked = order(vec![line(&hoyde, areas, &["25833"], &["GeoTIFF"])], "a@b.no");
+    let asked = order(vec![line(&hoyde, areas, &["25833", "25832"], &["GeoTIFF"])], "a@b.no");
     let (status, receipt) = post(&s, "/api/order", None, &asked);
     assert_eq!(status, 200, "{receipt}");
     let receipt = settled(&s, receipt["referenceNumber"].as_str().unwrap(), None);
-    assert_eq!(receipt["files"][1]["status"], "ReadyForDownload", "the polygon clip of heights");
-    let f = &receipt["files"][0];
-    assert_eq!(f["status"], "ReadyForDownload", "{f}");
-    let (_, _, bytes) = call(&s, "GET", f["downloadUrl"].as_str().unwrap(), None, &[], b"");
-    let (entries, _) = zip_contents(dir.path(), "hoyde.zip", &bytes);
-    let tif = entries.iter().find(|e| e.ends_with(".tif")).expect("a GeoTIFF");
-    let ds = gdal::Dataset::open(format!("/vsizip/{}/{tif}", dir.path().join("hoyde.zip").display())).unwrap();
-    assert_eq!(ds.spatial_ref().unwrap().auth_code().unwrap(), 25833);
-    let band = ds.rasterband(1).unwrap();
-    let size = ds.raster_size();
-    let cells = band.read_as::<f64>((0, 0), size, size, None).unwrap().into_shape_and_vec().1;
-    let with_height = cells.iter().filter(|z| Some(**z) != band.no_data_value()).count();
-    assert!(with_height > 0 && with_height < cells.len(), "Oslo's cells hold heights, the rest of the box none");
+    // the county and the polygon, each in two projections
+    for (i, epsg) in [25833, 25832, 25833, 25832].into_iter().enumerate() {
+        let f = &receipt["files"][i];
+        assert_eq!(f["status"], "ReadyForDownload", "{f}");
+        let (_, _, bytes) = call(&s, "GET", f["downloadUrl"].as_str().unwrap(), None, &[], b"");
+        let name = format!("hoyde{i}.zip");
+        let (entries, _) = zip_contents(dir.path(), &name, &bytes);
+        let tif = entries.iter().find(|e| e.ends_with(".tif")).expect("a GeoTIFF");
+        let ds = gdal::Dataset::open(format!("/vsizip/{}/{tif}", dir.path().join(&name).display())).unwrap();
+        assert_eq!(ds.spatial_ref().unwrap().auth_code().unwrap(), epsg);
+        let band = ds.rasterband(1).unwrap();
+        let size = ds.raster_size();
+        let cells = band.read_as::<f64>((0, 0), size, size, None).unwrap().into_shape_and_vec().1;
+        let with_height = cells.iter().filter(|z| Some(**z) != band.no_data_value()).count();
+        assert!(with_height > 0, "{name}: heights inside the area");
+        if i < 2 {
+            assert!(with_height < cells.len(), "{name}: none outside the county in its box");
+        }
+    }
 
     // the ATOM feeds: the service feed lists the open datasets, a dataset feed its files,
     // whose direct links are made on first ask

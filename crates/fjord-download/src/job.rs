@@ -34,7 +34,7 @@ impl Downloads {
         std::fs::create_dir_all(&work)?;
         let stem = spec.name.trim_end_matches(".zip");
         let files = if spec.format == Format::GeoTiff {
-            vec![self.heights(&slug, spec.version, cutter.as_ref(), &work, stem)?]
+            vec![self.heights(&slug, spec.version, cutter.as_ref(), spec.epsg, &work, stem)?]
         } else {
             self.features(&slug, spec.version, cutter.as_ref(), spec.epsg, spec.format, &work, stem)?
         };
@@ -103,12 +103,15 @@ impl Downloads {
         write::features(work, stem, layer.schema(), epsg, format, features)
     }
 
-    /// The heights of a version inside the area, on its finest grid, as a GeoTIFF.
+    /// The heights of a version inside the area as a GeoTIFF in EPSG `epsg`: as many
+    /// cells as the finest stored grid has over the area (in the storage CRS exactly
+    /// that grid), each the nearest stored height to its centre.
     fn heights(
         &self,
         slug: &Slug,
         version: u32,
         cutter: Option<&Cutter>,
+        epsg: u32,
         work: &std::path::Path,
         stem: &str,
     ) -> Result<std::path::PathBuf> {
@@ -128,21 +131,31 @@ impl Downloads {
                 "the area is {width} × {height} cells of {c} m, more than {MAX_CELLS} in one GeoTIFF; order smaller areas"
             )));
         }
-        let (left, top) = (GRID_ORIGIN.0 + col0 * c, GRID_ORIGIN.1 - row0 * c);
+        let snapped = BBox {
+            minx: GRID_ORIGIN.0 + col0 * c,
+            maxy: GRID_ORIGIN.1 - row0 * c,
+            maxx: GRID_ORIGIN.0 + col1 * c,
+            miny: GRID_ORIGIN.1 - row1 * c,
+        };
+        let crs = Crs::Epsg(epsg);
+        let out = if crs == STORAGE_CRS { snapped } else { transform::transform_bbox(STORAGE_CRS, crs, &snapped)? };
+        let (cx, cy) = (out.width() / width as f64, out.height() / height as f64);
         let mut sampler = raster.sampler(0);
         let mut cells = Vec::with_capacity(width * height);
+        let mut centres = Vec::with_capacity(width);
         for row in 0..height {
-            let y = top - (row as f64 + 0.5) * c;
-            for col in 0..width {
-                let x = left + (col as f64 + 0.5) * c;
+            let y = out.maxy - (row as f64 + 0.5) * cy;
+            centres.clear();
+            centres.extend((0..width).map(|col| (out.minx + (col as f64 + 0.5) * cx, y)));
+            transform::transform_in_place(crs, STORAGE_CRS, &mut centres)?;
+            for &(x, y) in &centres {
                 let inside = cutter.is_none_or(|k| geo::Intersects::intersects(k.area(), &geo_types::Point::new(x, y)));
                 let z = if inside { sampler.nearest(x, y)? } else { None };
                 cells.push(z.map_or(f32::NAN, |z| z as f32));
             }
         }
-        let grid =
-            HeightGrid { heights: &cells, width, height, geotransform: [left, c, 0.0, top, 0.0, -c], crs: STORAGE_CRS };
-        write::heights(work, stem, &grid)
+        let geotransform = [out.minx, cx, 0.0, out.maxy, 0.0, -cy];
+        write::heights(work, stem, &HeightGrid { heights: &cells, width, height, geotransform, crs })
     }
 }
 

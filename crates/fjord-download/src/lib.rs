@@ -41,7 +41,7 @@ pub struct Settings {
     pub workers: usize,
     /// seconds a download link works after the order
     pub link_secs: u64,
-    /// the EPSG codes feature datasets are offered in
+    /// the EPSG codes downloads are offered in
     pub projections: Vec<u32>,
     /// the largest clip polygon, km²
     pub max_clip_km2: f64,

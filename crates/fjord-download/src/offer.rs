@@ -145,16 +145,12 @@ pub struct Offer {
 }
 
 impl Offer {
-    /// What `record`'s dataset offers: feature datasets in `projections` (EPSG codes)
-    /// and the vector formats, elevation as GeoTIFF in the storage CRS; areas from the
+    /// What `record`'s dataset offers: `projections` (EPSG codes), the vector formats
+    /// for features and GeoTIFF for elevation; areas from the
     /// catalogue's registers of counties and municipalities (their valid items).
     pub fn of(catalogue: &Catalogue, record: &Record, projections: &[u32]) -> Result<Offer> {
-        let (projections, formats) = if record.schema.is_some() {
-            (projections.iter().filter_map(|c| Projection::of(*c)).collect(), VECTOR_FORMATS.to_vec())
-        } else {
-            let storage = fjord_core::STORAGE_CRS.epsg().unwrap_or(25833);
-            (Projection::of(storage).into_iter().collect(), vec![Format::GeoTiff])
-        };
+        let formats = if record.schema.is_some() { VECTOR_FORMATS.to_vec() } else { vec![Format::GeoTiff] };
+        let projections = projections.iter().filter_map(|c| Projection::of(*c)).collect();
         let mut areas = vec![Area { kind: COUNTRY.0.into(), code: COUNTRY.1.into(), name: "Hele landet".into() }];
         for register in [COUNTIES, MUNICIPALITIES] {
             for item in catalogue.register(register)?.into_iter().filter(|i| i.is_valid()) {

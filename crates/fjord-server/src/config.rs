@@ -186,7 +186,7 @@ pub struct DownloadConfig {
     pub workers: usize,
     /// hours a download link works after the order
     pub link_hours: u64,
-    /// the EPSG codes feature datasets are offered in (elevation: the storage CRS)
+    /// the EPSG codes downloads are offered in
     pub projections: Vec<String>,
     /// the largest clip polygon, km²
     pub max_clip_km2: f64,

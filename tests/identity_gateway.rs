@@ -551,4 +551,42 @@ fn a_role_limited_to_a_municipality_reads_only_what_lies_in_it() {
     let painted = |p: &Picture| p.rgba.iter().filter(|px| px[3] > 0).count();
     let (mine, all) = (picture(&oslo), picture(&kari));
     assert!(painted(&mine) > 0 && painted(&mine) < painted(&all), "{} of {}", painted(&mine), painted(&all));
+    // the collection is listed and described for it, as for any reader
+    assert!(get(&s, "/ogcapi/collections?f=json", Some(&oslo)).1.contains("\"hemmelig\""));
+    assert_eq!(get(&s, "/ogcapi/collections/hemmelig?f=json", Some(&oslo)).0, 200);
+
+    // elevation is masked to the area: the heights (in Bærum) are there for a Bærum-limited
+    // member and kari, and none for the Oslo-limited one: no height, NoData, a clear picture
+    let meta = d.join("hoyde.toml");
+    std::fs::write(&meta, "title = \"Hemmelige høyder\"\naccess = { organisations = [\"kartverket\"] }\n").unwrap();
+    let dem = fixture("dem_tiles.zip");
+    let args = ["ingest-raster", dem.to_str().unwrap(), "--dataset", "hoyde", "--org", "kartverket"];
+    ok(d, &[&args[..], &["--meta", meta.to_str().unwrap()]].concat());
+    add_user(d, "baerum", "kommunen vest for byen");
+    ok(d, &["orgs", "member", "kartverket", "baerum", "--area", "3201"]);
+    let baerum = basic("baerum", "kommunen vest for byen");
+    let height = |auth: &str| {
+        let (status, body) = get(&s, "/api/elevation/point?x=250300&y=6650250", Some(auth));
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["z"].as_f64()
+    };
+    assert!(height(&kari).is_some() && height(&baerum) == height(&kari), "{:?} {:?}", height(&kari), height(&baerum));
+    assert_eq!(height(&oslo), None, "no height outside the Oslo-limited member's area");
+    let wcs = "/wcs?SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCoverage&COVERAGEID=hoyde&FORMAT=text/plain";
+    let cells = |auth: &str| {
+        let (status, body) = get(&s, wcs, Some(auth));
+        assert_eq!(status, 200, "{body}");
+        let values: Vec<f64> =
+            body.lines().skip(6).flat_map(str::split_whitespace).map(|v| v.parse().unwrap()).collect();
+        (values.len(), values.iter().filter(|v| **v != -9999.0).count())
+    };
+    let ((n, with_height), (m, none)) = (cells(&baerum), cells(&oslo));
+    assert!(n == m && with_height > 0 && none == 0, "Bærum {with_height} of {n}, Oslo {none} of {m}");
+    let relief = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=hoyde&STYLES=&CRS=EPSG:25833&BBOX=250000,6650000,251000,6650500&WIDTH=100&HEIGHT=50&FORMAT=image/png&TRANSPARENT=TRUE";
+    let shaded = |auth: &str| {
+        let res = agent().get(&format!("{}{relief}", s.base)).header("Authorization", auth).call().unwrap();
+        assert_eq!(res.status(), 200);
+        painted(&Picture::decode(&res.into_body().read_to_vec().unwrap()))
+    };
+    assert!(shaded(&baerum) > 4000 && shaded(&oslo) == 0, "{} {}", shaded(&baerum), shaded(&oslo));
 }

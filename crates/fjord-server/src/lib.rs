@@ -108,6 +108,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     warm_up(&crs, cores).await;
     let tiles = Arc::new(TileCache::new(&config.data.dir, config.tiles.memory_cache_bytes, config.tiles.disk_cache));
     let config_map_cache = config.services.map_cache_bytes;
+    let config_areas = config.auth.areas.clone();
     let state = AppState {
         catalogue,
         store,
@@ -119,6 +120,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         records: Arc::default(),
         tiles,
         map_cache: Arc::new(fjord_ogc::wms::MapCache::new(config_map_cache)),
+        areas: Arc::new(fjord_ogc::area::Areas::new(&config_areas)),
         identities,
         uploads,
         caller: Arc::new(fjord_auth::Caller::anonymous()),

@@ -554,6 +554,12 @@ fn a_role_limited_to_a_municipality_reads_only_what_lies_in_it() {
     // the collection is listed and described for it, as for any reader
     assert!(get(&s, "/ogcapi/collections?f=json", Some(&oslo)).1.contains("\"hemmelig\""));
     assert_eq!(get(&s, "/ogcapi/collections/hemmelig?f=json", Some(&oslo)).0, 200);
+    let (_, hits) = get(&s, "/api/catalogue/search?q=hemmelige", Some(&oslo));
+    let hits: serde_json::Value = serde_json::from_str(&hits).unwrap();
+    assert_eq!(
+        (&hits["hits"][0]["readable"], &hits["hits"][0]["readable_within"]),
+        (&serde_json::json!(true), &serde_json::json!(["0301"]))
+    );
 
     // elevation is masked to the area: the heights (in Bærum) are there for a Bærum-limited
     // member and kari, and none for the Oslo-limited one: no height, NoData, a clear picture

@@ -184,8 +184,15 @@ fn each_caller_gets_what_the_policy_allows() {
     let (status, body) = get(&s, items, Some(&basic("kari", "fjell og fjord 2026")));
     assert!(status == 401 && body.contains("too many failed logins"), "{status} {body}");
 
+    // a flood of anonymous refusals is not listed one by one past 30 an address a minute
+    for _ in 0..40 {
+        assert_eq!(get(&s, "/ogcapi/collections/hemmelig/queryables", None).0, 401);
+    }
+
     // the audit log holds the tokens issued and refused and the logins
     let log = ok(d, &["audit", "--limit", "1000"]);
+    let flood = log.lines().filter(|l| l.contains("-\tread\t/ogcapi/collections/hemmelig/queryables\t")).count();
+    assert!(flood <= 30, "{flood} single entries of 40 refusals");
     assert!(log.contains(&format!("{kv_id}\ttoken\tclient_credentials")), "{log}");
     assert!(log.contains("refused: wrong client id or secret"), "{log}");
     assert!(log.contains("token\tbearer") && log.contains("refused: the token has expired"), "{log}");

@@ -21,6 +21,7 @@ mod ogcapi;
 mod ops;
 mod partners;
 mod problem;
+mod refusals;
 mod stream;
 pub mod tile_cache;
 mod tiles;
@@ -121,6 +122,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         tiles,
         map_cache: Arc::new(fjord_ogc::wms::MapCache::new(config_map_cache)),
         areas: Arc::new(fjord_ogc::area::Areas::new(&config_areas)),
+        refusals: Arc::default(),
         identities,
         uploads,
         caller: Arc::new(fjord_auth::Caller::anonymous()),

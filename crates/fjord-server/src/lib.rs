@@ -127,9 +127,9 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         uploads,
         caller: Arc::new(fjord_auth::Caller::anonymous()),
     };
-    // validations a stop cut short run again
+    // validations and publishes a stop cut short run again
     for id in state.uploads.pending().unwrap_or_default() {
-        partners::validate_later(&state, id);
+        partners::advance_later(&state, id);
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut loops = Vec::new();

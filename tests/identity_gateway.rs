@@ -603,3 +603,75 @@ fn a_role_limited_to_a_municipality_reads_only_what_lies_in_it() {
     };
     assert!(shaded(&baerum) > 4000 && shaded(&oslo) == 0, "{} {}", shaded(&baerum), shaded(&oslo));
 }
+
+#[test]
+fn each_constraint_by_each_kind_of_caller_in_every_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    restricted_setup(d);
+    for (id, access) in [
+        ("innlogget", "\"login\""),
+        ("hoyt", "{ level = \"high\" }"),
+        ("roller", "{ roles = [\"kartverket:uploader\"] }"),
+        ("partnere", "\"partners\""),
+    ] {
+        let meta = d.join(format!("{id}.toml"));
+        std::fs::write(&meta, format!("title = \"{id}\"\naccess = {access}\n")).unwrap();
+        let points = fixture("points.geojson");
+        let args = ["ingest", points.to_str().unwrap(), "--dataset", id, "--org", "kartverket"];
+        ok(d, &[&args[..], &["--meta", meta.to_str().unwrap()]].concat());
+    }
+    add_user(d, "borger", "en helt vanlig innbygger");
+    add_user(d, "ola", "dal og elv 2026!");
+    ok(d, &["orgs", "member", "kartverket", "ola", "--role", "viewer"]);
+    add_user(d, "per", "laster opp hver dag");
+    ok(d, &["orgs", "member", "kartverket", "per", "--role", "uploader"]);
+    let s = Server::start(d);
+    // the users' tokens from logins at the gateway (signed by its key; a password hash a
+    // request would make this test slow), one of them with a second factor (level high)
+    let ids = fjord_auth::Identities::open(&d.join("identity.sqlite")).unwrap();
+    let issuer = fjord_auth::Issuer { url: s.base.clone(), audience: "fjord".into(), lifetime: 600 };
+    let scopes = ["openid".to_string()];
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let token = |sub: &str, loa| {
+        let grant = fjord_auth::Grant { sub, client_id: "web", loa, scopes: &scopes, org: None };
+        Some(format!("Bearer {}", ids.issue(&issuer, &grant, now).unwrap()))
+    };
+    use fjord_auth::Loa::{High, Substantial};
+    let callers = [
+        ("anonymous", None),
+        ("a citizen", token("borger", Substantial)),
+        ("a citizen at level high", token("borger", High)),
+        ("a viewer of kartverket", token("ola", Substantial)),
+        ("an uploader of kartverket", token("per", Substantial)),
+    ];
+    // what each caller (in the order above) gets from each dataset
+    let wants = [
+        ("innlogget", [401, 200, 200, 200, 200]),
+        ("hoyt", [401, 401, 200, 401, 401]),
+        ("roller", [401, 403, 403, 403, 200]),
+        ("partnere", [401, 403, 403, 200, 200]),
+    ];
+    for (id, want) in wants {
+        let services = [
+            format!("/ogcapi/collections/{id}/items?f=json"),
+            format!("/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES={id}&COUNT=1"),
+            format!("/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={id}&STYLES=&CRS=EPSG:4326&BBOX=58,5,70,30&WIDTH=32&HEIGHT=32&FORMAT=image/png"),
+            format!("/tiles/{id}/WebMercatorQuad/0/0/0.mvt"),
+            format!("/wmts/1.0.0/{id}/default/WebMercatorQuad/0/0/0.png"),
+        ];
+        for ((who, auth), want) in callers.iter().zip(want) {
+            for path in &services {
+                let (status, body) = get(&s, path, auth.as_deref());
+                assert_eq!(status, want, "{who}, {path}: {body}");
+            }
+            let (_, hits) = get(&s, &format!("/api/catalogue/search?q={id}"), auth.as_deref());
+            let hits: serde_json::Value = serde_json::from_str(&hits).unwrap();
+            let hit = hits["hits"].as_array().unwrap().iter().find(|h| h["record"]["dataset"] == id);
+            assert_eq!(hit.map(|h| h["readable"].as_bool()), Some(Some(want == 200)), "{who}, {id}: {hits}");
+        }
+    }
+    // a login at level substantial is told why level high is wanted
+    let (_, why) = get(&s, "/ogcapi/collections/hoyt/items?f=json", Some(&basic("borger", "en helt vanlig innbygger")));
+    assert!(why.contains("level high"), "{why}");
+}

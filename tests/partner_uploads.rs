@@ -153,6 +153,29 @@ fn uploaders_upload_validate_publish_and_roll_back() {
         send(&s, "POST", "/api/partners/kartverket/datasets/punkter/rollback?version=9", Some(&kari), &[], b"");
     assert_eq!(status, 404);
 
+    // a partner's system does the same with a bearer token from client_credentials
+    let made = ok(d, &["clients", "add", "Kartverket loader", "--org", "kartverket", "--scope", "fjord:upload"]);
+    let field = |k: &str| made.lines().find_map(|l| l.strip_prefix(k)).unwrap().trim().to_string();
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}&scope=fjord:upload",
+        field("client_id "),
+        field("client_secret ")
+    );
+    let form_type = [("Content-Type", "application/x-www-form-urlencoded")];
+    let (status, _, body) = send(&s, "POST", "/token", None, &form_type, form.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    let token = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let (status, _, body) = send(&s, "POST", &format!("{uploads}?filename=points.geojson"), Some(&token), &[], &points);
+    assert_eq!(status, 201, "{body}");
+    let path = body["links"]["self"].as_str().unwrap().to_string();
+    assert_eq!(settled(&s, &path, &token)["status"], "Valid");
+    assert_eq!(send(&s, "POST", &format!("{path}/publish"), Some(&token), &[], b"").0, 202);
+    let u = settled(&s, &path, &token);
+    assert_eq!((u["status"].as_str(), u["version"].as_u64()), (Some("Published"), Some(3)), "{u}");
+    let (status, _, body) =
+        send(&s, "POST", "/api/partners/kartverket/datasets/punkter/rollback?version=1", Some(&token), &[], b"");
+    assert_eq!((status, body["version"].as_u64()), (200, Some(1)), "{body}");
+
     // broken: Invalid with the reason, nothing published
     let (_, _, body) = send(
         &s,

@@ -23,4 +23,4 @@ pub use db::Catalogue;
 pub use distribution::{service_links, OnlineResource, Protocol};
 pub use error::{Error, Result};
 pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
-pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult};
+pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult, TextField};

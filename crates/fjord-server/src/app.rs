@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{account, auth, catalogue_api, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
+use crate::{account, auth, catalogue_api, csw, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
 use crate::{wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .route("/wmts", get(wmts::kvp))
         .route("/wmts/1.0.0/{layer}/{style}/{tms}/{z}/{row}/{col}", get(wmts::rest))
         .route("/wfs", get(wfs::get).post(wfs::post))
+        .route("/csw", get(csw::get).post(csw::post))
         .route("/wcs", get(wcs::get))
         .route("/ogcapi", get(ogcapi::landing))
         .route("/ogcapi/api", get(ogcapi::openapi))

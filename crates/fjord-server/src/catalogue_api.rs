@@ -51,10 +51,20 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         org: text(params, "org"),
         kind: text(params, "kind"),
         bbox,
+        fields: Vec::new(),
         limit,
         offset,
         hidden: Vec::new(),
     })
+}
+
+/// The records (uuids) the caller may not see: the restricted ones it may not read, where
+/// `auth.hide_restricted_records` hides them; none otherwise. Blocks (SQLite).
+pub fn hidden(s: &AppState) -> fjord_catalogue::Result<Vec<String>> {
+    if !s.config.auth.hide_restricted_records {
+        return Ok(Vec::new());
+    }
+    Ok(s.catalogue.restricted()?.into_iter().filter(|(_, a)| !readable(s, a)).map(|(u, _)| u).collect())
 }
 
 /// Run a search off the async runtime (SQLite blocks).
@@ -63,10 +73,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
 pub async fn run_search(state: &AppState, mut q: SearchQuery) -> Result<SearchResult, Problem> {
     state
         .blocking(move |s| {
-            if s.config.auth.hide_restricted_records {
-                q.hidden =
-                    s.catalogue.restricted()?.into_iter().filter(|(_, a)| !readable(s, a)).map(|(u, _)| u).collect();
-            }
+            q.hidden = hidden(s)?;
             s.catalogue.search(&q)
         })
         .await

@@ -14,6 +14,7 @@ mod app;
 mod auth;
 mod catalogue_api;
 pub mod config;
+mod csw;
 mod home;
 mod login;
 mod metrics;

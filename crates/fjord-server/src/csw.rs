@@ -5,21 +5,17 @@ use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::catalogue_api::hidden;
 use crate::ogcapi::{base, send};
+use crate::problem::ows_exception;
 use axum::body::Body;
 use axum::extract::Query;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use fjord_ogc::csw::{self, Csw};
 use fjord_ogc::{OwsError, Reply};
 
 fn exception(e: OwsError) -> Response {
-    if e.status >= 500 {
-        tracing::error!(code = e.code, text = %e.text, "csw failed");
-    } else {
-        tracing::info!(code = e.code, locator = %e.locator, text = %e.text, "csw request refused");
-    }
-    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/xml")], csw::exception_report(&e)).into_response()
+    let report = csw::exception_report(&e);
+    ows_exception("csw", &e, report)
 }
 
 /// Answer off the async runtime with the caller's view of the catalogue.

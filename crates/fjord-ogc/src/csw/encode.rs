@@ -160,33 +160,18 @@ pub fn describe_record_response(types: &[RecordType]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fjord_catalogue::{Access, GeoBox, Organisation};
 
-    pub(crate) fn sample() -> Record {
-        Record {
-            uuid: "u-1".into(),
-            kind: "dataset".into(),
-            dataset: None,
-            title: "Fylker & grenser".into(),
-            abstract_text: "Om fylker".into(),
-            organisation: Organisation { id: "kartverket".into(), name: "Kartverket".into() },
-            keywords: vec!["fylke".into()],
-            theme: Some("Basis geodata".into()),
-            topic_category: Some("boundaries".into()),
-            license: Some("CC BY 4.0".into()),
-            access: Access::Open,
-            bbox: Some(GeoBox { west: 4.5, south: 57.9, east: 31.2, north: 71.2 }),
-            crs: vec![],
-            formats: vec!["GeoJSON".into()],
-            feature_count: None,
-            schema: None,
-            coverage: None,
-            lineage: None,
-            lineage_note: None,
-            created: "2026-01-01T00:00:00Z".into(),
-            updated: "2026-02-01T00:00:00Z".into(),
-            version: Some(1),
-        }
+    fn sample() -> Record {
+        serde_json::from_value(serde_json::json!({
+            "uuid": "u-1", "kind": "dataset", "title": "Fylker & grenser", "abstract": "Om fylker",
+            "organisation": { "id": "kartverket", "name": "Kartverket" },
+            "keywords": ["fylke"], "theme": "Basis geodata", "topic_category": "boundaries",
+            "license": "CC BY 4.0", "access": "open",
+            "bbox": { "west": 4.5, "south": 57.9, "east": 31.2, "north": 71.2 },
+            "crs": [], "formats": ["GeoJSON"], "feature_count": null, "schema": null, "lineage": null,
+            "created": "2026-01-01T00:00:00Z", "updated": "2026-02-01T00:00:00Z", "version": 1
+        }))
+        .expect("a record")
     }
 
     #[test]

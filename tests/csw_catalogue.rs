@@ -2,7 +2,8 @@
 //! searched by OWSLib's `CatalogueServiceWeb` (text and bbox constraints, CQL, hits,
 //! paging, element sets, ISO output read by OWSLib's ISO parser, GetRecordById,
 //! GetDomain, exception reports), its documents validated against the ISO 19139 and CSW
-//! schemas where pycsw's package provides them; restricted records stay hidden.
+//! schemas where pycsw's package provides them; and OGC API – Records searched by
+//! OWSLib's `Records`. Restricted records stay hidden from those who may not read them.
 
 mod common;
 use common::{ok, restricted_setup, root, Server};
@@ -104,12 +105,14 @@ fn csw_answers_owslib_and_refuses_bad_requests() {
         assert_eq!(status, 400, "{answer}");
         assert!(answer.contains("ExceptionReport"), "{answer}");
     }
-    let huge = format!("<GetRecords>{}</GetRecords>", " ".repeat(2 << 20));
+    // just over the limit: the few bytes left unread fit the socket's buffers, so the
+    // client always reads the answer
+    let huge = format!("<GetRecords><!--{}--></GetRecords>", "x".repeat(1 << 20));
     assert_eq!(server.post("/csw", "application/xml", &huge).0, 413);
 
     let mut args = vec![server.base.as_str(), hidden.as_str()];
     args.extend(seen.iter().map(|(u, _)| u.as_str()));
     if let Some(out) = owslib("csw_check.py", &args) {
-        assert!(out.contains("csw: 13 passed, 0 failed"), "{out}");
+        assert!(out.contains("csw: 14 passed, 0 failed"), "{out}");
     }
 }

@@ -1,7 +1,7 @@
 """OWSLib against fjord's catalogue, seeded with the sample datasets and one restricted
-record: each record as ISO 19139, and the CSW 2.0.2 (capabilities, GetRecords with text,
+record: each record as ISO 19139, the CSW 2.0.2 (capabilities, GetRecords with text,
 bbox and CQL constraints, hits, paging, element sets, ISO output, GetRecordById,
-GetDomain, and the exception reports of bad requests).
+GetDomain, and the exception reports of bad requests), and OGC API - Records.
 Usage: csw_check.py BASE_URL HIDDEN_UUID UUID...   (HIDDEN_UUID: the restricted record an
 anonymous caller may not see; UUIDs: the records it sees)
 Prints one line per check and closes with 'csw: N passed, N failed'; exit 1 on any failure.
@@ -18,6 +18,7 @@ from lxml import etree
 from owslib.csw import CatalogueServiceWeb
 from owslib.fes import BBox, PropertyIsEqualTo, PropertyIsLike
 from owslib.iso import MD_Metadata
+from owslib.ogcapi.records import Records
 
 BASE = sys.argv[1]
 HIDDEN = sys.argv[2]
@@ -225,6 +226,35 @@ def exceptions():
     return "unknown typeNames, bad CQL, unknown property, huge maxRecords, bad schema, broken XML, entities: 400"
 
 
+def ogc_api_records():
+    r = Records(f"{BASE}/ogcapi", timeout=30)
+    assert r.collection("catalogue")["itemType"] == "record"
+    items = r.collection_items("catalogue", q="høyde", bbox=NORTH, limit=10)
+    found = {f["properties"]["title"] for f in items["features"]}
+    assert found == HOYDE and items["numberMatched"] == 2, found
+    record = r.collection_item("catalogue", items["features"][0]["id"])
+    protocols = sorted(l["protocol"] for l in record["links"] if l["rel"] == "service")
+    assert "OGC:WMS" in protocols and record["properties"]["rights"] == "no restrictions", record
+    assert r.collection_items("catalogue", filter="keywords LIKE 'county%'")["numberMatched"] == 1
+    assert r.collection_items("catalogue", externalId="fylker")["features"][0]["properties"]["title"] == "Fylker 2024"
+    page = r.collection_items("catalogue", limit=3)
+    assert [l["rel"] for l in page["links"] if l["rel"] == "next"] == ["next"] and page["numberReturned"] == 3
+    assert r.collection_items("catalogue", q="hemmelige")["numberMatched"] == 0
+    for url, status in [
+        (f"{BASE}/ogcapi/collections/catalogue/items/{HIDDEN}", 404),
+        (f"{BASE}/ogcapi/collections/catalogue/items?bbox=1,2,3", 400),
+        (f"{BASE}/ogcapi/collections/catalogue/items?filter=title%20%3E", 400),
+    ]:
+        try:
+            urllib.request.urlopen(url, timeout=30)
+            raise AssertionError(f"{url}: no refusal")
+        except urllib.error.HTTPError as e:
+            assert e.code == status, f"{url}: {e.code}"
+    with urllib.request.urlopen(f"{BASE}/ogcapi/collections/catalogue/items?f=html&q=fylker", timeout=30) as page:
+        assert "Fylker 2024" in page.read().decode()
+    return f"q and bbox: {sorted(found)}; {protocols}"
+
+
 if ISO is None:
     print("SKIPPED schema validation: pycsw (which ships the ISO 19139 and CSW schemas) is not installed")
 for uuid in UUIDS:
@@ -239,6 +269,7 @@ for name, fn in [
     ("CSW GetRecordById and hidden records", by_id_and_hidden),
     ("CSW GetDomain and DescribeRecord", domains),
     ("CSW exception reports", exceptions),
+    ("OGC API - Records", ogc_api_records),
 ]:
     check(name, fn)
 finish("csw")

@@ -50,6 +50,8 @@ pub struct SearchQuery {
     pub bbox: Option<GeoBox>,
     /// text that must stand in one field each, every word matched as a prefix like `q`
     pub fields: Vec<(TextField, String)>,
+    /// only records with one of these uuids or store dataset ids (none: any)
+    pub ids: Vec<String>,
     /// page size, 1..=1000
     pub limit: usize,
     /// hits to skip
@@ -140,6 +142,11 @@ fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (St
     if let Some(b) = q.bbox {
         conds.push("r.west <= ? AND r.east >= ? AND r.south <= ? AND r.north >= ?".to_string());
         params.extend([b.east, b.west, b.north, b.south].map(Sql::Real));
+    }
+    if !q.ids.is_empty() {
+        let list = vec!["?"; q.ids.len()].join(", ");
+        conds.push(format!("(r.uuid IN ({list}) OR r.dataset IN ({list}))"));
+        params.extend(q.ids.iter().chain(&q.ids).cloned().map(Sql::Text));
     }
     if !q.hidden.is_empty() {
         conds.push(format!("r.uuid NOT IN ({})", vec!["?"; q.hidden.len()].join(", ")));
@@ -341,6 +348,8 @@ mod tests {
         assert_eq!(find(vec![(TextField::Abstract, "om tromsø")]), ["tromso"]);
         // no words: no condition
         assert_eq!(find(vec![(TextField::Title, "%")]).len(), 4);
+        let ids = SearchQuery { ids: vec!["flom".into(), "nothing".into()], limit: 10, ..SearchQuery::default() };
+        assert_eq!(c.search(&ids).unwrap().total, 1);
         assert_eq!(find(vec![(TextField::Title, "county")]), Vec::<String>::new(), "a keyword is not in the title");
     }
 

@@ -18,6 +18,7 @@
 //!   – Coverages itself (`/collections/{id}/coverage`, its domain set and range type).
 //! - [`csw`]: CSW 2.0.2 over the catalogue (Dublin Core and ISO 19139 records, OGC
 //!   Filter and CQL constraints).
+//! - [`records`]: OGC API – Records Part 1 over the catalogue (`/collections/catalogue`).
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 //! - [`elevation`]: heights at points, Kartverket's height API shape.
@@ -30,6 +31,7 @@ pub mod elevation;
 mod error;
 pub mod features;
 pub mod filter;
+pub mod records;
 mod reply;
 pub mod sld;
 mod stream;

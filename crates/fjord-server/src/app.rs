@@ -5,7 +5,7 @@ use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
 use crate::{account, auth, catalogue_api, csw, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
-use crate::{wms, wmts};
+use crate::{records, wms, wmts};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -121,6 +121,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ogcapi/api", get(ogcapi::openapi))
         .route("/ogcapi/conformance", get(ogcapi::conformance))
         .route("/ogcapi/collections", get(ogcapi::collections))
+        .route("/ogcapi/collections/catalogue", get(records::collection))
+        .route("/ogcapi/collections/catalogue/items", get(records::items))
+        .route("/ogcapi/collections/catalogue/items/{id}", get(records::item))
         .route("/ogcapi/collections/{id}", get(ogcapi::collection))
         .route("/ogcapi/collections/{id}/queryables", get(ogcapi::queryables))
         .route("/ogcapi/collections/{id}/items", get(ogcapi::items))

@@ -52,6 +52,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         kind: text(params, "kind"),
         bbox,
         fields: Vec::new(),
+        ids: Vec::new(),
         limit,
         offset,
         hidden: Vec::new(),

@@ -22,6 +22,7 @@ mod ogcapi;
 mod ops;
 mod partners;
 mod problem;
+mod records;
 mod stream;
 pub mod tile_cache;
 mod tiles;

@@ -1,6 +1,6 @@
 //! A GetRecords constraint, in OGC Filter XML or CQL text, read by fjord's filter parsers
-//! (the same as WFS and OGC API – Features) over the CSW queryables, and turned into a
-//! catalogue search.
+//! (the same as WFS and OGC API – Features) over the catalogue's queryables, and turned
+//! into a catalogue search. OGC API – Records reads its `filter` here too.
 //!
 //! The catalogue search requires every condition, so a constraint is a conjunction
 //! (And) of: text conditions (PropertyIsLike, PropertyIsEqualTo, CQL `LIKE` and `=`) on
@@ -27,14 +27,16 @@ enum Target {
 }
 
 /// The queryables, by the local names clients write (CSW core, ISO AP and Dublin Core
-/// spellings).
-const QUERYABLES: [(&str, Target); 13] = [
+/// spellings, and OGC API – Records' `description` and `keywords`).
+const QUERYABLES: [(&str, Target); 15] = [
     ("AnyText", Target::Any),
     ("anytext", Target::Any),
     ("Title", Target::Field(TextField::Title)),
     ("title", Target::Field(TextField::Title)),
     ("Abstract", Target::Field(TextField::Abstract)),
     ("abstract", Target::Field(TextField::Abstract)),
+    ("description", Target::Field(TextField::Abstract)),
+    ("keywords", Target::Field(TextField::Subject)),
     ("Subject", Target::Field(TextField::Subject)),
     ("subject", Target::Field(TextField::Subject)),
     ("OrganisationName", Target::Field(TextField::Organisation)),

@@ -7,7 +7,7 @@
 //! may not see are left out. Refusals are OWS 1.0 ExceptionReports.
 
 mod capabilities;
-mod constraint;
+pub(crate) mod constraint;
 mod encode;
 mod post;
 mod request;

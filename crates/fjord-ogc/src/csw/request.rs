@@ -17,7 +17,7 @@ pub enum Request {
     /// the schemas of the record types asked for (all when empty)
     DescribeRecord(Vec<RecordType>),
     /// a search
-    GetRecords(GetRecords),
+    GetRecords(Box<GetRecords>),
     /// records by identifier
     GetRecordById(GetRecordById),
     /// the values a parameter or a record property takes
@@ -147,7 +147,7 @@ pub fn parse(kvp: &Kvp, max_records: usize) -> Result<Request, OwsError> {
     check_output_format(kvp)?;
     match request.to_ascii_lowercase().as_str() {
         "describerecord" => describe_record(kvp).map(Request::DescribeRecord),
-        "getrecords" => get_records(kvp, max_records).map(Request::GetRecords),
+        "getrecords" => get_records(kvp, max_records).map(|g| Request::GetRecords(Box::new(g))),
         "getrecordbyid" => get_record_by_id(kvp).map(Request::GetRecordById),
         "getdomain" => get_domain(kvp).map(Request::GetDomain),
         _ => Err(OwsError::not_supported(request)),
@@ -288,7 +288,7 @@ mod tests {
         let mut all = vec![("request", "GetRecords")];
         all.extend_from_slice(pairs);
         match parse_kvp(&all).unwrap() {
-            Request::GetRecords(g) => g,
+            Request::GetRecords(g) => *g,
             other => panic!("{other:?}"),
         }
     }

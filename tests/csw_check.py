@@ -1,7 +1,8 @@
 """OWSLib against fjord's catalogue, seeded with the sample datasets and one restricted
 record: each record as ISO 19139, the CSW 2.0.2 (capabilities, GetRecords with text,
 bbox and CQL constraints, hits, paging, element sets, ISO output, GetRecordById,
-GetDomain, and the exception reports of bad requests), and OGC API - Records.
+GetDomain, and the exception reports of bad requests), OGC API - Records, and the
+DCAT-AP-NO JSON-LD read as RDF by rdflib.
 Usage: csw_check.py BASE_URL HIDDEN_UUID UUID...   (HIDDEN_UUID: the restricted record an
 anonymous caller may not see; UUIDs: the records it sees)
 Prints one line per check and closes with 'csw: N passed, N failed'; exit 1 on any failure.
@@ -255,6 +256,26 @@ def ogc_api_records():
     return f"q and bbox: {sorted(found)}; {protocols}"
 
 
+def dcat():
+    if importlib.util.find_spec("rdflib") is None:
+        return "SKIPPED: rdflib is not installed (just test-deps installs it); JSON only"
+    import rdflib
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+
+    with urllib.request.urlopen(f"{BASE}/api/catalogue/dcat", timeout=30) as r:
+        assert r.headers["Content-Type"] == "application/ld+json", r.headers["Content-Type"]
+        g = rdflib.Graph().parse(data=r.read(), format="json-ld")
+    catalog = next(g.subjects(RDF.type, DCAT.Catalog))
+    datasets = list(g.objects(catalog, DCAT.dataset))
+    ids = sorted(str(g.value(d, DCTERMS.identifier)) for d in datasets)
+    assert ids == sorted(UUIDS) and HIDDEN not in ids, ids
+    for d in datasets:
+        assert g.value(d, DCAT.contactPoint) is not None and g.value(d, DCTERMS.publisher) is not None
+        assert str(g.value(d, DCTERMS.accessRights)).endswith("/access-right/PUBLIC")
+        assert len(list(g.objects(d, DCAT.distribution))) == 4, d
+    return f"{len(g)} triples, {len(datasets)} datasets with publisher, contact point, access rights, distributions"
+
+
 if ISO is None:
     print("SKIPPED schema validation: pycsw (which ships the ISO 19139 and CSW schemas) is not installed")
 for uuid in UUIDS:
@@ -270,6 +291,7 @@ for name, fn in [
     ("CSW GetDomain and DescribeRecord", domains),
     ("CSW exception reports", exceptions),
     ("OGC API - Records", ogc_api_records),
+    ("DCAT-AP-NO JSON-LD read by rdflib", dcat),
 ]:
     check(name, fn)
 finish("csw")

@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
+        .route("/api/catalogue/dcat", get(catalogue_api::dcat))
         .route("/hoydedata/v1/punkt", get(ogcapi::hoydedata_punkt).post(ogcapi::hoydedata_punkt_form))
         .route("/api/elevation/point", get(ogcapi::elevation_point))
         .route("/api/elevation/profile", axum::routing::post(ogcapi::elevation_profile))

@@ -8,6 +8,8 @@
 mod encode;
 mod request;
 
+pub use encode::item_url;
+
 use crate::error::OgcError;
 use crate::features::encode::{link, page};
 use crate::reply::{Format, Reply};

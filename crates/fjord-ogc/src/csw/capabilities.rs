@@ -15,11 +15,6 @@ pub fn parameter_domain(name: &str) -> Option<Vec<String>> {
     let type_names = || RecordType::ALL.iter().map(|t| t.type_name().to_string()).collect();
     let sets = || ["brief", "summary", "full"].map(String::from).to_vec();
     let values: Vec<String> = match (op.to_ascii_lowercase().as_str(), param.to_ascii_lowercase().as_str()) {
-        ("getcapabilities", "sections") => {
-            ["ServiceIdentification", "ServiceProvider", "OperationsMetadata", "Filter_Capabilities"]
-                .map(String::from)
-                .to_vec()
-        }
         ("describerecord", "typename") | ("getrecords", "typenames") => type_names(),
         ("describerecord", "schemalanguage") => vec!["http://www.w3.org/XML/Schema".into()],
         ("getrecords" | "getrecordbyid", "outputschema") => schemas(),
@@ -35,14 +30,13 @@ pub fn parameter_domain(name: &str) -> Option<Vec<String>> {
 }
 
 /// The parameters listed per operation in the capabilities.
-const PARAMETERS: [(&str, &[&str]); 4] = [
+const PARAMETERS: [(&str, &[&str]); 3] = [
     ("DescribeRecord", &["typeName", "schemaLanguage", "outputFormat"]),
     (
         "GetRecords",
         &["typeNames", "outputSchema", "ElementSetName", "resultType", "CONSTRAINTLANGUAGE", "outputFormat"],
     ),
     ("GetRecordById", &["outputSchema", "ElementSetName", "outputFormat"]),
-    ("GetCapabilities", &["sections"]),
 ];
 
 /// The capabilities document; `url` is the service endpoint (`http://host/csw`).

@@ -62,6 +62,10 @@ pub fn to_kvp(body: &[u8]) -> Result<Vec<(String, String)>, OwsError> {
             if let Some(set) = query.child("ElementSetName") {
                 push("ELEMENTSETNAME", set.text.trim().to_string());
             }
+            let names = joined(query, "ElementName");
+            if !names.is_empty() {
+                push("ELEMENTNAME", names);
+            }
             if let Some(c) = query.child("Constraint") {
                 match (c.child("Filter"), c.child("CqlText")) {
                     (Some(filter), _) => {

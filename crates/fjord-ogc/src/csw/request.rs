@@ -216,6 +216,9 @@ fn number(kvp: &Kvp, key: &str, locator: &str, default: usize) -> Result<usize, 
 }
 
 fn get_records(kvp: &Kvp, max_records: usize) -> Result<GetRecords, OwsError> {
+    if kvp.get("ELEMENTNAME").is_some() {
+        return Err(OwsError::invalid("ElementName", "ElementName is not supported; use ElementSetName"));
+    }
     if let Some(names) = kvp.get("TYPENAMES") {
         for name in names.split(',') {
             record_type(name, "typeNames")?;
@@ -319,6 +322,7 @@ mod tests {
             (vec![("request", "GetRecords"), ("resultType", "validate")], "resultType"),
             (vec![("request", "GetRecords"), ("outputSchema", "http://x")], "outputSchema"),
             (vec![("request", "GetRecords"), ("elementSetName", "huge")], "ElementSetName"),
+            (vec![("request", "GetRecords"), ("elementName", "dc:title")], "ElementName"),
             (vec![("request", "GetRecords"), ("constraint", "x")], "CONSTRAINTLANGUAGE"),
             (
                 vec![("request", "GetRecords"), ("constraintLanguage", "CQL_TEXT"), ("constraint", "Title LIKE")],

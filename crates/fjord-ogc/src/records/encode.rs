@@ -88,7 +88,8 @@ pub fn items_html(items: &Value) -> String {
     );
     for r in items["features"].as_array().into_iter().flatten() {
         let p = &r["properties"];
-        let href = r["links"][1]["href"].as_str().unwrap_or("");
+        let html = r["links"].as_array().into_iter().flatten().find(|l| l["type"] == "text/html");
+        let href = html.and_then(|l| l["href"].as_str()).unwrap_or("");
         body.push_str(&format!(
             "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
             esc(href),

@@ -176,7 +176,12 @@ fn check_output_format(kvp: &Kvp) -> Result<(), OwsError> {
 
 fn describe_record(kvp: &Kvp) -> Result<Vec<RecordType>, OwsError> {
     let Some(names) = kvp.get("TYPENAME").or_else(|| kvp.get("TYPENAMES")) else { return Ok(Vec::new()) };
-    names.split(',').map(|n| record_type(n, "typeName")).collect()
+    type_names(names).map(|n| record_type(n, "typeName")).collect()
+}
+
+/// The names of a type name list: comma separated in KVP, space separated in XML.
+fn type_names(list: &str) -> impl Iterator<Item = &str> {
+    list.split(|c: char| c == ',' || c.is_whitespace()).filter(|n| !n.is_empty())
 }
 
 fn record_type(name: &str, locator: &str) -> Result<RecordType, OwsError> {
@@ -220,7 +225,7 @@ fn get_records(kvp: &Kvp, max_records: usize) -> Result<GetRecords, OwsError> {
         return Err(OwsError::invalid("ElementName", "ElementName is not supported; use ElementSetName"));
     }
     if let Some(names) = kvp.get("TYPENAMES") {
-        for name in names.split(',') {
+        for name in type_names(names) {
             record_type(name, "typeNames")?;
         }
     }
@@ -319,6 +324,7 @@ mod tests {
             (vec![("request", "GetRecords"), ("maxRecords", "-1")], "maxRecords"),
             (vec![("request", "GetRecords"), ("startPosition", "0")], "startPosition"),
             (vec![("request", "GetRecords"), ("typeNames", "fjord:Nothing")], "typeNames"),
+            (vec![("request", "GetRecords"), ("typeNames", "csw:Record fjord:Nothing")], "typeNames"),
             (vec![("request", "GetRecords"), ("resultType", "validate")], "resultType"),
             (vec![("request", "GetRecords"), ("outputSchema", "http://x")], "outputSchema"),
             (vec![("request", "GetRecords"), ("elementSetName", "huge")], "ElementSetName"),

@@ -35,13 +35,13 @@ fn send(
     (res.status().as_u16(), offset, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
 }
 
-/// Wait for upload `path` to leave Submitted/InProcess; its final state.
+/// Wait for upload `path` to leave Submitted, InProcess and Publishing; its final state.
 fn settled(s: &Server, path: &str, auth: &str) -> serde_json::Value {
     for _ in 0..200 {
         let (status, _, body) = send(s, "GET", path, Some(auth), &[], b"");
         assert_eq!(status, 200, "{body}");
         let st = body["upload"]["status"].as_str().unwrap().to_string();
-        if st != "Submitted" && st != "InProcess" {
+        if !["Submitted", "InProcess", "Publishing"].contains(&st.as_str()) {
             return body["upload"].clone();
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -92,7 +92,9 @@ fn uploaders_upload_validate_publish_and_roll_back() {
     assert_eq!((u["status"].as_str(), u["report"]["written"].as_u64()), (Some("Valid"), Some(5)), "{u}");
     assert_eq!(s.get("/ogcapi/collections/punkter/items?f=json").0, 404, "validated, not published");
     let (status, _, body) = send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"");
-    assert_eq!((status, body["upload"]["version"].as_u64()), (200, Some(1)), "{body}");
+    assert_eq!((status, body["upload"]["status"].as_str()), (202, Some("Publishing")), "{body}");
+    let u = settled(&s, &path, &kari);
+    assert_eq!((u["status"].as_str(), u["version"].as_u64()), (Some("Published"), Some(1)), "{u}");
     assert_eq!(s.json("/ogcapi/collections/punkter/items?f=json", 200)["numberMatched"], 5);
     let (status, _, _) = send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"");
     assert_eq!(status, 409, "published once");
@@ -117,8 +119,9 @@ fn uploaders_upload_validate_publish_and_roll_back() {
     let (status, _, body) = send(&s, "PATCH", &path, Some(&kari), &[("Upload-Offset", &half_s)], &points[half..]);
     assert_eq!(status, 201, "{body}");
     assert_eq!(settled(&s, &path, &kari)["status"], "Valid");
-    let (status, _, body) = send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"");
-    assert_eq!((status, body["upload"]["version"].as_u64()), (200, Some(2)), "{body}");
+    assert_eq!(send(&s, "POST", &format!("{path}/publish"), Some(&kari), &[], b"").0, 202);
+    let u = settled(&s, &path, &kari);
+    assert_eq!((u["status"].as_str(), u["version"].as_u64()), (Some("Published"), Some(2)), "{u}");
 
     // elevation too: a zip of DEM tiles becomes a pyramid, heights answer after publishing
     let dem = std::fs::read(fixture("dem_tiles.zip")).unwrap();
@@ -134,7 +137,8 @@ fn uploaders_upload_validate_publish_and_roll_back() {
     let dem_path = body["links"]["self"].as_str().unwrap().to_string();
     let u = settled(&s, &dem_path, &kari);
     assert!(u["status"] == "Valid" && u["report"]["elevation"]["cell"] == 10.0, "{u}");
-    assert_eq!(send(&s, "POST", &format!("{dem_path}/publish"), Some(&kari), &[], b"").0, 200);
+    assert_eq!(send(&s, "POST", &format!("{dem_path}/publish"), Some(&kari), &[], b"").0, 202);
+    assert_eq!(settled(&s, &dem_path, &kari)["status"], "Published");
     let h = s.json("/api/elevation/point?x=250300&y=6650250", 200);
     assert_eq!(h["source"], "fliser", "{h}");
 
@@ -148,6 +152,29 @@ fn uploaders_upload_validate_publish_and_roll_back() {
     let (status, _, _) =
         send(&s, "POST", "/api/partners/kartverket/datasets/punkter/rollback?version=9", Some(&kari), &[], b"");
     assert_eq!(status, 404);
+
+    // a partner's system does the same with a bearer token from client_credentials
+    let made = ok(d, &["clients", "add", "Kartverket loader", "--org", "kartverket", "--scope", "fjord:upload"]);
+    let field = |k: &str| made.lines().find_map(|l| l.strip_prefix(k)).unwrap().trim().to_string();
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}&scope=fjord:upload",
+        field("client_id "),
+        field("client_secret ")
+    );
+    let form_type = [("Content-Type", "application/x-www-form-urlencoded")];
+    let (status, _, body) = send(&s, "POST", "/token", None, &form_type, form.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    let token = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let (status, _, body) = send(&s, "POST", &format!("{uploads}?filename=points.geojson"), Some(&token), &[], &points);
+    assert_eq!(status, 201, "{body}");
+    let path = body["links"]["self"].as_str().unwrap().to_string();
+    assert_eq!(settled(&s, &path, &token)["status"], "Valid");
+    assert_eq!(send(&s, "POST", &format!("{path}/publish"), Some(&token), &[], b"").0, 202);
+    let u = settled(&s, &path, &token);
+    assert_eq!((u["status"].as_str(), u["version"].as_u64()), (Some("Published"), Some(3)), "{u}");
+    let (status, _, body) =
+        send(&s, "POST", "/api/partners/kartverket/datasets/punkter/rollback?version=1", Some(&token), &[], b"");
+    assert_eq!((status, body["version"].as_u64()), (200, Some(1)), "{body}");
 
     // broken: Invalid with the reason, nothing published
     let (_, _, body) = send(

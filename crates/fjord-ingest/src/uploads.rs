@@ -1,13 +1,15 @@
 //! Partner uploads: a file received over HTTP (in one piece or resumed by byte
 //! offset), kept in `data/uploads/<id>/` with its state, validated in the background by
 //! the same pipeline as the command line (into a scratch store, so nothing is served),
-//! and published on request as a new version. The state is a JSON file replaced
-//! atomically, so uploads and their status survive a restart; validations cut short by
-//! one are run again at start.
+//! and published on request as a new version, also in the background. The state is a
+//! JSON file replaced atomically, so uploads and their status survive a restart;
+//! validations and publishes cut short by one are run again at start (a publish that
+//! reached the store is recognised by the upload's id in the version's lineage, so it is
+//! not published twice).
 //!
 //! Statuses are GeoNorge's upload service's: `Submitted` (received whole), `InProcess`
 //! (being validated), `Valid`, `Invalid`; before those `Receiving`, after `Valid`
-//! `Published`.
+//! `Publishing` and `Published`.
 
 use crate::dem::{ingest_dem, is_raster_file, DemRequest};
 use crate::error::{Error, Result};
@@ -15,7 +17,7 @@ use crate::pipeline::{ingest, IngestRequest, Quiet};
 use crate::source::SourceOptions;
 use fjord_catalogue::Catalogue;
 use fjord_core::Slug;
-use fjord_store::{Store, VersionInfo};
+use fjord_store::Store;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ pub enum Status {
     Valid,
     /// refused by validation; the report says why
     Invalid,
+    /// being published (asked for; runs in the background)
+    Publishing,
     /// published as a new version
     Published,
 }
@@ -206,14 +210,15 @@ impl Uploads {
         serde_json::from_slice(&text).map_err(|e| Error::Upload(format!("upload '{id}' is damaged: {e}")))
     }
 
-    /// Uploads that were received but not validated (after a restart: run again).
+    /// Uploads that were received but not validated, or asked to be published but not
+    /// yet (after a restart: [`Uploads::advance`] each).
     pub fn pending(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for e in std::fs::read_dir(&self.dir).map_err(|e| Error::Unreadable(self.dir.clone(), e.to_string()))?.flatten()
         {
             let id = e.file_name().to_string_lossy().into_owned();
             if let Ok(u) = self.get(&id) {
-                if matches!(u.status, Status::Submitted | Status::InProcess) {
+                if matches!(u.status, Status::Submitted | Status::InProcess | Status::Publishing) {
                     out.push(id);
                 }
             }
@@ -272,7 +277,7 @@ impl Uploads {
                 meta: None,
                 vertical_datum: None,
                 assume_crs: None,
-                by: u.by.clone(),
+                by: published_by(u),
             };
             let info = ingest_dem(store, catalogue, &req)?;
             return Ok(serde_json::json!({ "elevation": info.raster }));
@@ -282,32 +287,63 @@ impl Uploads {
             dataset,
             org,
             meta: None,
-            by: u.by.clone(),
+            by: published_by(u),
         };
         let outcome = ingest(store, catalogue, &req, &Quiet)?;
         serde_json::to_value(&outcome.report).map_err(|e| Error::Upload(e.to_string()))
     }
 
-    /// Publish a valid upload into the served `store` as a new version.
-    pub fn publish(
-        &self,
-        id: &str,
-        store: &Store,
-        catalogue: &Catalogue,
-        max_source_bytes: u64,
-    ) -> Result<(Upload, VersionInfo)> {
+    /// Ask for a valid upload to be published: `Publishing`, for [`Uploads::advance`]
+    /// to carry out; refused unless it is `Valid`.
+    pub fn start_publish(&self, id: &str) -> Result<Upload> {
         let mut u = self.get(id)?;
         if u.status != Status::Valid {
             return Err(Error::Upload(format!("upload '{id}' is {:?}; only a Valid upload is published", u.status)));
         }
-        self.run(&u, store, catalogue, max_source_bytes)?;
-        let info = store.current(&Slug::new(&u.dataset)?)?;
-        u.status = Status::Published;
-        u.version = Some(info.version);
+        u.status = Status::Publishing;
         u.updated = fjord_core::now_rfc3339();
         self.save(&u)?;
-        Ok((u, info))
+        Ok(u)
     }
+
+    /// Carry an upload on from where it stands: validate one received, publish one asked
+    /// to be published (unless the store already serves it: then only record that).
+    /// Others are left as they are. A publish that fails leaves the upload `Valid` with
+    /// the reason in its report, and the version served before still served.
+    pub fn advance(&self, id: &str, store: &Store, catalogue: &Catalogue, max_source_bytes: u64) -> Result<Upload> {
+        let mut u = self.get(id)?;
+        match u.status {
+            Status::Submitted | Status::InProcess => return self.validate(id, max_source_bytes),
+            Status::Publishing => {}
+            _ => return Ok(u),
+        }
+        let dataset = Slug::new(&u.dataset)?;
+        let served = store.current(&dataset).ok().filter(|v| v.lineage.by == published_by(&u));
+        let outcome = match served {
+            Some(info) => Ok(info),
+            None => self.run(&u, store, catalogue, max_source_bytes).and_then(|_| Ok(store.current(&dataset)?)),
+        };
+        match outcome {
+            Ok(info) => {
+                u.status = Status::Published;
+                u.version = Some(info.version);
+            }
+            Err(e) => {
+                u.status = Status::Valid;
+                let report = u.report.get_or_insert_with(|| serde_json::json!({}));
+                report["publish_error"] = e.to_string().into();
+            }
+        }
+        u.updated = fjord_core::now_rfc3339();
+        self.save(&u)?;
+        Ok(u)
+    }
+}
+
+/// Who a version published from upload `u` is by, in its lineage: the uploader, and the
+/// upload's id (how a publish cut short is known to have reached the store).
+fn published_by(u: &Upload) -> String {
+    format!("{} (upload {})", u.by, u.id)
 }
 
 /// Whether a zip archive holds elevation rasters (rather than a vector source); one
@@ -359,5 +395,19 @@ mod tests {
         assert!(ups.pending().unwrap().is_empty());
         assert!(!dir.path().join("uploads").join(&u.id).join("check").exists(), "the scratch store is gone");
         assert!(ups.get("../../etc").is_err() && ups.get("zz").is_err());
+
+        // publishing: asked for, carried on, and not done twice when a stop cut it short
+        // after the store had it (the status still said Publishing)
+        let store = Store::open(dir.path().join("store"), 3).unwrap();
+        let catalogue = Catalogue::open(&dir.path().join("catalogue.sqlite")).unwrap();
+        let u = ups.start_publish(&u.id).unwrap();
+        assert_eq!((u.status, ups.pending().unwrap()), (Status::Publishing, vec![u.id.clone()]));
+        assert!(ups.start_publish(&u.id).is_err(), "asked twice");
+        let done = ups.advance(&u.id, &store, &catalogue, 1 << 20).unwrap();
+        assert_eq!((done.status, done.version), (Status::Published, Some(1)));
+        ups.save(&u).unwrap();
+        let again = ups.advance(&u.id, &store, &catalogue, 1 << 20).unwrap();
+        assert_eq!((again.status, again.version), (Status::Published, Some(1)), "recognised, not published again");
+        assert_eq!(store.current(&ds).unwrap().version, 1);
     }
 }

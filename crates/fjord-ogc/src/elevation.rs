@@ -8,7 +8,8 @@
 //! between the four nearest cell centres. `terreng` is the surface type from the land
 //! cover the server is configured with (`services.terrain`), null without one.
 
-use crate::features::Api;
+use crate::area::Area;
+use crate::features::{Api, Holding};
 use crate::reply::Reply;
 use crate::OgcError;
 use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
@@ -23,16 +24,21 @@ use std::sync::Arc;
 /// Most points one request may ask for.
 pub const MAX_POINTS: usize = 10_000;
 
-/// The open elevation datasets, finest cells first (records from the record cache, so
-/// a request reads the catalogue only for a version it has not seen).
-fn sources(api: &Api) -> Result<Vec<(Slug, Arc<RasterLayer>)>, OgcError> {
+/// An elevation dataset the caller may read, and the area they may read it within
+/// when they are limited to one.
+type Source = (Slug, Arc<RasterLayer>, Option<Arc<Area>>);
+
+/// The elevation datasets the caller may read, finest cells first (records from the
+/// record cache, so a request reads the catalogue only for a version it has not seen).
+fn sources(api: &Api) -> Result<Vec<Source>, OgcError> {
     let mut out = Vec::new();
     for id in api.store.datasets()? {
-        let Some((version, record)) = api.records.get(api.store, api.catalogue, &id)? else { continue };
-        if record.schema.is_some() || !api.may_read(&record) {
+        let Some((_, record)) = api.records.get(api.store, api.catalogue, &id)? else { continue };
+        if record.schema.is_some() || !api.may_see(&record) {
             continue;
         }
-        out.push((id.clone(), api.store.raster_at(&id, version)?));
+        let (_, version, _, area) = api.readable_in_area(id.as_str(), Holding::Elevation)?;
+        out.push((id.clone(), api.store.raster_at(&id, version)?, area));
     }
     out.sort_by(|a, b| a.1.header().cell.total_cmp(&b.1.header().cell));
     Ok(out)
@@ -69,13 +75,17 @@ fn to_storage(crs: Crs, points: &[(f64, f64)]) -> Result<Vec<(f64, f64)>, OgcErr
 
 /// The height and its source at each point of the storage CRS.
 fn heights_stored(api: &Api, stored: &[(f64, f64)]) -> Result<Found, OgcError> {
-    let (sources, layers): (Vec<Slug>, Vec<Arc<RasterLayer>>) = sources(api)?.into_iter().unzip();
+    let found_in = sources(api)?;
+    let sources = found_in.iter().map(|s| s.0.clone()).collect();
     // one sampler a source for all points: neighbouring points share decoded tiles
-    let mut samplers: Vec<_> = layers.iter().map(|layer| layer.sampler(0)).collect();
+    let mut samplers: Vec<_> = found_in.iter().map(|(_, layer, area)| (layer.sampler(0), area)).collect();
     let mut at = Vec::with_capacity(stored.len());
     for &(x, y) in stored {
         let mut found = None;
-        for (k, sampler) in samplers.iter_mut().enumerate() {
+        for (k, (sampler, area)) in samplers.iter_mut().enumerate() {
+            if area.as_ref().is_some_and(|a| !a.contains(x, y)) {
+                continue;
+            }
             if let Some(z) = sampler.height(x, y)? {
                 found = Some(((z * 100.0).round() / 100.0, k));
                 break;
@@ -121,16 +131,18 @@ const LATTICE: usize = 16;
 
 /// Heights of `layer` for a picture of `bbox` (in `crs`, x east) of `width` × `height`
 /// pixels and `border` more on every side, at pixel centres, row by row from the top
-/// left; `NaN` where there is none. Read bilinear at the pyramid level whose cells are
-/// about a pixel; with the pixel's ground size in metres (across, down).
+/// left; `NaN` where there is none, and outside `area` for a caller limited to one. Read
+/// bilinear at the pyramid level whose cells are about a pixel; with the pixel's ground
+/// size in metres (across, down).
 pub(crate) fn grid(
     layer: &RasterLayer,
     crs: Crs,
     bbox: &BBox,
     size: (usize, usize),
     border: usize,
+    area: Option<&Area>,
 ) -> Result<(Vec<f32>, (f64, f64)), OgcError> {
-    sample_grid(layer, crs, bbox, size, border, Interpolation::Bilinear)
+    sample_grid(layer, crs, bbox, size, border, Interpolation::Bilinear, area)
 }
 
 /// [`grid`] with the interpolation chosen: coverages are read nearest by default, so
@@ -142,6 +154,7 @@ pub(crate) fn sample_grid(
     (width, height): (usize, usize),
     border: usize,
     how: Interpolation,
+    area: Option<&Area>,
 ) -> Result<(Vec<f32>, (f64, f64)), OgcError> {
     let (px, py) = ((bbox.maxx - bbox.minx) / width as f64, (bbox.maxy - bbox.miny) / height as f64);
     let (w, h) = (width + 2 * border, height + 2 * border);
@@ -181,6 +194,13 @@ pub(crate) fn sample_grid(
                     }
                 }
             }
+            if let Some(a) = area {
+                for (x, z) in row.iter_mut().enumerate() {
+                    if !a.contains(x0 + x as f64 * px, gy) {
+                        *z = f32::NAN;
+                    }
+                }
+            }
         }
         return Ok((out, pixel));
     }
@@ -193,6 +213,10 @@ pub(crate) fn sample_grid(
             let top = lerp(node(i, j), node(i + 1, j), ti);
             let bottom = lerp(node(i, j + 1), node(i + 1, j + 1), ti);
             let (gx, gy) = lerp(top, bottom, tj);
+            if area.is_some_and(|a| !a.contains(gx, gy)) {
+                out.push(f32::NAN);
+                continue;
+            }
             out.push(heights.sample(gx, gy, how)?.map_or(f32::NAN, |z| z as f32));
         }
     }

@@ -22,9 +22,11 @@
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 //! - [`elevation`]: heights at points, Kartverket's height API shape.
+//! - [`area`]: the municipalities an area-limited role reads within, and a mask of them.
 //! - [`tiles`]: OGC API – Tiles and XYZ with TileJSON: vector tiles (MVT), PNG map tiles
 //!   and a MapLibre style, and terrain tiles (Terrain-RGB, Terrarium) of elevation.
 
+pub mod area;
 pub mod coverages;
 pub mod csw;
 pub mod elevation;

@@ -41,6 +41,12 @@ pub struct AppState {
     pub tiles: Arc<TileCache>,
     /// features generalised per map scale (`services.map_cache_bytes`)
     pub map_cache: Arc<fjord_ogc::wms::MapCache>,
+    /// the municipality polygons area-limited roles read within (`auth.areas`), kept per
+    /// version of the boundary dataset
+    pub areas: Arc<fjord_ogc::area::Areas>,
+    /// refusals of callers without valid credentials this minute, per address (the
+    /// audit log lists a flood as one entry)
+    pub refusals: Arc<crate::refusals::Refusals>,
     /// users, organisations, clients, keys and the audit log
     pub identities: Arc<fjord_auth::Identities>,
     /// partners' uploads (`data/uploads`)

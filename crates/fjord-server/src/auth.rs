@@ -74,7 +74,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         let mut res = next.run(req).await;
         challenge(&state, &mut res);
         if matches!(res.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
-            audit_later(&state, "-".into(), path, from, format!("refused: {}", res.status().as_u16()));
+            let outcome = format!("refused: {}", res.status().as_u16());
+            write_later(&state, refusal_entries(&state, "read", &path, &from, &outcome));
         }
         return res;
     };
@@ -96,21 +97,59 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     // off the runtime without holding the answer back
     let status = res.status();
     let refused = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
-    if (who.is_some() && read && status.is_success()) || refused {
-        let outcome = if refused { format!("refused: {}", status.as_u16()) } else { "ok".into() };
-        audit_later(&state, who.unwrap_or_else(|| "-".into()), path, from_addr, outcome);
+    let outcome = if refused { format!("refused: {}", status.as_u16()) } else { "ok".into() };
+    match who {
+        Some(who) if (read && status.is_success()) || refused => {
+            write_later(&state, vec![fjord_auth::AuditEntry::new(&who, "read", &path, &from_addr, &outcome)]);
+        }
+        // credentials that came but were refused: as for none
+        None if refused => write_later(&state, refusal_entries(&state, "read", &path, &from_addr, &outcome)),
+        _ => {}
     }
     res
 }
 
-/// Append a `read` entry to the audit log off the runtime.
-fn audit_later(state: &AppState, who: String, what: String, from: String, outcome: String) {
+/// Append entries to the audit log off the runtime.
+fn write_later(state: &AppState, entries: Vec<fjord_auth::AuditEntry>) {
+    if entries.is_empty() {
+        return;
+    }
     let ids = Arc::clone(&state.identities);
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = ids.audit(&fjord_auth::AuditEntry::new(&who, "read", &what, &from, &outcome)) {
+    tokio::task::spawn_blocking(move || write(&ids, &entries));
+}
+
+/// Append entries to the audit log, logging a failure.
+fn write(ids: &fjord_auth::Identities, entries: &[fjord_auth::AuditEntry]) {
+    for entry in entries {
+        if let Err(e) = ids.audit(entry) {
             tracing::error!(error = %e, "the audit log could not be written");
         }
-    });
+    }
+}
+
+/// The audit entries of a refusal of a caller without valid credentials: the refusal
+/// itself while its address is under the limit, and a summary for each address that
+/// went past it in the minute just over (see [`crate::refusals`]).
+fn refusal_entries(
+    state: &AppState,
+    action: &str,
+    what: &str,
+    from: &str,
+    outcome: &str,
+) -> Vec<fjord_auth::AuditEntry> {
+    let verdict = state.refusals.count(from, std::time::Instant::now());
+    let mut entries: Vec<fjord_auth::AuditEntry> = verdict
+        .summaries
+        .into_iter()
+        .map(|(addr, n)| {
+            let summary = format!("refused: {n} more without valid credentials in a minute, not listed singly");
+            fjord_auth::AuditEntry::new("-", "refused", "requests", &addr, &summary)
+        })
+        .collect();
+    if verdict.single {
+        entries.push(fjord_auth::AuditEntry::new("-", action, what, from, outcome));
+    }
+    entries
 }
 
 /// A 401 tells the client how to log in (`WWW-Authenticate`), so QGIS asks for a
@@ -135,13 +174,7 @@ fn credentials(s: &AppState, issuer: &Issuer, value: &str, from: &str) -> Caller
         return match checked {
             Ok(claims) => s.identities.caller_of(&claims).unwrap_or_else(|e| refused(e.to_string())),
             Err(e) => {
-                let _ = s.identities.audit(&fjord_auth::AuditEntry::new(
-                    "-",
-                    "token",
-                    "bearer",
-                    from,
-                    &format!("refused: {e}"),
-                ));
+                write(&s.identities, &refusal_entries(s, "token", "bearer", from, &format!("refused: {e}")));
                 refused(e.to_string())
             }
         };

@@ -108,15 +108,28 @@ pub async fn search(Ctx(state): Ctx, Query(params): Query<HashMap<String, String
     // metadata is public, as in GeoNorge's catalogue; each hit says whether the caller
     // may read the data itself
     for (hit, h) in body["hits"].as_array_mut().into_iter().flatten().zip(&result.hits) {
-        hit["readable"] = readable(&state, &h.record.access).into();
+        mark_readable(hit, &state, &h.record.access);
     }
     body["links"] = Value::Array(links);
     Ok(Json(body))
 }
 
-/// Whether the request's caller may read (all of) a dataset with constraint `access`.
+/// Whether the request's caller may read a dataset with constraint `access` (if only
+/// within an area).
 fn readable(state: &AppState, access: &fjord_catalogue::Access) -> bool {
-    fjord_auth::decide(&state.caller, access) == fjord_auth::Decision::Allow { areas: Vec::new() }
+    matches!(fjord_auth::decide(&state.caller, access), fjord_auth::Decision::Allow { .. })
+}
+
+/// Mark a record's JSON with whether the caller may read its data (`readable`), and the
+/// municipalities they may read it within when limited to some (`readable_within`).
+fn mark_readable(body: &mut Value, state: &AppState, access: &fjord_catalogue::Access) {
+    let decision = fjord_auth::decide(&state.caller, access);
+    body["readable"] = matches!(decision, fjord_auth::Decision::Allow { .. }).into();
+    if let fjord_auth::Decision::Allow { areas } = decision {
+        if !areas.is_empty() {
+            body["readable_within"] = areas.into();
+        }
+    }
 }
 
 /// The record `uuid` if the caller may see it: 404 when there is none, or when it is
@@ -171,7 +184,7 @@ pub async fn record(Ctx(state): Ctx, headers: HeaderMap, Path(uuid): Path<String
     }
     let r = visible_record(&state, &uuid).await?;
     let mut body = serde_json::to_value(&r).map_err(Problem::internal)?;
-    body["readable"] = readable(&state, &r.access).into();
+    mark_readable(&mut body, &state, &r.access);
     Ok(Json(body).into_response())
 }
 

@@ -23,6 +23,7 @@ mod ops;
 mod partners;
 mod problem;
 mod records;
+mod refusals;
 mod stream;
 pub mod tile_cache;
 mod tiles;
@@ -110,6 +111,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     warm_up(&crs, cores).await;
     let tiles = Arc::new(TileCache::new(&config.data.dir, config.tiles.memory_cache_bytes, config.tiles.disk_cache));
     let config_map_cache = config.services.map_cache_bytes;
+    let config_areas = config.auth.areas.clone();
     let state = AppState {
         catalogue,
         store,
@@ -121,13 +123,15 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         records: Arc::default(),
         tiles,
         map_cache: Arc::new(fjord_ogc::wms::MapCache::new(config_map_cache)),
+        areas: Arc::new(fjord_ogc::area::Areas::new(&config_areas)),
+        refusals: Arc::default(),
         identities,
         uploads,
         caller: Arc::new(fjord_auth::Caller::anonymous()),
     };
-    // validations a stop cut short run again
+    // validations and publishes a stop cut short run again
     for id in state.uploads.pending().unwrap_or_default() {
-        partners::validate_later(&state, id);
+        partners::advance_later(&state, id);
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut loops = Vec::new();

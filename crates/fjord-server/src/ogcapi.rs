@@ -33,7 +33,7 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
         map_cache: &state.map_cache,
         terrain: &state.config.services.terrain,
         caller: &state.caller,
-        areas: &state.config.auth.areas,
+        areas: &state.areas,
     }
 }
 

@@ -85,12 +85,32 @@ async fn receive(s: &AppState, u: &Upload, body: Body) -> Result<u64, (StatusCod
     Ok(u.received + got)
 }
 
-/// Start validating an upload off the runtime.
-pub(crate) fn validate_later(s: &AppState, id: String) {
+/// Carry upload `id` on in the background (validate it, or publish it), auditing a
+/// publish's outcome.
+pub(crate) fn advance_later(s: &AppState, id: String) {
     let s = s.clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = s.uploads.validate(&id, s.config.limits.max_source_bytes) {
-            tracing::error!(upload = %id, error = %e, "validation failed to run");
+        let max = s.config.limits.max_source_bytes;
+        let publishing = s.uploads.get(&id).is_ok_and(|u| u.status == Status::Publishing);
+        match s.uploads.advance(&id, &s.store, &s.catalogue, max) {
+            Ok(u) if publishing => {
+                let what = format!("{}/{}", u.org, u.dataset);
+                let (what, outcome) = match (u.version, &u.report) {
+                    (Some(v), _) if u.status == Status::Published => {
+                        (format!("{what} v{v} from upload {id}"), "ok".into())
+                    }
+                    (_, report) => {
+                        let why = report.as_ref().and_then(|r| r["publish_error"].as_str()).unwrap_or("unknown");
+                        (what, format!("refused: {why}"))
+                    }
+                };
+                let e = fjord_auth::AuditEntry::new(&u.by, "publish", &what, "-", &outcome);
+                if let Err(err) = s.identities.audit(&e) {
+                    tracing::error!(error = %err, "the audit log could not be written");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(upload = %id, error = %e, "the upload could not be carried on"),
         }
     });
 }
@@ -115,7 +135,7 @@ async fn take(s: &AppState, u: Upload, body: Body, from: &SocketAddr) -> Respons
                 Ok(Ok(u)) => {
                     audit(s, "upload", &what, from, &format!("ok: {} bytes", u.received));
                     if u.status == Status::Submitted {
-                        validate_later(s, id);
+                        advance_later(s, id);
                     }
                     describe(&u, StatusCode::CREATED)
                 }
@@ -223,7 +243,8 @@ pub async fn status(Ctx(s): Ctx, Path((org, dataset, uid)): Path<(String, String
     }
 }
 
-/// `POST .../uploads/{uid}/publish`: a Valid upload becomes the served version.
+/// `POST .../uploads/{uid}/publish`: a Valid upload is published as the served version in
+/// the background: 202 with the upload `Publishing`; its status says when it is done.
 pub async fn publish(
     Ctx(s): Ctx,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
@@ -232,13 +253,14 @@ pub async fn publish(
     if let Err(r) = find(&s, &org, &dataset, &uid).await {
         return r;
     }
-    let max = s.config.limits.max_source_bytes;
-    let done = s.blocking(move |s| s.uploads.publish(&uid, &s.store, &s.catalogue, max)).await;
+    let id = uid.clone();
+    let started = s.blocking(move |s| s.uploads.start_publish(&id)).await;
     let what = format!("{org}/{dataset}");
-    match done {
-        Ok(Ok((u, info))) => {
-            audit(&s, "publish", &format!("{what} v{} from upload {}", info.version, u.id), &from, "ok");
-            describe(&u, StatusCode::OK)
+    match started {
+        Ok(Ok(u)) => {
+            audit(&s, "publish", &format!("{what} from upload {uid}"), &from, "started");
+            advance_later(&s, uid);
+            describe(&u, StatusCode::ACCEPTED)
         }
         Ok(Err(e)) => {
             audit(&s, "publish", &what, &from, &format!("refused: {e}"));

@@ -40,10 +40,11 @@ pub(crate) fn collection_json(api: &Api, r: &Record) -> Value {
     collection_members(api, r, ("layerDataType", "Coverage"), links)
 }
 
-/// The served layer of a readable elevation dataset.
-fn open(api: &Api, id: &str) -> Result<Arc<RasterLayer>, OgcError> {
-    let (slug, version, _) = api.readable_elevation(id)?;
-    Ok(api.store.raster_at(&slug, version)?)
+/// The served layer of a readable elevation dataset, and the area the caller may read
+/// its heights within when they are limited to one.
+fn open(api: &Api, id: &str) -> Result<(Arc<RasterLayer>, Option<Arc<crate::area::Area>>), OgcError> {
+    let (slug, version, _, within) = api.readable_in_area(id, crate::features::Holding::Elevation)?;
+    Ok((api.store.raster_at(&slug, version)?, within))
 }
 
 /// `GET /collections/{id}/coverage`: the whole coverage at its stored resolution in
@@ -80,16 +81,16 @@ pub fn coverage(api: &Api, id: &str, params: &[(String, String)]) -> Result<Repl
         (None, None) => Scale::Native,
         (width, height) => Scale::Size { width, height, keep_aspect: true },
     };
-    let layer = open(api, id)?;
+    let (layer, within) = open(api, id)?;
     let w = window(&NativeGrid::of(layer.header()), &area, output, &scale, api.max_map_size)?;
-    let mut answer = reply(id, render(&layer, &w, Interpolation::Nearest, format)?, format);
+    let mut answer = reply(id, render(&layer, &w, Interpolation::Nearest, format, within.as_deref())?, format);
     answer.headers.push(("Content-Crs", format!("<{}>", w.crs.uri())));
     Ok(answer)
 }
 
 /// `GET /collections/{id}/coverage/domainset`: the stored grid (CIS 1.1 JSON).
 pub fn domainset(api: &Api, id: &str) -> Result<Reply, OgcError> {
-    let g = NativeGrid::of(open(api, id)?.header());
+    let g = NativeGrid::of(open(api, id)?.0.header());
     let e = &g.extent;
     let axis = |label: &str, low: f64, high: f64, resolution: f64| json!({ "type": "RegularAxisType", "axisLabel": label, "lowerBound": low, "upperBound": high, "uomLabel": "m", "resolution": resolution });
     let index = |label: &str, n: usize| json!({ "type": "IndexAxisType", "axisLabel": label, "lowerBound": 0, "upperBound": n.saturating_sub(1) });
@@ -113,7 +114,7 @@ pub fn domainset(api: &Api, id: &str) -> Result<Reply, OgcError> {
 
 /// `GET /collections/{id}/coverage/rangetype`: the one field, heights in metres.
 pub fn rangetype(api: &Api, id: &str) -> Result<Reply, OgcError> {
-    let layer = open(api, id)?;
+    let (layer, _) = open(api, id)?;
     let h = layer.header();
     let doc = json!({
         "type": "DataRecordType",

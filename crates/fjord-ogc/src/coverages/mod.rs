@@ -187,8 +187,9 @@ pub(crate) fn render(
     w: &Window,
     how: Interpolation,
     format: GridFormat,
+    area: Option<&crate::area::Area>,
 ) -> Result<Vec<u8>, OgcError> {
-    let (heights, _) = crate::elevation::sample_grid(layer, w.crs, &w.bbox, (w.width, w.height), 0, how)?;
+    let (heights, _) = crate::elevation::sample_grid(layer, w.crs, &w.bbox, (w.width, w.height), 0, how, area)?;
     let (cx, cy) = (w.bbox.width() / w.width as f64, w.bbox.height() / w.height as f64);
     let grid = HeightGrid {
         heights: &heights,

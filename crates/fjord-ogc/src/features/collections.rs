@@ -173,14 +173,7 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
 
 /// `GET /collections/{id}`: a feature collection or an elevation coverage.
 pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
-    let record = match api.readable(id) {
-        Ok((_, _, record)) => record,
-        // not a feature collection: an elevation coverage, else the first refusal
-        Err(e) if e.status == 404 => {
-            api.readable_elevation(id).map_err(|other| if other.status == 404 { e } else { other })?.2
-        }
-        Err(e) => return Err(e),
-    };
+    let (_, _, record) = api.described(id, super::Holding::Either)?;
     let mut reply = match f {
         Format::Html => {
             let b = &api.base;
@@ -211,7 +204,7 @@ pub fn collection(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
 /// `GET /collections/{id}/queryables`: a JSON Schema of the properties that can be used
 /// as `property=value` filters on the items.
 pub fn queryables(api: &Api, id: &str, f: Format) -> Result<Reply, OgcError> {
-    let (record, layer) = api.open(id)?;
+    let (record, layer) = api.open_described(id)?;
     let schema = fjord_store::FeatureSource::schema(&*layer);
     let mut properties = serde_json::Map::new();
     for field in &schema.fields {

@@ -96,7 +96,7 @@ pub fn items(api: &Api, id: &str, params: &[(String, String)], f: Format) -> Res
     let (record, layer, area) = api.open_in_area(id)?;
     let schema = layer.schema().clone();
     let mut req = ItemsRequest::parse(params, api.max_limit, api.crs, &schema)?;
-    req.filter = crate::filter::within_area(req.filter.take(), area);
+    req.filter = crate::filter::within_area(req.filter.take(), area.map(|a| a.geometry.clone()));
     let order = req.crs.axis_order()?;
     let sel = select(&layer, &req)?;
     let (matched, returned) = (sel.number_matched, sel.positions.len());
@@ -204,7 +204,7 @@ pub fn item(api: &Api, id: &str, fid: &str, params: &[(String, String)], f: Form
     let req = ItemsRequest::parse(&crs_only, api.max_limit, api.crs, schema)?;
     let position = layer.position(n).ok_or_else(missing)?;
     let feature: Feature = layer.fetch(position, None)?;
-    if area.is_some_and(|a| !geo::Intersects::intersects(&feature.geometry, &a)) {
+    if area.is_some_and(|a| !geo::Intersects::intersects(&feature.geometry, &a.geometry)) {
         return Err(missing());
     }
     let href = format!("{}/collections/{id}/items/{fid}", api.base);

@@ -20,12 +20,12 @@ pub use items::{item, items};
 pub use openapi::document as openapi;
 pub use request::ItemsRequest;
 
+use crate::area::{Area, Areas};
 use crate::error::OgcError;
 use fjord_auth::{decide, Caller, Decision};
 use fjord_catalogue::{Catalogue, Record};
 use fjord_core::{Crs, Slug};
-use fjord_store::{FeatureSource, FgbLayer, Store};
-use geo_types::Geometry;
+use fjord_store::{FgbLayer, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -58,8 +58,8 @@ pub struct Api<'a> {
     pub terrain: &'a str,
     /// who is asking
     pub caller: &'a fjord_auth::Caller,
-    /// the municipality polygons area-limited roles are clipped to, as `dataset.field`
-    pub areas: &'a str,
+    /// the municipality polygons area-limited roles are clipped to
+    pub areas: &'a Areas,
 }
 
 /// The catalogue records of served datasets, kept per dataset version so a feature
@@ -107,12 +107,6 @@ impl Api<'_> {
         self.readable_holding(id, Holding::Features)
     }
 
-    /// The served version and record of an open elevation dataset (terrain tiles,
-    /// heights); 404 for a feature dataset or none, 401 for one that is not open.
-    pub(crate) fn readable_elevation(&self, id: &str) -> Result<(Slug, u32, Arc<Record>), OgcError> {
-        self.readable_holding(id, Holding::Elevation)
-    }
-
     /// Like [`Api::readable`] (for datasets holding `what`) from the cache alone: reads
     /// `CURRENT` but never the catalogue, and answers `Ok(None)` when the served
     /// version's record is not cached yet (the caller then asks off the async runtime).
@@ -127,45 +121,52 @@ impl Api<'_> {
         match self.records.cached(&slug, served) {
             // a caller limited to an area goes the long way, where the area is found
             Some(record) if self.area_limited(&record) => Ok(None),
-            Some(record) => readable_by(self.caller, slug, served, record, what).map(Some),
+            Some(record) => readable_by(self.caller, slug, served, record, what, Reach::Whole).map(Some),
             None => Ok(None),
         }
     }
 
-    /// Whether the caller may read this feature dataset only within areas.
+    /// Whether the caller may read this dataset only within areas.
     fn area_limited(&self, record: &Record) -> bool {
-        record.schema.is_some()
-            && matches!(decide(self.caller, &record.access), Decision::Allow { areas } if !areas.is_empty())
+        matches!(decide(self.caller, &record.access), Decision::Allow { areas } if !areas.is_empty())
     }
 
-    /// [`Api::readable_holding`] that lets a caller limited to areas through to a feature
-    /// dataset, with the area (storage CRS) they may see; for services that clip to it.
+    /// [`Api::readable_holding`] that lets a caller limited to areas through, with the
+    /// area (storage CRS) they may see; for services that clip or mask to it.
     pub(crate) fn readable_in_area(&self, id: &str, what: Holding) -> Result<ReadableIn, OgcError> {
-        let slug = collection_slug(id)?;
-        if let Some((version, record)) = self.records.get(self.store, self.catalogue, &slug)? {
-            if what != Holding::Elevation && self.area_limited(&record) {
-                if let Decision::Allow { areas } = decide(self.caller, &record.access) {
-                    return Ok((slug, version, record, Some(Arc::new(self.area(&areas)?))));
-                }
-            }
-        }
-        let (slug, version, record) = self.readable_holding(id, what)?;
-        Ok((slug, version, record, None))
+        let (slug, version, record) = self.described(id, what)?;
+        let area = match decide(self.caller, &record.access) {
+            Decision::Allow { areas } if !areas.is_empty() => Some(self.areas.get(self.store, &areas)?),
+            _ => None,
+        };
+        Ok((slug, version, record, area))
     }
 
-    /// The served version and record of an open dataset holding `what`.
+    /// The served version and record of a dataset holding `what` that the caller may
+    /// read all of.
     pub(crate) fn readable_holding(&self, id: &str, what: Holding) -> Result<(Slug, u32, Arc<Record>), OgcError> {
+        self.reached(id, what, Reach::Whole)
+    }
+
+    /// The served version and record of a dataset holding `what` whose description the
+    /// caller may read: also one they may read only within an area (its metadata, schema
+    /// and legends hold none of its data).
+    pub(crate) fn described(&self, id: &str, what: Holding) -> Result<(Slug, u32, Arc<Record>), OgcError> {
+        self.reached(id, what, Reach::Described)
+    }
+
+    fn reached(&self, id: &str, what: Holding, reach: Reach) -> Result<(Slug, u32, Arc<Record>), OgcError> {
         let slug = collection_slug(id)?;
         let (version, record) = self
             .records
             .get(self.store, self.catalogue, &slug)?
             .ok_or_else(|| OgcError::not_found(format!("no collection '{id}'")))?;
-        readable_by(self.caller, slug, version, record, what)
+        readable_by(self.caller, slug, version, record, what, reach)
     }
 
-    /// Whether the caller may read (all of) a dataset of this record.
-    pub(crate) fn may_read(&self, r: &Record) -> bool {
-        decide(self.caller, &r.access) == Decision::Allow { areas: Vec::new() }
+    /// Whether the caller may read a dataset of this record, if only within an area.
+    pub(crate) fn may_see(&self, r: &Record) -> bool {
+        matches!(decide(self.caller, &r.access), Decision::Allow { .. })
     }
 
     /// The record and the served layer of a readable collection, from one read of
@@ -179,49 +180,15 @@ impl Api<'_> {
     /// limited to municipalities also gets the area (storage CRS) their features must
     /// intersect; the others refuse such a caller.
     pub(crate) fn open_in_area(&self, id: &str) -> Result<InArea, OgcError> {
-        let slug = collection_slug(id)?;
-        if let Some((version, record)) = self.records.get(self.store, self.catalogue, &slug)? {
-            if let (true, Decision::Allow { areas }) = (record.schema.is_some(), decide(self.caller, &record.access)) {
-                if !areas.is_empty() {
-                    let area = self.area(&areas)?;
-                    return Ok((record, self.store.layer_at(&slug, version)?, Some(area)));
-                }
-            }
-        }
-        let (record, layer) = self.open(id)?;
-        Ok((record, layer, None))
+        let (slug, version, record, area) = self.readable_in_area(id, Holding::Features)?;
+        Ok((record, self.store.layer_at(&slug, version)?, area))
     }
 
-    /// The municipalities `numbers` as one geometry, from the dataset and field
-    /// [`Api::areas`] names; 403 when they cannot be found.
-    fn area(&self, numbers: &[String]) -> Result<Geometry<f64>, OgcError> {
-        let refuse =
-            |why: String| OgcError::forbidden(format!("your access is limited to {}, but {why}", numbers.join(", ")));
-        let (dataset, field) = self
-            .areas
-            .split_once('.')
-            .ok_or_else(|| refuse("no municipality dataset is configured (auth.areas)".into()))?;
-        let slug = collection_slug(dataset)?;
-        let version =
-            self.store.current_version(&slug)?.ok_or_else(|| refuse(format!("the dataset '{dataset}' is missing")))?;
-        let layer = self.store.layer_at(&slug, version)?;
-        let k = layer.schema().index_of(field).ok_or_else(|| refuse(format!("'{dataset}' has no field '{field}'")))?;
-        let everywhere = fjord_core::BBox { minx: -1e9, miny: -1e9, maxx: 1e9, maxy: 1e9 };
-        let mut polygons = Vec::new();
-        for pos in layer.candidates(&everywhere) {
-            let value = layer.values_at(pos, &[k])?.pop().map(|v| v.to_text().to_string()).unwrap_or_default();
-            if numbers.contains(&value) {
-                match layer.geometry_at(pos)? {
-                    Geometry::Polygon(p) => polygons.push(p),
-                    Geometry::MultiPolygon(m) => polygons.extend(m.0),
-                    _ => {}
-                }
-            }
-        }
-        if polygons.is_empty() {
-            return Err(refuse(format!("'{dataset}' holds none of them")));
-        }
-        Ok(Geometry::MultiPolygon(geo_types::MultiPolygon(polygons)))
+    /// The record and served layer of a collection whose description the caller may
+    /// read ([`Api::described`]): for its schema, never its features.
+    pub(crate) fn open_described(&self, id: &str) -> Result<(Arc<Record>, Arc<FgbLayer>), OgcError> {
+        let (slug, version, record) = self.described(id, Holding::Features)?;
+        Ok((record, self.store.layer_at(&slug, version)?))
     }
 
     /// Every open collection, by id.
@@ -238,7 +205,7 @@ impl Api<'_> {
         let mut out = Vec::new();
         for id in self.store.datasets()? {
             if let Some(r) = self.catalogue.by_dataset(id.as_str())? {
-                if self.may_read(&r) && keep(&r) {
+                if self.may_see(&r) && keep(&r) {
                     out.push(r);
                 }
             }
@@ -254,11 +221,18 @@ fn collection_slug(id: &str) -> Result<Slug, OgcError> {
 
 /// A readable dataset's id, served version and record, and the area (storage CRS) the
 /// caller may see when their access is limited to one.
-pub(crate) type ReadableIn = (Slug, u32, Arc<Record>, Option<Arc<Geometry<f64>>>);
+pub(crate) type ReadableIn = (Slug, u32, Arc<Record>, Option<Arc<Area>>);
 
 /// A readable collection's record and served layer, and the area (storage CRS) its
 /// features must intersect for a caller whose access is limited to one.
-pub(crate) type InArea = (Arc<Record>, Arc<FgbLayer>, Option<Geometry<f64>>);
+pub(crate) type InArea = (Arc<Record>, Arc<FgbLayer>, Option<Arc<Area>>);
+
+/// How much of a dataset a service reaches: its data (all of it), or its description.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Whole,
+    Described,
+}
 
 /// What a dataset must hold for a service to serve it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,6 +254,7 @@ fn readable_by(
     version: u32,
     record: Arc<Record>,
     what: Holding,
+    reach: Reach,
 ) -> Result<(Slug, u32, Arc<Record>), OgcError> {
     match (what, record.schema.is_some()) {
         (Holding::Features, false) => {
@@ -291,10 +266,10 @@ fn readable_by(
         _ => {}
     }
     match decide(caller, &record.access) {
-        Decision::Allow { areas } if areas.is_empty() => Ok((slug, version, record)),
-        // the clip to an area is not served yet: nothing rather than too much
+        Decision::Allow { areas } if areas.is_empty() || reach == Reach::Described => Ok((slug, version, record)),
+        // a service that cannot clip to the area gives nothing rather than too much
         Decision::Allow { areas } => Err(OgcError::forbidden(format!(
-            "dataset '{slug}' is open to you only within {}, and area-limited reading is not offered yet",
+            "dataset '{slug}' is open to you only within {}, and this service cannot limit what it answers to it",
             areas.join(", ")
         ))),
         Decision::Unauthenticated => Err(OgcError::unauthorized(match &caller.refused {

@@ -21,7 +21,6 @@ pub use crate::features::Holding;
 use fjord_core::{Slug, TileMatrixSet, STORAGE_CRS};
 use fjord_render::mvt::{self, TileBounds, TileFeature, TileLayer};
 use fjord_store::{FeatureSource, Store};
-use geo_types::Geometry;
 use std::sync::Arc;
 
 /// The media type of Mapbox Vector Tiles.
@@ -46,7 +45,7 @@ pub struct TileAddress {
     pub open: bool,
     /// the area (storage CRS) the caller may see, when their access is limited to one:
     /// the tile holds only what lies in it and is cut for them alone
-    pub area: Option<Arc<Geometry<f64>>>,
+    pub area: Option<Arc<crate::area::Area>>,
 }
 
 impl TileAddress {
@@ -134,7 +133,7 @@ pub fn mvt(store: &Store, at: &TileAddress) -> Result<Vec<u8>, OgcError> {
     let layer = store.layer_at(&at.dataset, at.version)?;
     let mut features = layer.tile(at.tms, at.z, at.row, at.col)?;
     if let Some(area) = &at.area {
-        features.retain(|f| geo::Intersects::intersects(&f.geometry, area.as_ref()));
+        features.retain(|f| geo::Intersects::intersects(&f.geometry, &area.geometry));
     }
     let spec = TileLayer { name: at.dataset.as_str(), fields: &layer.schema().fields, crs: STORAGE_CRS };
     let bounds = TileBounds::of(at.tms, at.z, at.row, at.col)?;

@@ -38,7 +38,7 @@ pub fn terrain(api: &Api, at: &TileAddress, encoding: TerrainEncoding) -> Result
     let layer = api.store.raster_at(&at.dataset, at.version)?;
     let size = at.tms.tile_size as usize;
     let b = at.tms.tile_bbox(at.z, at.row, at.col)?;
-    let (heights, _) = crate::elevation::grid(&layer, at.tms.crs, &b, (size, size), 0)?;
+    let (heights, _) = crate::elevation::grid(&layer, at.tms.crs, &b, (size, size), 0, at.area.as_deref())?;
     let rgb: Vec<u8> =
         heights.iter().flat_map(|h| encoding.pack(if h.is_nan() { 0.0 } else { f64::from(*h) })).collect();
     png_rgb(at.tms.tile_size, at.tms.tile_size, &rgb).map_err(OgcError::internal)

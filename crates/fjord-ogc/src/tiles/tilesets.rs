@@ -77,7 +77,7 @@ fn summary(api: &Api, id: &str, tms: &TileMatrixSet) -> Value {
 
 /// `GET /collections/{id}/tiles`: one vector tileset per tile matrix set.
 pub fn tilesets(api: &Api, id: &str) -> Result<Reply, OgcError> {
-    api.readable(id)?;
+    api.described(id, Holding::Features)?;
     let href = format!("{}/collections/{id}/tiles", api.base);
     let sets: Vec<Value> = TileMatrixSet::all().iter().map(|t| summary(api, id, t)).collect();
     let doc = json!({
@@ -91,7 +91,7 @@ pub fn tilesets(api: &Api, id: &str) -> Result<Reply, OgcError> {
 /// tile URL template, the levels holding data and the layer's attributes.
 pub fn tileset(api: &Api, id: &str, tms: &str) -> Result<Reply, OgcError> {
     let tms = matrix_set(tms)?;
-    let (record, layer) = api.open(id)?;
+    let (record, layer) = api.open_described(id)?;
     let (props, _) = fields(layer.schema());
     let collection = format!("{}/collections/{id}", api.base);
     let template = format!("{collection}/tiles/{}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}", tms.id);
@@ -128,11 +128,11 @@ pub fn tileset(api: &Api, id: &str, tms: &str) -> Result<Reply, OgcError> {
 /// whose tiles lie under `xyz` (e.g. `http://host/tiles`).
 pub fn tilejson(api: &Api, xyz: &str, id: &str, tms: &str) -> Result<Reply, OgcError> {
     let tms = matrix_set(tms)?;
-    let (_, _, record) = api.readable_holding(id, Holding::Either)?;
+    let (_, _, record) = api.described(id, Holding::Either)?;
     if record.schema.is_none() {
         return Ok(terrain_tilejson(&record, xyz, id, tms));
     }
-    let (record, layer) = api.open(id)?;
+    let (record, layer) = api.open_described(id)?;
     let (_, names) = fields(layer.schema());
     let mut doc = tilejson_of(&record, &format!("{xyz}/{id}/{}/{{z}}/{{x}}/{{y}}.mvt", tms.id), tms);
     doc["vector_layers"] = json!([{
@@ -173,11 +173,11 @@ pub fn maplibre_style(api: &Api, xyz: &str, id: &str, tms: &str, style: &str) ->
     if tms.id != "WebMercatorQuad" {
         return Err(OgcError::not_found(format!("MapLibre styles are offered for WebMercatorQuad, not {}", tms.id)));
     }
-    let (_, _, record) = api.readable_holding(id, Holding::Either)?;
+    let (_, _, record) = api.described(id, Holding::Either)?;
     if record.schema.is_none() {
         return terrain_style(&record, xyz, id, tms, style);
     }
-    let (record, layer) = api.open(id)?;
+    let (record, layer) = api.open_described(id)?;
     let kind = layer.schema().geometry;
     let style = api
         .styles

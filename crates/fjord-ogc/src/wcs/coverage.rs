@@ -9,8 +9,8 @@ use crate::reply::Reply;
 
 /// `REQUEST=GetCoverage`
 pub fn get_coverage(api: &Api, g: &GetCoverage) -> Result<Reply, WcsError> {
-    let (slug, version, _) = api.readable_elevation(&g.coverage)?;
+    let (slug, version, _, area) = api.readable_in_area(&g.coverage, crate::features::Holding::Elevation)?;
     let layer = api.store.raster_at(&slug, version)?;
     let w = window(&NativeGrid::of(layer.header()), &g.area, g.output, &g.scale, api.max_map_size)?;
-    Ok(reply(&g.coverage, render(&layer, &w, g.how, g.format)?, g.format))
+    Ok(reply(&g.coverage, render(&layer, &w, g.how, g.format, area.as_deref())?, g.format))
 }

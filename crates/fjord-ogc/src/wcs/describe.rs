@@ -22,7 +22,7 @@ pub fn describe_coverage(api: &Api, ids: &[String]) -> Result<Reply, WcsError> {
          xsi:schemaLocation=\"http://www.opengis.net/wcs/2.0 http://schemas.opengis.net/wcs/2.0/wcsAll.xsd\">",
     );
     for id in ids {
-        let (slug, version, _) = api.readable_elevation(id)?;
+        let (slug, version, _) = api.described(id, crate::features::Holding::Elevation)?;
         let layer = api.store.raster_at(&slug, version)?;
         let h = layer.header();
         let g = NativeGrid::of(h);

@@ -59,7 +59,7 @@ pub fn describe_feature_type(api: &Api, kvp: &Kvp) -> Result<Reply, WfsError> {
         loc = gml.schema_location,
     );
     for name in names {
-        let (_, layer) = api.open(&name)?;
+        let (_, layer) = api.open_described(&name)?;
         let schema = layer.schema();
         let _ = write!(
             x,
@@ -237,7 +237,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
         let f = layer.item(fid, Some(&fields))?.ok_or_else(|| WfsError::not_found(&id))?;
         if let Some(a) = &area {
             let position = layer.position(fid).ok_or_else(|| WfsError::not_found(&id))?;
-            if !geo::Intersects::intersects(&layer.geometry_at(position)?, a) {
+            if !geo::Intersects::intersects(&layer.geometry_at(position)?, &a.geometry) {
                 return Err(WfsError::not_found(&id));
             }
         }
@@ -258,7 +258,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
         reply.etag = etag;
         return Ok(reply);
     }
-    let sel = select(&layer, q, if q.hits { 0 } else { q.count }, area)?;
+    let sel = select(&layer, q, if q.hits { 0 } else { q.count }, area.map(|a| a.geometry.clone()))?;
     let (matched, returned) = (sel.number_matched, sel.positions.len());
     let more = !q.hits && q.start + returned < matched as usize;
     let features = Selected::new(Arc::clone(&layer), sel, Some(fields.clone()));
@@ -311,7 +311,7 @@ pub fn get_feature(api: &Api, base: &str, q: &GetFeature) -> Result<Reply, WfsEr
 pub fn get_property_value(api: &Api, q: &GetFeature, reference: &str) -> Result<Reply, WfsError> {
     let (_, layer, area) = api.open_in_area(&q.type_name)?;
     let i = field(layer.schema(), "VALUEREFERENCE", reference)?;
-    let sel = select(&layer, q, q.count, area)?;
+    let sel = select(&layer, q, q.count, area.map(|a| a.geometry.clone()))?;
     let head = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wfs:ValueCollection {WFS_NS} xmlns:fjord=\"{NAMESPACE}\" numberMatched=\"{}\" numberReturned=\"{}\" timeStamp=\"{}\">",
         sel.number_matched,

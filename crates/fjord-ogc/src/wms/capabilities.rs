@@ -62,7 +62,7 @@ fn layer(x: &mut String, api: &Api, base: &str, version: WmsVersion, r: &Record)
     let kind = match r.schema {
         None => None,
         Some(_) => {
-            let Ok((_, store_layer)) = api.open(id) else { return Ok(()) };
+            let Ok((_, store_layer)) = api.open_described(id) else { return Ok(()) };
             Some(fjord_store::FeatureSource::schema(&*store_layer).geometry)
         }
     };

@@ -76,11 +76,20 @@ struct Hits {
     features: Vec<Feature>,
 }
 
-/// The height under map point `at` (map CRS) as a feature of [`height_schema`].
-fn height_hit(layer: &RasterLayer, m: &GetMap, at: (f64, f64)) -> Result<Vec<Feature>, WmsError> {
+/// The height under map point `at` (map CRS) as a feature of [`height_schema`]; none
+/// outside `area` when the caller is limited to one.
+fn height_hit(
+    layer: &RasterLayer,
+    m: &GetMap,
+    at: (f64, f64),
+    area: Option<&crate::area::Area>,
+) -> Result<Vec<Feature>, WmsError> {
     let mut p = [at];
     transform::transform_in_place(m.crs, STORAGE_CRS, &mut p)?;
     let (x, y) = p[0];
+    if area.is_some_and(|a| !a.contains(x, y)) {
+        return Ok(Vec::new());
+    }
     Ok(match layer.height_at(x, y)? {
         Some(z) => vec![Feature {
             id: 1,
@@ -161,10 +170,11 @@ pub fn get_feature_info(api: &Api, params: &[(String, String)]) -> Result<Reply,
                 ..WmsError::invalid("QUERY_LAYERS", format!("'{name}' is not among LAYERS"))
             });
         }
-        let hit = match api.readable_elevation(name) {
-            Ok((slug, version, _)) => {
+        let hit = match api.readable_in_area(name, crate::features::Holding::Elevation) {
+            Ok((slug, version, _, area)) => {
                 let layer = api.store.raster_at(&slug, version)?;
-                Hits { name: name.to_string(), schema: height_schema(), features: height_hit(&layer, &m, at)? }
+                let features = height_hit(&layer, &m, at, area.as_deref())?;
+                Hits { name: name.to_string(), schema: height_schema(), features }
             }
             Err(e) if e.status == 404 => {
                 let (_, layer, area) = api.open_in_area(name).map_err(|e| match e.status {
@@ -173,7 +183,7 @@ pub fn get_feature_info(api: &Api, params: &[(String, String)]) -> Result<Reply,
                 })?;
                 let mut features = hits(&layer, &m, at, &near, count)?;
                 if let Some(a) = &area {
-                    features.retain(|f| geo::Intersects::intersects(&f.geometry, a));
+                    features.retain(|f| geo::Intersects::intersects(&f.geometry, &a.geometry));
                 }
                 Hits { name: name.to_string(), schema: layer.schema().clone(), features }
             }

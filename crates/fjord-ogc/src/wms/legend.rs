@@ -29,7 +29,7 @@ pub fn get_legend_graphic(api: &Api, kvp: &Kvp) -> Result<Reply, WmsError> {
         ),
     };
     let style_name = kvp.get("STYLE").unwrap_or("");
-    match api.readable_elevation(name) {
+    match api.described(name, crate::features::Holding::Elevation) {
         Ok(_) => {
             let relief = super::map::relief(api, name, style_name, super::Light::default())
                 .map_err(|e| WmsError { locator: "STYLE".into(), ..e })?;
@@ -39,7 +39,7 @@ pub fn get_legend_graphic(api: &Api, kvp: &Kvp) -> Result<Reply, WmsError> {
         Err(e) if e.status != 404 => return Err(e.into()),
         Err(_) => {}
     }
-    let (_, layer) = api.open(name).map_err(|e| match e.status {
+    let (_, layer) = api.open_described(name).map_err(|e| match e.status {
         404 => WmsError { locator: "LAYER".into(), ..WmsError::layer(name) },
         _ => WmsError::from(e),
     })?;

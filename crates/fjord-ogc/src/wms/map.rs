@@ -5,7 +5,8 @@
 
 use super::request::{metres_per_unit, ExceptionStyle, GetMap, ImageSpec, Light};
 use super::WmsError;
-use crate::features::Api;
+use crate::area::Area;
+use crate::features::{Api, Holding};
 use crate::reply::Reply;
 use crate::sld::{read_sld, SldStyles};
 use fjord_core::{transform, Value, STORAGE_CRS};
@@ -14,15 +15,15 @@ use fjord_render::style::Attributes;
 use fjord_render::{encode, Canvas, MapView, Style, StylePainter};
 use fjord_store::raster::RasterLayer;
 use fjord_store::{FeatureSource, FgbLayer};
-use geo_types::Geometry;
 use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A layer of a map: features in a style, or elevation drawn as relief.
 enum MapLayer<'a> {
     /// a feature layer in a style, only what lies in the area when the caller is limited to one
-    Features(Arc<FgbLayer>, Cow<'a, Style>, Option<Geometry<f64>>),
-    Elevation(Arc<RasterLayer>, Relief),
+    Features(Arc<FgbLayer>, Cow<'a, Style>, Option<Arc<Area>>),
+    /// an elevation layer as relief, masked to the area when the caller is limited to one
+    Elevation(Arc<RasterLayer>, Relief, Option<Arc<Area>>),
 }
 
 /// The elevation styles every elevation layer has, its default first.
@@ -31,13 +32,13 @@ pub(crate) const RELIEF_STYLES: [&str; 3] = ["hillshade", "hypsometric", "slope"
 /// `name` as an elevation layer in style `style`; `Ok(None)` when it is no elevation
 /// dataset (the features path then answers for it).
 fn elevation_layer(api: &Api, name: &str, style: &str, light: Light) -> Result<Option<MapLayer<'static>>, WmsError> {
-    let (slug, version) = match api.readable_elevation(name) {
-        Ok((slug, version, _)) => (slug, version),
+    let (slug, version, area) = match api.readable_in_area(name, Holding::Elevation) {
+        Ok((slug, version, _, area)) => (slug, version, area),
         Err(e) if e.status == 404 => return Ok(None),
         Err(e) => return Err(e.into()),
     };
     let relief = relief(api, name, style, light)?;
-    Ok(Some(MapLayer::Elevation(api.store.raster_at(&slug, version)?, relief)))
+    Ok(Some(MapLayer::Elevation(api.store.raster_at(&slug, version)?, relief, area)))
 }
 
 /// Relief style `style` of elevation layer `name`: hillshade in `light` (the default),
@@ -67,9 +68,15 @@ pub(crate) fn relief(api: &Api, name: &str, style: &str, light: Light) -> Result
 }
 
 /// Draw an elevation layer onto the canvas.
-fn draw_relief(canvas: &mut Canvas, layer: &RasterLayer, relief: &Relief, m: &GetMap) -> Result<(), WmsError> {
+fn draw_relief(
+    canvas: &mut Canvas,
+    layer: &RasterLayer,
+    relief: &Relief,
+    m: &GetMap,
+    area: Option<&Area>,
+) -> Result<(), WmsError> {
     let (width, height) = (m.width as usize, m.height as usize);
-    let (heights, pixel) = crate::elevation::grid(layer, m.crs, &m.bbox, (width, height), 1)?;
+    let (heights, pixel) = crate::elevation::grid(layer, m.crs, &m.bbox, (width, height), 1, area)?;
     let rgba = HeightGrid { width, height, heights, pixel }.paint(relief);
     canvas.draw_image(rgba).map_err(WmsError::internal)
 }
@@ -100,7 +107,7 @@ fn draw_layer(
     layer: &FgbLayer,
     style: &Style,
     m: &GetMap,
-    area_limit: Option<&Geometry<f64>>,
+    area_limit: Option<&Area>,
 ) -> Result<(), WmsError> {
     let mut painter = StylePainter::new(style, canvas.view().scale_denominator(metres_per_unit(m.crs)));
     if painter.is_idle() {
@@ -119,7 +126,7 @@ fn draw_layer(
         // a caller limited to an area sees only the features in it
         let mut inside = Vec::with_capacity(positions.len());
         for pos in positions {
-            if geo::Intersects::intersects(&layer.geometry_at(pos)?, limit) {
+            if geo::Intersects::intersects(&layer.geometry_at(pos)?, &limit.geometry) {
                 inside.push(pos);
             }
         }
@@ -178,8 +185,8 @@ pub fn draw(api: &Api, m: &GetMap) -> Result<(Vec<u8>, Vec<String>), WmsError> {
     let mut canvas = Canvas::new(view, background).map_err(|e| WmsError::invalid("BBOX", e.to_string()))?;
     for layer in &layers {
         match layer {
-            MapLayer::Features(layer, style, area) => draw_layer(&mut canvas, api, layer, style, m, area.as_ref())?,
-            MapLayer::Elevation(layer, relief) => draw_relief(&mut canvas, layer, relief, m)?,
+            MapLayer::Features(layer, style, area) => draw_layer(&mut canvas, api, layer, style, m, area.as_deref())?,
+            MapLayer::Elevation(layer, relief, area) => draw_relief(&mut canvas, layer, relief, m, area.as_deref())?,
         }
     }
     canvas.draw_labels();

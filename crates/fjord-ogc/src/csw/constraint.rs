@@ -167,6 +167,15 @@ mod tests {
         .unwrap();
         let b = q.bbox.unwrap();
         assert!((b.west - 4.0).abs() < 1e-6 && (b.south - 57.0).abs() < 1e-6, "{b:?}");
+        // CRS84 (as QGIS MetaSearch names it) is lon/lat
+        for srs in ["urn:ogc:def:crs:OGC:1.3:CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84", "EPSG:4258"] {
+            let q = from_filter(&format!(
+                r#"<Filter><BBOX><PropertyName>ows:BoundingBox</PropertyName><Envelope srsName="{srs}"><lowerCorner>4 57</lowerCorner><upperCorner>12 63</upperCorner></Envelope></BBOX></Filter>"#
+            ))
+            .unwrap_or_else(|e| panic!("{srs}: {e}"));
+            let b = q.bbox.unwrap();
+            assert!((b.west - 4.0).abs() < 1e-6 && (b.south - 57.0).abs() < 1e-6, "{srs}: {b:?}");
+        }
         // the whole world stays whole
         let q = from_cql("BBOX(ows:BoundingBox, -180, -90, 180, 90) AND dc:title LIKE '%Fylker%'").unwrap();
         let b = q.bbox.unwrap();

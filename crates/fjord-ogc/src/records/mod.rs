@@ -41,7 +41,16 @@ fn answer(value: Value, f: Format, title: &str, html: impl FnOnce(&Value) -> Str
 /// `/collections/catalogue`: the catalogue as a collection of records.
 pub fn collection(r: &Records, f: Format) -> Reply {
     let url = format!("{}/ogcapi/collections/catalogue", r.base);
-    let value = json!({
+    answer(description(r.base), f, "fjord catalogue", |v| {
+        format!("<p>{}</p><p><a href=\"{}/items?f=html\">Records</a></p>", v["description"].as_str().unwrap_or(""), url)
+    })
+}
+
+/// The catalogue collection's description, under the server root `base` (also listed
+/// among the collections).
+pub(crate) fn description(base: &str) -> Value {
+    let url = format!("{base}/ogcapi/collections/catalogue");
+    json!({
         "id": "catalogue",
         "type": "Collection",
         "itemType": "record",
@@ -53,9 +62,6 @@ pub fn collection(r: &Records, f: Format) -> Reply {
             link(&format!("{url}/items"), "items", GEOJSON, "the records"),
             link(&format!("{url}/items?f=html"), "items", "text/html", "the records as HTML"),
         ],
-    });
-    answer(value, f, "fjord catalogue", |v| {
-        format!("<p>{}</p><p><a href=\"{}/items?f=html\">Records</a></p>", v["description"].as_str().unwrap_or(""), url)
     })
 }
 

@@ -25,8 +25,8 @@ deps:
     fi
 
 # Install what only the tests need, only when missing: the real clients (OWSLib, the
-# OpenAPI validator, pycsw's XML schemas, Authlib for OpenID Connect, requests for the scripted
-# download user, Debian's Chromium, OpenLayers from npm
+# OpenAPI validator, pycsw's XML schemas, rdflib, Authlib for OpenID Connect, requests for the
+# scripted download user, Debian's Chromium, OpenLayers from npm
 # for the browser map test)
 test-deps:
     #!/usr/bin/env bash
@@ -36,6 +36,8 @@ test-deps:
     # pycsw's package ships the ISO 19139 and CSW 2.0.2 schemas the catalogue test validates
     # against; only its files are needed, not its dependencies
     python3 -c 'import importlib.util as u, sys; sys.exit(u.find_spec("pycsw") is None)' || python3 -m pip install --quiet --no-deps pycsw
+    # the catalogue's DCAT-AP-NO is read as RDF, as a harvester would
+    python3 -c 'import rdflib' 2>/dev/null || python3 -m pip install --quiet rdflib
     python3 -c 'import authlib' 2>/dev/null || python3 -m pip install --quiet authlib
     python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
     need=()

@@ -1,5 +1,10 @@
-//! A GIS client harvests the catalogue: each record as ISO 19139 XML, read by OWSLib's
-//! ISO parser and validated against the ISO schemas where pycsw's package provides them.
+//! A GIS client harvests the catalogue: each record as ISO 19139 XML, and the CSW 2.0.2
+//! searched by OWSLib's `CatalogueServiceWeb` (text and bbox constraints, CQL, hits,
+//! paging, element sets, ISO output read by OWSLib's ISO parser, GetRecordById,
+//! GetDomain, exception reports), its documents validated against the ISO 19139 and CSW
+//! schemas where pycsw's package provides them; and OGC API – Records searched by
+//! OWSLib's `Records`; the DCAT-AP-NO JSON-LD read as RDF by rdflib. Restricted records
+//! stay hidden from those who may not read them.
 
 mod common;
 use common::{ok, restricted_setup, root, Server};
@@ -54,10 +59,61 @@ fn iso19139_records_parse_with_owslib_and_hide_restricted_ones() {
         assert_eq!(status, 404, "{path}: {body}");
         assert!(ct.contains("problem+json"), "{path}: {ct}");
     }
+}
 
-    let mut args = vec![server.base.as_str()];
+#[test]
+fn csw_answers_owslib_and_refuses_bad_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = catalogue(dir.path());
+    let (seen, hidden) = records(&server, dir.path());
+
+    // hits without a client: the hidden record is not counted
+    let (status, ct, body) = server.get("/csw?service=CSW&version=2.0.2&request=GetRecords&typeNames=csw:Record");
+    assert_eq!((status, ct.as_str()), (200, "application/xml"), "{body}");
+    assert!(
+        body.contains(&format!("numberOfRecordsMatched=\"{}\" numberOfRecordsReturned=\"0\"", seen.len())),
+        "{body}"
+    );
+    let (_, _, by_id) = server.get(&format!("/csw?service=CSW&version=2.0.2&request=GetRecordById&id={hidden}"));
+    assert!(!by_id.contains(&hidden), "{by_id}");
+
+    // bad input: a 400 ExceptionReport naming what was wrong, never a 500
+    for (path, locator) in [
+        ("/csw?service=CSW&version=2.0.2&request=GetRecords&typeNames=fjord:Nothing", "typeNames"),
+        ("/csw?service=CSW&version=2.0.2&request=GetRecords&maxRecords=1000000000", "maxRecords"),
+        (
+            "/csw?service=CSW&version=2.0.2&request=GetRecords&constraintLanguage=CQL_TEXT&constraint=Title%20LIKE",
+            "Constraint",
+        ),
+        ("/csw?service=CSW&version=2.0.2&request=GetRecords&startPosition=abc", "startPosition"),
+        ("/csw?service=CSW&version=2.0.2&request=Transaction", "Transaction"),
+        ("/csw?request=GetCapabilities", "service"),
+    ] {
+        let (status, _, body) = server.get(path);
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(
+            body.contains("<ows:ExceptionReport") && body.contains(&format!("locator=\"{locator}\"")),
+            "{path}: {body}"
+        );
+    }
+    let laughs = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"{}\">{}]><GetRecords><Query typeNames=\"csw:Record\">&j;</Query></GetRecords>",
+        "x".repeat(10),
+        (b'b'..=b'j').map(|c| format!("<!ENTITY {} \"{}\">", c as char, format!("&{};", (c - 1) as char).repeat(10))).collect::<String>()
+    );
+    for body in [laughs.as_str(), "<GetRecords><Query>", "\u{0}"] {
+        let (status, _, answer) = server.post("/csw", "application/xml", body);
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer.contains("ExceptionReport"), "{answer}");
+    }
+    // just over the limit: the few bytes left unread fit the socket's buffers, so the
+    // client always reads the answer
+    let huge = format!("<GetRecords><!--{}--></GetRecords>", "x".repeat(1 << 20));
+    assert_eq!(server.post("/csw", "application/xml", &huge).0, 413);
+
+    let mut args = vec![server.base.as_str(), hidden.as_str()];
     args.extend(seen.iter().map(|(u, _)| u.as_str()));
     if let Some(out) = owslib("csw_check.py", &args) {
-        assert!(out.contains("csw: 4 passed, 0 failed"), "{out}");
+        assert!(out.contains("csw: 15 passed, 0 failed"), "{out}");
     }
 }

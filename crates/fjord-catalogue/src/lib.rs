@@ -8,10 +8,12 @@
 //! "Høydedata", every word matched as a prefix) with facet counts per theme,
 //! organisation and kind.
 //!
-//! [`iso19139`] writes a record as ISO 19139 XML in GeoNorge's shape, with the online
-//! resources [`service_links`] lists for its dataset.
+//! [`iso19139`] writes a record as ISO 19139 XML in GeoNorge's shape, and [`dcat`] as
+//! DCAT-AP-NO JSON-LD, each with the online resources [`service_links`] lists for its
+//! dataset.
 
 mod db;
+pub mod dcat;
 mod distribution;
 mod error;
 mod fold;
@@ -25,4 +27,4 @@ pub use distribution::{service_links, OnlineResource, Protocol};
 pub use error::{Error, Result};
 pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
 pub use register::RegisterItem;
-pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult};
+pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult, TextField, MAX_LIMIT};

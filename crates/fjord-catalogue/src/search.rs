@@ -10,6 +10,31 @@ use serde::Serialize;
 /// The most hits one page may hold.
 pub const MAX_LIMIT: usize = 1000;
 
+/// A part of a record whose text can be searched alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    /// the title
+    Title,
+    /// the abstract
+    Abstract,
+    /// the keywords and the theme
+    Subject,
+    /// the owner organisation's id and name
+    Organisation,
+}
+
+impl TextField {
+    /// The full-text index columns it covers.
+    fn columns(self) -> &'static str {
+        match self {
+            TextField::Title => "title",
+            TextField::Abstract => "abstract",
+            TextField::Subject => "keywords theme",
+            TextField::Organisation => "org",
+        }
+    }
+}
+
 /// A catalogue search. Empty `q` lists everything (by title).
 #[derive(Clone, Debug, Default)]
 pub struct SearchQuery {
@@ -23,6 +48,10 @@ pub struct SearchQuery {
     pub kind: Option<String>,
     /// only records whose extent intersects this box (EPSG:4258)
     pub bbox: Option<GeoBox>,
+    /// text that must stand in one field each, every word matched as a prefix like `q`
+    pub fields: Vec<(TextField, String)>,
+    /// only records with one of these uuids or store dataset ids (none: any)
+    pub ids: Vec<String>,
     /// page size, 1..=1000
     pub limit: usize,
     /// hits to skip
@@ -114,6 +143,11 @@ fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (St
         conds.push("r.west <= ? AND r.east >= ? AND r.south <= ? AND r.north >= ?".to_string());
         params.extend([b.east, b.west, b.north, b.south].map(Sql::Real));
     }
+    if !q.ids.is_empty() {
+        let list = vec!["?"; q.ids.len()].join(", ");
+        conds.push(format!("(r.uuid IN ({list}) OR r.dataset IN ({list}))"));
+        params.extend(q.ids.iter().chain(&q.ids).cloned().map(Sql::Text));
+    }
     if !q.hidden.is_empty() {
         conds.push(format!("r.uuid NOT IN ({})", vec!["?"; q.hidden.len()].join(", ")));
         params.extend(q.hidden.iter().cloned().map(Sql::Text));
@@ -123,6 +157,16 @@ fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (St
         sql.push_str(&conds.join(" AND "));
     }
     (sql, params)
+}
+
+/// The FTS5 expression of a query's free text and field texts, all required; `None`
+/// when they hold no words.
+fn text_expression(q: &SearchQuery) -> Option<String> {
+    let any = q.q.as_deref().and_then(match_expression);
+    let fields =
+        q.fields.iter().filter_map(|(f, text)| Some(format!("{{{}}} : ({})", f.columns(), match_expression(text)?)));
+    let parts: Vec<String> = any.into_iter().chain(fields).collect();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
 }
 
 impl Catalogue {
@@ -146,7 +190,7 @@ impl Catalogue {
         if q.limit == 0 || q.limit > MAX_LIMIT {
             return Err(Error::BadQuery(format!("limit must be between 1 and {MAX_LIMIT}")));
         }
-        let text = q.q.as_deref().and_then(match_expression);
+        let text = text_expression(q);
         let conn = self.conn();
 
         let (fw, params) = from_where(q, text.as_deref(), None);
@@ -284,6 +328,29 @@ mod tests {
             let (_d, c) = catalogue();
             proptest::prop_assert!(c.search(&q(&text)).is_ok());
         }
+    }
+
+    #[test]
+    fn text_in_one_field() {
+        let (_d, c) = catalogue();
+        let find = |fields: Vec<(TextField, &str)>| {
+            let fields = fields.into_iter().map(|(f, t)| (f, t.to_string())).collect();
+            let r = c.search(&SearchQuery { fields, limit: 10, ..SearchQuery::default() }).unwrap();
+            let mut got: Vec<String> = r.hits.into_iter().map(|h| h.record.uuid).collect();
+            got.sort();
+            got
+        };
+        assert_eq!(find(vec![(TextField::Title, "høyde")]), ["dtm", "tromso"]);
+        assert_eq!(find(vec![(TextField::Subject, "elevation")]), ["dtm", "tromso"]);
+        assert_eq!(find(vec![(TextField::Subject, "Samfunnssikkerhet")]), ["flom"]);
+        assert_eq!(find(vec![(TextField::Organisation, "NVE")]), ["flom"]);
+        assert_eq!(find(vec![(TextField::Title, "fylker"), (TextField::Organisation, "nve")]), Vec::<String>::new());
+        assert_eq!(find(vec![(TextField::Abstract, "om tromsø")]), ["tromso"]);
+        // no words: no condition
+        assert_eq!(find(vec![(TextField::Title, "%")]).len(), 4);
+        let ids = SearchQuery { ids: vec!["flom".into(), "nothing".into()], limit: 10, ..SearchQuery::default() };
+        assert_eq!(c.search(&ids).unwrap().total, 1);
+        assert_eq!(find(vec![(TextField::Title, "county")]), Vec::<String>::new(), "a keyword is not in the title");
     }
 
     #[test]

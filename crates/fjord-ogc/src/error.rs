@@ -61,6 +61,57 @@ impl From<fjord_core::Error> for OgcError {
     }
 }
 
+/// An OWS exception, as WFS and CSW refuse a request: status, code and locator.
+#[derive(Debug, Clone)]
+pub struct OwsError {
+    /// HTTP status
+    pub status: u16,
+    /// OWS exceptionCode
+    pub code: &'static str,
+    /// the parameter at fault
+    pub locator: String,
+    /// what was wrong
+    pub text: String,
+}
+
+impl OwsError {
+    /// MissingParameterValue for `param`.
+    pub fn missing(param: &str) -> OwsError {
+        OwsError {
+            status: 400,
+            code: "MissingParameterValue",
+            locator: param.into(),
+            text: format!("{param} is required"),
+        }
+    }
+
+    /// InvalidParameterValue for `param`.
+    pub fn invalid(param: &str, text: impl Into<String>) -> OwsError {
+        OwsError { status: 400, code: "InvalidParameterValue", locator: param.into(), text: text.into() }
+    }
+
+    /// OperationNotSupported.
+    pub fn not_supported(op: &str) -> OwsError {
+        OwsError {
+            status: 400,
+            code: "OperationNotSupported",
+            locator: op.into(),
+            text: format!("{op} is not supported"),
+        }
+    }
+
+    /// 500 OperationProcessingFailed (logged by the server; the text stays generic).
+    pub fn internal(e: impl std::fmt::Display) -> OwsError {
+        OwsError { status: 500, code: "OperationProcessingFailed", locator: String::new(), text: e.to_string() }
+    }
+
+    /// The ExceptionReport document: `ows` is the OWS namespace, `version` the report's
+    /// version, `lang` the name of its language attribute (see [`ows_report`]).
+    pub(crate) fn document(&self, ows: &str, version: &str, lang: &str) -> String {
+        ows_report(ows, version, lang, (self.status, self.code, &self.locator, &self.text))
+    }
+}
+
 /// An OWS Common ExceptionReport with one exception (WFS 2.0 and 1.1, WCS 2.0): `ows` is
 /// the OWS namespace, `lang` the name of the language attribute (`xml:lang` from OWS
 /// 1.1 on, `language` in 1.0). For a status of 500 or more the text stays generic (the

@@ -16,6 +16,9 @@
 //!   descriptions, GetCoverage as GeoTIFF or ASCII grid with trims, CRSs and scaling).
 //! - [`coverages`]: the coverage windows WCS and OGC API – Coverages share, and OGC API
 //!   – Coverages itself (`/collections/{id}/coverage`, its domain set and range type).
+//! - [`csw`]: CSW 2.0.2 over the catalogue (Dublin Core and ISO 19139 records, OGC
+//!   Filter and CQL constraints).
+//! - [`records`]: OGC API – Records Part 1 over the catalogue (`/collections/catalogue`).
 //! - [`sld`]: SLD 1.0 / SE 1.1 styles read into native ones, what is left out named.
 //! - [`filter`]: the one filter model FES 2.0 and CQL2 both parse into.
 //! - [`elevation`]: heights at points, Kartverket's height API shape.
@@ -25,10 +28,12 @@
 
 pub mod area;
 pub mod coverages;
+pub mod csw;
 pub mod elevation;
 mod error;
 pub mod features;
 pub mod filter;
+pub mod records;
 mod reply;
 pub mod sld;
 mod stream;
@@ -38,5 +43,5 @@ pub mod wfs;
 pub mod wms;
 pub mod wmts;
 
-pub use error::OgcError;
+pub use error::{OgcError, OwsError};
 pub use reply::{Body, Format, Producer, Reply, STREAM_AFTER_FEATURES};

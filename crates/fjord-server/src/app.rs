@@ -4,8 +4,8 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{account, auth, catalogue_api, download, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
-use crate::{wms, wmts};
+use crate::{account, auth, catalogue_api, csw, download, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
+use crate::{records, wms, wmts};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(download::routes())
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
+        .route("/api/catalogue/dcat", get(catalogue_api::dcat))
         .route("/hoydedata/v1/punkt", get(ogcapi::hoydedata_punkt).post(ogcapi::hoydedata_punkt_form))
         .route("/api/elevation/point", get(ogcapi::elevation_point))
         .route("/api/elevation/profile", axum::routing::post(ogcapi::elevation_profile))
@@ -124,11 +125,15 @@ pub fn router(state: AppState) -> Router {
         .route("/wmts", get(wmts::kvp))
         .route("/wmts/1.0.0/{layer}/{style}/{tms}/{z}/{row}/{col}", get(wmts::rest))
         .route("/wfs", get(wfs::get).post(wfs::post))
+        .route("/csw", get(csw::get).post(csw::post))
         .route("/wcs", get(wcs::get))
         .route("/ogcapi", get(ogcapi::landing))
         .route("/ogcapi/api", get(ogcapi::openapi))
         .route("/ogcapi/conformance", get(ogcapi::conformance))
         .route("/ogcapi/collections", get(ogcapi::collections))
+        .route("/ogcapi/collections/catalogue", get(records::collection))
+        .route("/ogcapi/collections/catalogue/items", get(records::items))
+        .route("/ogcapi/collections/catalogue/items/{id}", get(records::item))
         .route("/ogcapi/collections/{id}", get(ogcapi::collection))
         .route("/ogcapi/collections/{id}/queryables", get(ogcapi::queryables))
         .route("/ogcapi/collections/{id}/items", get(ogcapi::items))

@@ -1,4 +1,5 @@
-//! `/api/catalogue`: search and single records, as JSON, and a record as ISO 19139 XML.
+//! `/api/catalogue`: search and single records, as JSON, a record as ISO 19139 XML, and
+//! the whole catalogue as DCAT-AP-NO JSON-LD.
 
 use crate::app::AppState;
 use crate::auth::Ctx;
@@ -8,9 +9,10 @@ use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use fjord_catalogue::{iso19139, service_links, GeoBox, Record, SearchQuery, SearchResult};
+use fjord_catalogue::{dcat, iso19139, service_links, GeoBox, Record, SearchQuery, SearchResult, MAX_LIMIT};
 use fjord_core::url::encode_component;
 use fjord_core::BBox;
+use fjord_ogc::records::item_url;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -51,10 +53,21 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         org: text(params, "org"),
         kind: text(params, "kind"),
         bbox,
+        fields: Vec::new(),
+        ids: Vec::new(),
         limit,
         offset,
         hidden: Vec::new(),
     })
+}
+
+/// The records (uuids) the caller may not see: the restricted ones it may not read, where
+/// `auth.hide_restricted_records` hides them; none otherwise. Blocks (SQLite).
+pub fn hidden(s: &AppState) -> fjord_catalogue::Result<Vec<String>> {
+    if !s.config.auth.hide_restricted_records {
+        return Ok(Vec::new());
+    }
+    Ok(s.catalogue.restricted()?.into_iter().filter(|(_, a)| !readable(s, a)).map(|(u, _)| u).collect())
 }
 
 /// Run a search off the async runtime (SQLite blocks).
@@ -63,10 +76,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
 pub async fn run_search(state: &AppState, mut q: SearchQuery) -> Result<SearchResult, Problem> {
     state
         .blocking(move |s| {
-            if s.config.auth.hide_restricted_records {
-                q.hidden =
-                    s.catalogue.restricted()?.into_iter().filter(|(_, a)| !readable(s, a)).map(|(u, _)| u).collect();
-            }
+            q.hidden = hidden(s)?;
             s.catalogue.search(&q)
         })
         .await
@@ -131,6 +141,36 @@ async fn visible_record(state: &AppState, uuid: &str) -> Result<Record, Problem>
         Some(r) if !state.config.auth.hide_restricted_records || readable(state, &r.access) => Ok(r),
         _ => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
     }
+}
+
+/// `GET /api/catalogue/dcat`: every dataset record the caller may see, as DCAT-AP-NO
+/// JSON-LD, each identified by its OGC API – Records page.
+pub async fn dcat(Ctx(state): Ctx, headers: HeaderMap) -> Result<Response, Problem> {
+    let root = base(&headers, "");
+    let body = state
+        .blocking(move |s| -> fjord_catalogue::Result<Value> {
+            let mut q = SearchQuery {
+                kind: Some("dataset".into()),
+                limit: MAX_LIMIT,
+                hidden: hidden(s)?,
+                ..SearchQuery::default()
+            };
+            let mut datasets = Vec::new();
+            loop {
+                let page = s.catalogue.search(&q)?;
+                for r in page.hits.iter().map(|h| &h.record) {
+                    datasets.push(dcat::dataset(r, &item_url(&root, &r.uuid), &service_links(r, &root)));
+                }
+                q.offset += page.hits.len();
+                if page.hits.is_empty() || q.offset as u64 >= page.total {
+                    break;
+                }
+            }
+            Ok(dcat::catalog(&format!("{root}/api/catalogue/dcat"), datasets))
+        })
+        .await
+        .map_err(Problem::internal)??;
+    Ok(([(header::CONTENT_TYPE, "application/ld+json")], body.to_string()).into_response())
 }
 
 /// `GET /api/catalogue/records/{uuid}` as JSON, and `/api/catalogue/records/{uuid}.xml`

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use fjord_ogc::features::{self, Api};
 use fjord_ogc::{Body, Format, OgcError, Reply};
 
-type Params = Vec<(String, String)>;
+pub(crate) type Params = Vec<(String, String)>;
 
 /// A service's URL as clients reach it, from the Host header.
 pub(crate) fn base(headers: &HeaderMap, path: &str) -> String {
@@ -38,7 +38,7 @@ pub(crate) fn api(state: &AppState, base: String, wfs: String) -> Api<'_> {
 }
 
 /// The format asked for; FlatGeobuf and GML only where the resource is `features`.
-fn format(params: &Params, headers: &HeaderMap, features: bool) -> Result<Format, OgcError> {
+pub(crate) fn format(params: &Params, headers: &HeaderMap, features: bool) -> Result<Format, OgcError> {
     let f = params.iter().find(|(k, _)| k == "f").map(|(_, v)| v.as_str());
     let accept = headers.get(header::ACCEPT).and_then(|h| h.to_str().ok());
     let offered = if features { "json, html, fgb or gml" } else { "json or html" };

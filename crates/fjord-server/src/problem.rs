@@ -55,3 +55,15 @@ impl IntoResponse for Problem {
         (self.status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
     }
 }
+
+/// The refusal `e` of an OWS service (`wfs`, `csw`) as its ExceptionReport `report`,
+/// logged: an error at 500 and over, else a note of what was refused.
+pub fn ows_exception(service: &'static str, e: &fjord_ogc::OwsError, report: String) -> Response {
+    if e.status >= 500 {
+        tracing::error!(service, code = e.code, text = %e.text, "OWS request failed");
+    } else {
+        tracing::info!(service, code = e.code, locator = %e.locator, text = %e.text, "OWS request refused");
+    }
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/xml")], report).into_response()
+}

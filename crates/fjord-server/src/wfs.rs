@@ -3,21 +3,17 @@
 
 use crate::auth::Ctx;
 use crate::ogcapi::{api, base, send};
+use crate::problem::ows_exception;
 use axum::body::Body;
 use axum::extract::Query;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use fjord_ogc::wfs::{self, Version, WfsError};
 use fjord_ogc::Reply;
 
 fn exception(e: WfsError, version: Version) -> Response {
-    if e.status >= 500 {
-        tracing::error!(code = e.code, text = %e.text, "wfs failed");
-    } else {
-        tracing::info!(code = e.code, locator = %e.locator, text = %e.text, "wfs request refused");
-    }
-    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/xml")], e.report(version)).into_response()
+    let report = e.report(version);
+    ows_exception("wfs", &e, report)
 }
 
 /// Send what the blocking work answered; a refusal in the version `version` names.

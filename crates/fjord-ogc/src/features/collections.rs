@@ -9,7 +9,7 @@ use fjord_core::{FieldType, STORAGE_CRS};
 use serde_json::{json, Value};
 
 /// The conformance classes implemented.
-pub const CONFORMANCE: [&str; 26] = [
+pub const CONFORMANCE: [&str; 29] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
@@ -31,6 +31,9 @@ pub const CONFORMANCE: [&str; 26] = [
     "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
     "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
     "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/json",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/subsetting",
     "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/scaling",
@@ -164,7 +167,11 @@ pub fn collections(api: &Api, f: Format) -> Result<Reply, OgcError> {
                     link(&format!("{b}/collections?f=json"), "self", "application/json", "the collections"),
                     link(&format!("{b}/collections?f=html"), "alternate", "text/html", "the collections as HTML"),
                 ],
-                "collections": records.iter().map(|r| any_collection_json(api, r)).collect::<Vec<_>>(),
+                "collections": records
+                    .iter()
+                    .map(|r| any_collection_json(api, r))
+                    .chain([crate::records::description(b.strip_suffix("/ogcapi").unwrap_or(b))])
+                    .collect::<Vec<_>>(),
             }),
             "application/json",
         ),

@@ -23,6 +23,8 @@ pub enum Cql2Lang {
 struct Ctx<'a> {
     schema: &'a Schema,
     crs: Crs,
+    /// the CRS geometry literals are moved to
+    target: Crs,
 }
 
 /// A property reference: the field index and whether CASEI wrapped it.
@@ -37,8 +39,11 @@ fn property(e: &Expr) -> Option<(&str, bool)> {
 }
 
 impl Ctx<'_> {
+    /// A property by name, or by its local part after a namespace prefix (`dc:title`).
     fn field(&self, name: &str) -> Result<usize, String> {
-        self.schema.index_of(name).ok_or_else(|| format!("unknown property '{name}' (see the queryables)"))
+        let local = name.rsplit(':').next().unwrap_or(name);
+        (self.schema.index_of(name).or_else(|| self.schema.index_of(local)))
+            .ok_or_else(|| format!("unknown property '{name}' (see the queryables)"))
     }
 
     fn literal(&self, prop: usize, e: &Expr) -> Result<Literal, String> {
@@ -78,7 +83,7 @@ impl Ctx<'_> {
         if self.crs.axis_order().map_err(|e| e.to_string())? == AxisOrder::NorthEast {
             transform::swap_axes(&mut g);
         }
-        transform::transform_geometry(self.crs, STORAGE_CRS, &mut g).map_err(|e| e.to_string())?;
+        transform::transform_geometry(self.crs, self.target, &mut g).map_err(|e| e.to_string())?;
         Ok(g)
     }
 
@@ -87,6 +92,11 @@ impl Ctx<'_> {
             return match e {
                 Expr::Bool(true) => Ok(Filter::And(Vec::new())),
                 Expr::Bool(false) => Ok(Filter::Or(Vec::new())),
+                // the BBOX(property, minx, miny, maxx, maxy) of OGC CQL 1 (CSW)
+                Expr::BBox { bbox } if bbox.len() == 5 && property(&bbox[0]).is_some() => Ok(Filter::Spatial {
+                    op: SpatialOp::Intersects,
+                    geometry: self.geometry(&Expr::BBox { bbox: bbox[1..].to_vec() })?,
+                }),
                 other => Err(format!("'{}' is not a condition", other.to_text().unwrap_or_default())),
             };
         };
@@ -168,13 +178,20 @@ fn flip(o: CmpOp) -> CmpOp {
     }
 }
 
-/// Parse a CQL2 filter for a collection with this schema; geometry literals are in `crs`.
+/// Parse a CQL2 filter for a collection with this schema; geometry literals are in `crs`
+/// and are moved to the storage CRS.
 pub fn parse_cql2(text: &str, lang: Cql2Lang, schema: &Schema, crs: Crs) -> Result<Filter, String> {
+    parse_cql2_in(text, lang, schema, crs, STORAGE_CRS)
+}
+
+/// [`parse_cql2`] with geometry literals moved to `target` (the catalogue filters in
+/// EPSG:4258).
+pub fn parse_cql2_in(text: &str, lang: Cql2Lang, schema: &Schema, crs: Crs, target: Crs) -> Result<Filter, String> {
     let expr = match lang {
         Cql2Lang::Text => cql2::parse_text(text).map_err(|e| format!("malformed cql2-text: {e}"))?,
         Cql2Lang::Json => cql2::parse_json(text).map_err(|e| format!("malformed cql2-json: {e}"))?,
     };
-    Ctx { schema, crs }.node(&expr)
+    Ctx { schema, crs, target }.node(&expr)
 }
 
 #[cfg(test)]
@@ -211,6 +228,7 @@ mod tests {
             ("S_INTERSECTS(geometry, BBOX(8, 61.5, 8.5, 61.8))", true),
             ("S_WITHIN(geometry, POLYGON((5 58, 12 58, 12 63, 5 63, 5 58)))", true),
             ("S_INTERSECTS(geometry, POINT(10.75 59.91))", false),
+            ("BBOX(geometry, 8, 61.5, 8.5, 61.8)", true),
         ] {
             assert_eq!(text(t).unwrap_or_else(|e| panic!("{t}: {e}")).eval(&f), want, "{t}");
         }

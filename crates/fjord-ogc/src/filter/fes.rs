@@ -11,7 +11,7 @@
 //! ([`El`], built by [`dom`]) that the WFS XML (POST) requests are read with too.
 
 use super::{CmpOp, Filter, Literal, SpatialOp};
-use fjord_core::{transform, AxisOrder, FieldType, Schema, STORAGE_CRS};
+use fjord_core::{transform, AxisOrder, Crs, FieldType, Schema, STORAGE_CRS};
 use geo_types::{Coord, Geometry, LineString, Point, Polygon, Rect};
 use quick_xml::events::Event;
 
@@ -119,6 +119,10 @@ struct Ctx<'a> {
     schema: &'a Schema,
     geometry_names: &'a [&'a str],
     type_name: &'a str,
+    /// the CRS of geometry literals without srsName
+    default_srs: &'a str,
+    /// the CRS geometry literals are moved to
+    target: Crs,
 }
 
 impl Ctx<'_> {
@@ -161,7 +165,7 @@ impl Ctx<'_> {
                 .iter()
                 .find(|c| c.name != "ValueReference" && c.name != "PropertyName")
                 .ok_or_else(|| format!("{} needs a geometry", el.name))?;
-            Ok(Filter::Spatial { op, geometry: gml_geometry(lit)? })
+            Ok(Filter::Spatial { op, geometry: gml_geometry(lit, self.default_srs, self.target)? })
         };
         match el.name.as_str() {
             "Filter" => match el.children.as_slice() {
@@ -258,9 +262,9 @@ fn ring(el: Option<&El>, order: AxisOrder) -> Result<LineString<f64>, String> {
     Ok(LineString(coords(&list, order)?))
 }
 
-/// A GML 3.2 geometry literal, moved to the storage CRS.
-fn gml_geometry(el: &El) -> Result<Geometry<f64>, String> {
-    let srs = el.attr("srsName").unwrap_or("urn:ogc:def:crs:EPSG::25833");
+/// A GML 3.2 geometry literal (in `default_srs` without an srsName), moved to `target`.
+fn gml_geometry(el: &El, default_srs: &str, target: Crs) -> Result<Geometry<f64>, String> {
+    let srs = el.attr("srsName").unwrap_or(default_srs);
     let spelled = crate::wfs::SpelledCrs::parse(srs).map_err(|e| e.to_string())?;
     let order = spelled.order;
     let text = |name: &str| el.child(name).map(|c| c.text.as_str()).ok_or_else(|| format!("{} needs {name}", el.name));
@@ -283,15 +287,29 @@ fn gml_geometry(el: &El) -> Result<Geometry<f64>, String> {
         }
         other => return Err(format!("the geometry '{other}' is not supported in filters")),
     };
-    transform::transform_geometry(spelled.crs, STORAGE_CRS, &mut g).map_err(|e| e.to_string())?;
+    transform::transform_geometry(spelled.crs, target, &mut g).map_err(|e| e.to_string())?;
     Ok(g)
 }
 
 /// Parse a FES 2.0 filter for a feature type with this schema. `geometry_names` are
-/// the names its geometry property answers to.
+/// the names its geometry property answers to. Geometry literals without srsName are in
+/// EPSG:25833 and are moved to the storage CRS.
 pub fn parse_fes(xml: &str, schema: &Schema, geometry_names: &[&str], type_name: &str) -> Result<Filter, String> {
+    parse_fes_in(xml, schema, geometry_names, type_name, "urn:ogc:def:crs:EPSG::25833", STORAGE_CRS)
+}
+
+/// [`parse_fes`] with geometry literals without srsName read in `default_srs`, and all
+/// of them moved to `target` (the catalogue filters in EPSG:4258).
+pub fn parse_fes_in(
+    xml: &str,
+    schema: &Schema,
+    geometry_names: &[&str],
+    type_name: &str,
+    default_srs: &str,
+    target: Crs,
+) -> Result<Filter, String> {
     let root = dom(xml)?;
-    Ctx { schema, geometry_names, type_name }.node(&root)
+    Ctx { schema, geometry_names, type_name, default_srs, target }.node(&root)
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ mod eval;
 pub(crate) mod fes;
 mod like;
 
-pub use self::cql2::{parse_cql2, Cql2Lang};
-pub use fes::parse_fes;
+pub use self::cql2::{parse_cql2, parse_cql2_in, Cql2Lang};
+pub use fes::{parse_fes, parse_fes_in};
 
 use geo_types::Geometry;
 

@@ -25,63 +25,23 @@ use crate::reply::Reply;
 /// The namespace of fjord's feature types, prefix `fjord`.
 pub const NAMESPACE: &str = "https://fjord.example.no/features";
 
-/// An OWS exception.
-#[derive(Debug, Clone)]
-pub struct WfsError {
-    /// HTTP status
-    pub status: u16,
-    /// OWS exceptionCode
-    pub code: &'static str,
-    /// the parameter at fault
-    pub locator: String,
-    /// what was wrong
-    pub text: String,
-}
+/// A WFS refusal: an OWS exception.
+pub type WfsError = crate::OwsError;
 
 impl WfsError {
-    /// MissingParameterValue for `param`.
-    pub fn missing(param: &str) -> WfsError {
-        WfsError {
-            status: 400,
-            code: "MissingParameterValue",
-            locator: param.into(),
-            text: format!("{param} is required"),
-        }
-    }
-
-    /// InvalidParameterValue for `param`.
-    pub fn invalid(param: &str, text: impl Into<String>) -> WfsError {
-        WfsError { status: 400, code: "InvalidParameterValue", locator: param.into(), text: text.into() }
-    }
-
-    /// OperationNotSupported.
-    pub fn not_supported(op: &str) -> WfsError {
-        WfsError {
-            status: 400,
-            code: "OperationNotSupported",
-            locator: op.into(),
-            text: format!("{op} is not supported"),
-        }
-    }
-
     /// 404 NotFound for a feature id that does not exist.
     pub fn not_found(id: &str) -> WfsError {
         WfsError { status: 404, code: "NotFound", locator: "ID".into(), text: format!("no feature '{id}'") }
     }
 
-    /// 500 OperationProcessingFailed (logged by the server; the text stays generic).
-    pub fn internal(e: impl std::fmt::Display) -> WfsError {
-        WfsError { status: 500, code: "OperationProcessingFailed", locator: String::new(), text: e.to_string() }
-    }
-
-    /// The ExceptionReport document of `version` (OWS Common 1.1 for 2.0.0, 1.0 for
+    /// The WFS ExceptionReport document of `version` (OWS Common 1.1 for 2.0.0, 1.0 for
     /// 1.1.0).
     pub fn report(&self, version: Version) -> String {
         let (ows, lang) = match version {
             Version::V2_0_0 => ("http://www.opengis.net/ows/1.1", "xml:lang"),
             Version::V1_1_0 => ("http://www.opengis.net/ows", "language"),
         };
-        crate::error::ows_report(ows, version.as_str(), lang, (self.status, self.code, &self.locator, &self.text))
+        self.document(ows, version.as_str(), lang)
     }
 }
 

@@ -46,6 +46,9 @@ pub struct SearchQuery {
     pub org: Option<String>,
     /// only this record kind
     pub kind: Option<String>,
+    /// only this access constraint, as GeoNorge names it ([`crate::iso19139::access_constraint`]):
+    /// `no restrictions`, `norway digital restricted` or `restricted`
+    pub access: Option<String>,
     /// only records whose extent intersects this box (EPSG:4258)
     pub bbox: Option<GeoBox>,
     /// text that must stand in one field each, every word matched as a prefix like `q`
@@ -89,6 +92,8 @@ pub struct Facets {
     pub org: Vec<FacetCount>,
     /// per record kind
     pub kind: Vec<FacetCount>,
+    /// per access constraint, as GeoNorge names it
+    pub access: Vec<FacetCount>,
 }
 
 /// A page of hits with the total and the facets.
@@ -111,6 +116,7 @@ enum Facet {
     Theme,
     Org,
     Kind,
+    Access,
 }
 
 impl Facet {
@@ -119,6 +125,12 @@ impl Facet {
             Facet::Theme => "r.theme",
             Facet::Org => "r.org",
             Facet::Kind => "r.kind",
+            // iso19139::access_constraint in SQL: the access is "open", "partners", or
+            // an object
+            Facet::Access => {
+                "(CASE json_extract(r.json, '$.access') WHEN 'open' THEN 'no restrictions' \
+                 WHEN 'partners' THEN 'norway digital restricted' ELSE 'restricted' END)"
+            }
         }
     }
 }
@@ -133,7 +145,8 @@ fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (St
         conds.push("records_fts MATCH ?".to_string());
         params.push(Sql::Text(m.to_string()));
     }
-    for (facet, value) in [(Facet::Theme, &q.theme), (Facet::Org, &q.org), (Facet::Kind, &q.kind)] {
+    let filters = [(Facet::Theme, &q.theme), (Facet::Org, &q.org), (Facet::Kind, &q.kind), (Facet::Access, &q.access)];
+    for (facet, value) in filters {
         if let Some(v) = value.as_ref().filter(|_| except != Some(facet)) {
             conds.push(format!("{} = ?", facet.column()));
             params.push(Sql::Text(v.clone()));
@@ -216,9 +229,12 @@ impl Catalogue {
         }
 
         let mut facets = Facets::default();
-        for (facet, slot) in
-            [(Facet::Theme, &mut facets.theme), (Facet::Org, &mut facets.org), (Facet::Kind, &mut facets.kind)]
-        {
+        for (facet, slot) in [
+            (Facet::Theme, &mut facets.theme),
+            (Facet::Org, &mut facets.org),
+            (Facet::Kind, &mut facets.kind),
+            (Facet::Access, &mut facets.access),
+        ] {
             let (fw, params) = from_where(q, text.as_deref(), Some(facet));
             let col = facet.column();
             let mut stmt = conn.prepare(&format!(
@@ -296,6 +312,16 @@ mod tests {
         assert_eq!(all.total, 4);
         assert_eq!(all.facets.org[0], FacetCount { value: "kartverket".into(), count: 2 });
         assert_eq!(all.facets.kind, vec![FacetCount { value: "dataset".into(), count: 4 }]);
+        assert_eq!(all.facets.access, vec![FacetCount { value: "no restrictions".into(), count: 4 }]);
+        let mut closed = c.get("flom").unwrap().unwrap();
+        closed.access = crate::record::Access::Partners;
+        c.upsert(&closed).unwrap();
+        let nd = "norway digital restricted";
+        let only = c.search(&SearchQuery { access: Some(nd.into()), limit: 10, ..SearchQuery::default() }).unwrap();
+        assert_eq!(only.hits.iter().map(|h| h.record.uuid.as_str()).collect::<Vec<_>>(), ["flom"]);
+        assert_eq!(only.facets.access.len(), 2, "the access facet ignores its own filter");
+        closed.access = crate::record::Access::Open;
+        c.upsert(&closed).unwrap();
 
         let kv =
             c.search(&SearchQuery { org: Some("kartverket".into()), limit: 10, ..SearchQuery::default() }).unwrap();

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{account, auth, catalogue_api, csw, download, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
+use crate::{account, auth, catalogue_api, csw, download, login, ogcapi, ops, pages, partners, tiles, wcs, wfs};
 use crate::{records, wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -97,7 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tiles/{layer}/{tms}/{z}/{x}", get(tiles::xyz_web_mercator))
         .with_state(state.clone());
     let app = Router::new()
-        .route("/", get(home::page))
+        .merge(pages::routes())
         .route("/.well-known/openid-configuration", get(auth::discovery))
         .route("/jwks", get(auth::jwks))
         .route("/token", axum::routing::post(auth::token))

@@ -52,6 +52,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         theme: text(params, "theme"),
         org: text(params, "org"),
         kind: text(params, "kind"),
+        access: text(params, "access"),
         bbox,
         fields: Vec::new(),
         ids: Vec::new(),
@@ -84,7 +85,7 @@ pub async fn run_search(state: &AppState, mut q: SearchQuery) -> Result<SearchRe
         .map_err(Problem::from)
 }
 
-/// `GET /api/catalogue/search?q=&theme=&org=&kind=&bbox=&limit=&offset=`
+/// `GET /api/catalogue/search?q=&theme=&org=&kind=&access=&bbox=&limit=&offset=`
 pub async fn search(Ctx(state): Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
     let q = parse_search(&params, state.config.limits.max_search_limit).map_err(Problem::bad_request)?;
     let result = run_search(&state, q.clone()).await?;

@@ -160,33 +160,9 @@ pub async fn order_status(Ctx(s): Ctx, headers: HeaderMap, uri: Uri, Path(refere
     };
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     if accept.contains("text/html") {
-        return axum::response::Html(order_page(&body)).into_response();
+        return crate::pages::order::page(&uri, &headers, &body);
     }
     axum::Json(body).into_response()
-}
-
-/// An order receipt as a page: each file with its status and, when ready, its link.
-fn order_page(receipt: &Value) -> String {
-    let esc = |v: &Value| crate::home::esc(v.as_str().unwrap_or(""));
-    let mut rows = String::new();
-    for f in receipt["files"].as_array().into_iter().flatten() {
-        let link = match f["downloadUrl"].as_str() {
-            Some(url) => format!("<a href=\"{}\">{}</a>", crate::home::esc(url), esc(&f["name"])),
-            None => esc(&f["name"]),
-        };
-        rows.push_str(&format!(
-            "<tr><td>{link}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&f["areaName"]),
-            esc(&f["status"])
-        ));
-    }
-    format!(
-        "<!doctype html><html lang=\"no\"><head><meta charset=\"utf-8\"><title>Bestilling {r}</title></head>\
-         <body><h1>Bestilling {r}</h1><p>Bestilt {d}</p><table><tr><th>Fil</th><th>Område</th><th>Status</th></tr>\n\
-         {rows}</table></body></html>",
-        r = esc(&receipt["referenceNumber"]),
-        d = esc(&receipt["orderDate"]),
-    )
 }
 
 /// `PUT /api/order/{referenceNumber}` with `{"downloadAsBundle": true}`.

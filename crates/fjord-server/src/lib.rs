@@ -21,6 +21,7 @@ mod login;
 mod metrics;
 mod ogcapi;
 mod ops;
+mod pages;
 mod partners;
 mod problem;
 mod records;

@@ -1,0 +1,75 @@
+//! An order's page (`GET /api/order/{referenceNumber}` from a browser): each file with
+//! its status and, once made, its link; `static/order.js` polls the receipt until no
+//! file waits.
+
+use super::layout::Visit;
+use super::Texts;
+use crate::home::esc;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use serde_json::Value;
+use std::fmt::Write;
+
+/// A file status as the page says it.
+fn status_label<'a>(t: &'a Texts, status: &'a str) -> &'a str {
+    match status {
+        "ReadyForDownload" => t.ready,
+        "WaitingForProcessing" => t.waiting,
+        "Error" => t.failed,
+        other => other,
+    }
+}
+
+/// The page of an order's receipt (GeoNorge's receipt JSON).
+pub fn page(uri: &Uri, headers: &HeaderMap, receipt: &Value) -> Response {
+    let visit = match Visit::of(uri, headers) {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let t = visit.lang.texts();
+    let text = |v: &Value| esc(v.as_str().unwrap_or(""));
+    let reference = text(&receipt["referenceNumber"]);
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<h1>{} {reference}</h1><p>{} {}</p>\
+         <table id=\"files\" data-reference=\"{reference}\" data-ready=\"{}\" data-waiting=\"{}\" data-failed=\"{}\">\
+         <thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody aria-live=\"polite\">",
+        t.order_title,
+        t.ordered,
+        text(&receipt["orderDate"]),
+        t.ready,
+        t.waiting,
+        t.failed,
+        t.file,
+        t.dataset,
+        t.area,
+        t.projection,
+        t.status,
+    );
+    let files = receipt["files"].as_array().map(Vec::as_slice).unwrap_or_default();
+    for f in files {
+        let name = match f["downloadUrl"].as_str() {
+            Some(url) => format!("<a href=\"{}\" download>{}</a>", esc(url), text(&f["name"])),
+            None => text(&f["name"]),
+        };
+        let status = f["status"].as_str().unwrap_or("");
+        let _ = write!(
+            h,
+            "<tr data-file=\"{}\"><td class=\"name\">{name}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"status\" data-status=\"{}\">{}</td></tr>",
+            text(&f["fileId"]),
+            text(&f["metadataName"]),
+            text(&f["areaName"]),
+            text(&f["projectionName"]),
+            esc(status),
+            esc(status_label(t, status)),
+        );
+    }
+    h.push_str("</tbody></table>");
+    if files.is_empty() {
+        let _ = write!(h, "<p>{}</p>", t.no_files);
+    }
+    visit.page(&format!("{} {}", t.order_title, receipt["referenceNumber"].as_str().unwrap_or("")), &h, &["order.js"])
+}

@@ -7,7 +7,7 @@ data := env_var_or_default("FJORD_DATA_DIR", "./data")
 default:
     @just --list
 
-# Install the Debian packages fjord builds against, only those missing (idempotent)
+# Install the Debian packages fjord builds against and the npm packages of web/, only those missing (idempotent)
 deps:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -17,17 +17,21 @@ deps:
     for p in libgdal-dev libproj-dev libsqlite3-dev gdal-bin libclang-dev pkg-config; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
     done
+    # nodejs/npm: the citizen pages embed OpenLayers from npm (web/), read by the build
+    command -v npm >/dev/null || need+=(nodejs npm)
     if [ ${#need[@]} -gt 0 ]; then
         echo "installing Debian packages: ${need[*]}"
         sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
     fi
+    # web/: OpenLayers for the binary, playwright-core and axe-core for the browser test;
+    # npm ci again only when the lock file is newer than what it installed
+    [ web/node_modules/.package-lock.json -nt web/package-lock.json ] || (cd web && npm ci --no-audit --no-fund --silent)
 
 # Install what only the tests need, only when missing: the real clients (OWSLib, the
 # OpenAPI validator, pycsw's XML schemas, rdflib, Authlib for OpenID Connect, requests for the
-# scripted download user, Debian's Chromium, OpenLayers from npm
-# for the browser map test)
+# scripted download user, Debian's Chromium, OpenLayers from npm for the browser map test)
 test-deps:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -69,7 +73,7 @@ test: deps test-deps
     just lint
 
 # Formatting and clippy, warnings as errors
-lint:
+lint: deps
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 

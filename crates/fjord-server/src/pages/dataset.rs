@@ -81,7 +81,7 @@ pub async fn page(Ctx(state): Ctx, uri: Uri, headers: HeaderMap, Path(uuid): Pat
         let _ = write!(
             h,
             "<section aria-labelledby=\"preview-heading\"><h2 id=\"preview-heading\">{preview}</h2>\
-             <div id=\"preview\" class=\"map preview\" role=\"img\" aria-label=\"{preview}: {title}\" \
+             <div id=\"preview\" class=\"map preview\" role=\"region\" aria-label=\"{preview}: {title}\" \
              data-layer=\"{layer}\" data-extent=\"{},{},{},{}\"></div></section>",
             b.west,
             b.south,

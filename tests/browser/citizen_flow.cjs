@@ -1,0 +1,105 @@
+// The citizen's walk through the catalogue in headless Chromium (Debian's, driven by
+// playwright-core; no browser download), run by tests/citizen_browser.rs with
+// FJORD_BASE (the server), ARTEFACTS (where screenshots go) and DOWNLOADS (where the
+// downloaded file goes). Exits non-zero with the reason when a step fails.
+'use strict';
+const { chromium } = require('playwright-core');
+const axe = require('axe-core');
+const fs = require('fs');
+const path = require('path');
+
+const base = process.env.FJORD_BASE;
+const artefacts = process.env.ARTEFACTS;
+const downloads = process.env.DOWNLOADS;
+
+function check(ok, what) {
+  if (!ok) throw new Error(what);
+}
+
+/** axe-core in the page: no serious or critical WCAG 2.1 A/AA violations. */
+async function accessible(page, name) {
+  await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) console.log(`axe ${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  check(bad.length === 0, `${name}: ${bad.length} serious or critical accessibility violations`);
+  console.log(`axe ${name}: ${result.passes.length} rules pass, no serious or critical violations`);
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const errors = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, locale: 'nb-NO', acceptDownloads: true });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.setDefaultTimeout(60000);
+
+    // search "høyde" with the keyboard
+    await page.goto(base + '/');
+    await page.getByLabel('Søk i kartkatalogen').fill('høyde');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/q=h%C3%B8yde/);
+    const hits = await page.locator('#hits-heading').textContent();
+    check(hits.includes('2 treff'), `search "høyde": ${hits}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('img.thumb')].every((i) => i.complete && i.naturalWidth > 0));
+    await accessible(page, 'search page');
+    await page.screenshot({ path: path.join(artefacts, 'citizen-search.png'), fullPage: true });
+
+    // open the elevation dataset and see its map drawn
+    await page.getByRole('link', { name: /Høydemodell/ }).click();
+    await page.waitForSelector('#preview[data-rendered="true"]');
+    await page.locator('#preview').screenshot({ path: path.join(artefacts, 'citizen-preview.png') });
+    await accessible(page, 'dataset page');
+
+    // a county file into the basket
+    await page.locator('#area').selectOption({ label: '03 Oslo' });
+    await page.locator('#projection').selectOption('25833');
+    await page.locator('#format').selectOption('GeoTIFF');
+    await page.getByRole('button', { name: 'Legg i kurv' }).click();
+    await page.waitForFunction(() => document.getElementById('added').textContent.startsWith('Lagt i kurven'));
+    const count = await page.locator('[data-basket-count]').textContent();
+    check(count === '1', `the basket holds ${count} lines`);
+    await page.screenshot({ path: path.join(artefacts, 'citizen-dataset.png'), fullPage: true });
+
+    // order it from the basket
+    await page.getByRole('link', { name: /Nedlastingskurv/ }).click();
+    const line = await page.locator('#basket-lines li').first().textContent();
+    check(line.includes('Oslo') && line.includes('GeoTIFF'), `the basket line: ${line}`);
+    await page.locator('#usage-group').selectOption('Privatperson');
+    await page.locator('#purpose').selectOption('Fritid');
+    await page.getByRole('button', { name: 'Bestill' }).click();
+    await page.waitForURL(/\/api\/order\//);
+
+    // the order page polls until the file is ready
+    await page.waitForSelector('td.status[data-status="ReadyForDownload"]', { timeout: 180000 });
+    await page.screenshot({ path: path.join(artefacts, 'citizen-order.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('td.name a').first().click()]);
+    fs.mkdirSync(downloads, { recursive: true });
+    const file = path.join(downloads, download.suggestedFilename());
+    await download.saveAs(file);
+    const bytes = fs.readFileSync(file);
+    check(bytes.length > 100 && bytes.subarray(0, 2).toString() === 'PK', `the download ${file} is not a zip`);
+    check(/_03_Oslo_25833_/.test(path.basename(file)), `the file name ${path.basename(file)}`);
+    const left = await page.evaluate(() => localStorage.getItem('fjord.basket'));
+    check(left === '[]', `the basket after ordering: ${left}`);
+
+    // a phone's width: one column, nothing wider than the screen
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(base + '/?q=h%C3%B8yde&lang=en');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 360, `at 360 px the search page is ${wide} px wide`);
+    await page.screenshot({ path: path.join(artefacts, 'citizen-phone.png'), fullPage: true });
+
+    check(errors.length === 0, `script errors in the pages: ${errors.join('; ')}`);
+    console.log(`downloaded ${path.basename(file)} (${bytes.length} bytes)`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});

@@ -6,7 +6,7 @@
 //! target/test-artefacts/citizen-*.png.
 
 mod common;
-use common::{root, seeded};
+use common::{root, seeded, Picture};
 use std::process::Command;
 
 #[test]
@@ -45,26 +45,14 @@ fn a_citizen_finds_previews_orders_and_downloads_elevation_in_chromium() {
     // the map preview as the browser drew it: grey hillshaded land, the rest of the box
     // (east of Norway, in the middle of the right edge) left in the page's map colour
     let shot = artefacts.join("citizen-preview.png");
-    let mut dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap())).read_info().unwrap();
-    let mut buf = vec![0; dec.output_buffer_size().unwrap()];
-    let info = dec.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    let at = |x: u32, y: u32| {
-        let i = ((y * info.width + x) as usize) * channels;
-        [buf[i], buf[i + 1], buf[i + 2]]
-    };
-    let land = (0..info.height)
-        .flat_map(|y| (0..info.width).map(move |x| (x, y)))
-        .filter(|&(x, y)| {
-            let [r, g, b] = at(x, y);
-            r < 215 && r.abs_diff(g) < 16 && g.abs_diff(b) < 16
-        })
-        .count();
-    let share = land as f64 / f64::from(info.width * info.height);
+    let pic = Picture::decode(&std::fs::read(&shot).unwrap());
+    let height = pic.rgba.len() as u32 / pic.width;
+    let land = pic.rgba.iter().filter(|[r, g, b, _]| *r < 215 && r.abs_diff(*g) < 16 && g.abs_diff(*b) < 16).count();
+    let share = land as f64 / pic.rgba.len() as f64;
     assert!(share > 0.03, "Norway is drawn: {:.1} % grey land (see {})", share * 100.0, shot.display());
     assert_eq!(
-        at(info.width - 8, info.height / 2),
-        [0xf4, 0xf7, 0xfa],
+        pic.at(pic.width - 8, height / 2),
+        [0xf4, 0xf7, 0xfa, 255],
         "no land east of Norway (see {})",
         shot.display()
     );

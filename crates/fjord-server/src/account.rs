@@ -5,7 +5,7 @@
 use crate::app::AppState;
 use crate::auth::{now, Ctx};
 use crate::home::esc;
-use crate::login::{answer, cookie, csrf_ok, page, set_cookie, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECS};
+use crate::login::{answer, cookie, csrf_ok, page, set_cookie, with_csrf, SESSION_COOKIE, SESSION_SECS};
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,13 +26,9 @@ fn form_page(
     title: &str,
     body: impl Fn(&str) -> String,
 ) -> Response {
-    let csrf = match fjord_auth::flows::token() {
-        Ok(t) => t,
-        Err(e) => return crate::problem::Problem::internal(e).into_response(),
-    };
-    let mut res = page(status, title, &body(&format!("<input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">")));
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(s, headers, CSRF_COOKIE, &csrf, 1800, "Strict"));
-    res
+    with_csrf(s, headers, |csrf| {
+        page(status, title, &body(&format!("<input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">")))
+    })
 }
 
 fn register_form(csrf: &str, error: Option<&str>) -> String {

@@ -202,11 +202,16 @@ fn show_login(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
+    with_csrf(s, headers, |csrf| page(status, "Logg inn på fjord", &login_form(p, req, csrf, error)))
+}
+
+/// A page with a form made by `make` around a fresh CSRF token, and the token's cookie.
+pub(crate) fn with_csrf(s: &AppState, headers: &HeaderMap, make: impl FnOnce(&str) -> Response) -> Response {
     let csrf = match fjord_auth::flows::token() {
         Ok(t) => t,
         Err(e) => return crate::problem::Problem::internal(e).into_response(),
     };
-    let mut res = page(status, "Logg inn på fjord", &login_form(p, req, &csrf, error));
+    let mut res = make(&csrf);
     res.headers_mut().append(header::SET_COOKIE, set_cookie(s, headers, CSRF_COOKIE, &csrf, 1800, "Strict"));
     res
 }

@@ -6,7 +6,6 @@
 use super::i18n::Lang;
 use super::layout::Visit;
 use crate::home::esc;
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use std::fmt::Write;
 
@@ -39,11 +38,7 @@ fn options(h: &mut String, lang: Lang, list: &[(&str, &str, &str)]) {
 }
 
 /// `GET /nedlasting`
-pub async fn page(uri: Uri, headers: HeaderMap) -> Response {
-    let visit = match Visit::of(&uri, &headers) {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+pub async fn page(visit: Visit) -> Response {
     let t = visit.lang.texts();
     let mut h = String::new();
     let _ = write!(

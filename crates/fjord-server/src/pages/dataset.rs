@@ -10,7 +10,7 @@ use super::Texts;
 use crate::auth::Ctx;
 use crate::home::esc;
 use axum::extract::Path;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use fjord_catalogue::{service_links, Record};
 use serde_json::Value;
@@ -27,11 +27,7 @@ enum Offer {
 }
 
 /// `GET /metadata/{uuid}`
-pub async fn page(Ctx(state): Ctx, uri: Uri, headers: HeaderMap, Path(uuid): Path<String>) -> Response {
-    let visit = match Visit::of(&uri, &headers) {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+pub async fn page(Ctx(state): Ctx, visit: Visit, headers: HeaderMap, Path(uuid): Path<String>) -> Response {
     let caller = state.caller.clone();
     let id = uuid.clone();
     let found = state

@@ -5,6 +5,8 @@
 
 use super::i18n::{Lang, LANG_COOKIE};
 use crate::home::esc;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use fjord_core::url::encode_component;
@@ -25,12 +27,13 @@ pub struct Visit {
 }
 
 impl Visit {
-    /// Read a request; an unknown `?lang=` is a 400 page saying which are known.
-    pub fn of(uri: &Uri, headers: &HeaderMap) -> Result<Visit, Response> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or(""))
-            .map_err(|e| error(Lang::Nb, StatusCode::BAD_REQUEST, &format!("the query string: {e}")))?;
+    /// Read a request; what is wrong with its query string (an unknown `?lang=`) when it
+    /// cannot be read.
+    pub fn read(uri: &Uri, headers: &HeaderMap) -> Result<Visit, String> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(uri.query().unwrap_or("")).map_err(|e| format!("the query string: {e}"))?;
         let asked = pairs.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str());
-        let lang = Lang::of(asked, headers).map_err(|e| error(Lang::Nb, StatusCode::BAD_REQUEST, &e))?;
+        let lang = Lang::of(asked, headers)?;
         Ok(Visit {
             lang,
             picked: asked.is_some(),
@@ -143,6 +146,16 @@ fn error(lang: Lang, status: StatusCode, message: &str) -> Response {
         error_body(lang, message)
     );
     (status, Html(html)).into_response()
+}
+
+/// A page's visit as a handler argument: a request that cannot be read is answered with
+/// a 400 page saying why.
+impl<S: Send + Sync> FromRequestParts<S> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Visit, Response> {
+        Visit::read(&parts.uri, &parts.headers).map_err(|why| error(Lang::Nb, StatusCode::BAD_REQUEST, &why))
+    }
 }
 
 /// Query pairs as an encoded query string.

@@ -6,9 +6,9 @@
 use super::layout::Visit;
 use crate::auth::{now, Ctx};
 use crate::home::esc;
-use crate::login::{answer, csrf_ok, set_cookie, CSRF_COOKIE, SESSION_COOKIE, SESSION_SECS};
+use crate::login::{answer, csrf_ok, set_cookie, with_csrf, SESSION_COOKIE, SESSION_SECS};
 use axum::extract::ConnectInfo;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fjord_auth::Loa;
 use std::fmt::Write;
@@ -33,46 +33,39 @@ fn form(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let csrf = match fjord_auth::flows::token() {
-        Ok(t) => t,
-        Err(e) => return crate::problem::Problem::internal(e).into_response(),
-    };
     let en = visit.lang == super::i18n::Lang::En;
     let label = |nb: &'static str, en_text: &'static str| if en { en_text } else { nb };
     let t = visit.lang.texts();
-    let mut h = format!("<h1>{}</h1>", t.log_in);
-    if let Some(e) = error {
-        let _ = write!(h, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
-    }
-    let _ = write!(
-        h,
-        "<form method=\"post\" action=\"/login\" class=\"login\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <input type=\"hidden\" name=\"return\" value=\"{back}\">\
-         <label for=\"username\">{user}</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>\
-         <label for=\"password\">{pass}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <label for=\"otp\">{otp}</label><input id=\"otp\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{{6}}\">\
-         <button>{}</button></form><p><a href=\"/register\">{new}</a></p>",
-        t.log_in,
-        csrf = esc(&csrf),
-        back = esc(back),
-        user = label("Brukernavn", "User name"),
-        pass = label("Passord", "Password"),
-        otp = label("Engangskode (bare for sikkerhetsnivå høyt)", "One-time code (only for level high)"),
-        new = label("Ny bruker", "New user"),
-    );
-    let mut res = visit.page(t.log_in, &h, &[]);
-    *res.status_mut() = status;
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(st, headers, CSRF_COOKIE, &csrf, 1800, "Strict"));
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    res
+    with_csrf(st, headers, |csrf| {
+        let mut h = format!("<h1>{}</h1>", t.log_in);
+        if let Some(e) = error {
+            let _ = write!(h, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
+        }
+        let _ = write!(
+            h,
+            "<form method=\"post\" action=\"/login\" class=\"login\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <input type=\"hidden\" name=\"return\" value=\"{back}\">\
+             <label for=\"username\">{user}</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>\
+             <label for=\"password\">{pass}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+             <label for=\"otp\">{otp}</label><input id=\"otp\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{{6}}\">\
+             <button>{}</button></form><p><a href=\"/register\">{new}</a></p>",
+            t.log_in,
+            csrf = esc(csrf),
+            back = esc(back),
+            user = label("Brukernavn", "User name"),
+            pass = label("Passord", "Password"),
+            otp = label("Engangskode (bare for sikkerhetsnivå høyt)", "One-time code (only for level high)"),
+            new = label("Ny bruker", "New user"),
+        );
+        let mut res = visit.page(t.log_in, &h, &[]);
+        *res.status_mut() = status;
+        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        res
+    })
 }
 
 /// `GET /login?return=PATH`
-pub async fn page(Ctx(s): Ctx, uri: Uri, headers: HeaderMap) -> Response {
-    let visit = match Visit::of(&uri, &headers) {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+pub async fn page(Ctx(s): Ctx, visit: Visit, headers: HeaderMap) -> Response {
     let back = local(visit.param("return"));
     answer(s, move |st| form(st, &visit, &headers, &back, StatusCode::OK, None)).await
 }
@@ -81,14 +74,10 @@ pub async fn page(Ctx(s): Ctx, uri: Uri, headers: HeaderMap) -> Response {
 pub async fn submit(
     Ctx(s): Ctx,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    uri: Uri,
+    visit: Visit,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let visit = match Visit::of(&uri, &headers) {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
     let p: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     answer(s, move |st| {
         let get = |k: &str| p.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());

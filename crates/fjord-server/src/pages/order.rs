@@ -6,7 +6,7 @@ use super::layout::Visit;
 use super::Texts;
 use crate::home::esc;
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -22,9 +22,9 @@ fn status_label<'a>(t: &'a Texts, status: &'a str) -> &'a str {
 
 /// The page of an order's receipt (GeoNorge's receipt JSON).
 pub fn page(uri: &Uri, headers: &HeaderMap, receipt: &Value) -> Response {
-    let visit = match Visit::of(uri, headers) {
+    let visit = match Visit::read(uri, headers) {
         Ok(v) => v,
-        Err(res) => return res,
+        Err(why) => return crate::problem::Problem::bad_request(why).into_response(),
     };
     let t = visit.lang.texts();
     let text = |v: &Value| esc(v.as_str().unwrap_or(""));

@@ -7,7 +7,7 @@ use super::Texts;
 use crate::auth::Ctx;
 use crate::catalogue_api::{parse_search, run_search};
 use crate::home::esc;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use fjord_catalogue::{FacetCount, GeoBox, Record, SearchResult};
 use std::fmt::Write;
@@ -19,11 +19,7 @@ const PAGE: usize = 20;
 const FACETS: [&str; 4] = ["theme", "org", "kind", "access"];
 
 /// `GET /?q=&theme=&org=&kind=&access=&bbox=&offset=&lang=`
-pub async fn page(Ctx(state): Ctx, uri: Uri, headers: HeaderMap) -> Response {
-    let visit = match Visit::of(&uri, &headers) {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+pub async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     let mut params = visit.params();
     params.insert("limit".into(), PAGE.to_string());
     let q = match parse_search(&params, PAGE) {

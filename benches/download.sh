@@ -22,8 +22,9 @@ DATA="$DIR/download-data"
 rm -rf "$DATA"
 ./target/release/fjord --data-dir "$DATA" seed datasets >/dev/null 2>&1
 ./target/release/fjord --data-dir "$DATA" ingest "$GPKG" --dataset synthetic --org bench >/dev/null 2>&1
+rm -f "$DIR/county.geojson"
 ogr2ogr -f GeoJSON "$DIR/county.geojson" datasets/fylker/fylker.geojson -where "fylkesnummer='$COUNTY'" \
-    -t_srs EPSG:25833 -overwrite
+    -t_srs EPSG:25833
 
 ./target/release/fjord --data-dir "$DATA" serve --listen 127.0.0.1:0 2>"$DIR/serve.log" &
 PID=$!
@@ -64,10 +65,11 @@ for run in $(seq 1 "$RUNS"); do
     read -r f URL < <(order)
     echo "| $run | $o | $f |"
 done
-echo "features: ogr2ogr $(ogrinfo -ro -so "$DIR/clipped.gpkg" synthetic | grep 'Feature Count' | cut -d: -f2)"
-
 # the made file becomes 1 GiB of random bytes, recorded as a job records it
 FILE=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT path FROM files WHERE status='ready'\").fetchone()[0])" "$DATA/downloads/downloads.sqlite")
+count() { ogrinfo -ro -so -al "$1" | grep 'Feature Count' | cut -d: -f2; }
+INNER=$(python3 -c "import sys, zipfile; print(next(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.endswith('.gpkg')))" "$FILE")
+echo "features: ogr2ogr$(count "$DIR/clipped.gpkg"), fjord$(count "/vsizip/$FILE/$INNER")"
 head -c 1073741824 /dev/urandom >"$FILE"
 SHA=$(sha256sum "$FILE" | cut -d' ' -f1)
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE files SET size=?, sha256=? WHERE path=?', (1073741824, sys.argv[2], sys.argv[3])); c.commit()" \

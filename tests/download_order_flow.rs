@@ -335,6 +335,9 @@ fn bad_orders_are_refused_and_nothing_is_queued() {
         ),
     );
     assert!(answer["detail"].as_str().unwrap().contains("no clipper file"), "{answer}");
+    let (status, hs, bytes) = call(&s, "POST", "/api/order", None, &[], &vec![b' '; 3 << 20]);
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&bytes));
+    assert!(header(&hs, "content-type").unwrap().contains("json"), "a body too large is told in JSON");
     // nothing was queued
     let db = rusqlite::Connection::open(dir.path().join("downloads/downloads.sqlite")).unwrap();
     let count = |t: &str| db.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).unwrap();

@@ -33,6 +33,15 @@ impl From<Error> for Problem {
     }
 }
 
+/// A request body; one that cannot be read (over the size limit, cut off) is answered
+/// as a problem, not axum's plain text.
+type Body = Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>;
+
+/// The bytes of a body, or the problem of one that could not be read.
+fn bytes_of(body: Body) -> Result<axum::body::Bytes, Problem> {
+    body.map_err(|e| Problem { status: e.status(), detail: e.body_text() })
+}
+
 /// Run download work off the runtime; its errors as problems.
 async fn run<T: Send + 'static>(
     s: &AppState,
@@ -136,20 +145,12 @@ async fn receipt(s: &AppState, reference: String, root: String) -> Result<Value,
 }
 
 /// `POST /api/order`: check the order whole, queue its files, answer the receipt.
-pub async fn order(Ctx(s): Ctx, headers: HeaderMap, uri: Uri, body: axum::body::Bytes) -> Response {
-    let req: OrderRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => return Problem::bad_request(format!("the order is not GeoNorge's order JSON: {e}")).into_response(),
-    };
+pub async fn order(Ctx(s): Ctx, headers: HeaderMap, uri: Uri, body: Body) -> Result<Response, Problem> {
+    let req: OrderRequest = serde_json::from_slice(&bytes_of(body)?)
+        .map_err(|e| Problem::bad_request(format!("the order is not GeoNorge's order JSON: {e}")))?;
     let caller = s.caller.clone();
-    let reference = match run(&s, move |s| s.downloads.take(&caller, &req)).await {
-        Ok(r) => r,
-        Err(p) => return p.into_response(),
-    };
-    match receipt(&s, reference, api_root(&headers, &uri)).await {
-        Ok(body) => axum::Json(body).into_response(),
-        Err(p) => p.into_response(),
-    }
+    let reference = run(&s, move |s| s.downloads.take(&caller, &req)).await?;
+    Ok(axum::Json(receipt(&s, reference, api_root(&headers, &uri)).await?).into_response())
 }
 
 /// `GET /api/order/{referenceNumber}`: the receipt, as a page for a browser.
@@ -171,21 +172,15 @@ pub async fn order_update(
     headers: HeaderMap,
     uri: Uri,
     Path(reference): Path<String>,
-    body: axum::body::Bytes,
-) -> Response {
-    let asked: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    body: Body,
+) -> Result<Response, Problem> {
+    let asked: Value = serde_json::from_slice(&bytes_of(body)?).unwrap_or(Value::Null);
     if asked["downloadAsBundle"] != Value::Bool(true) {
-        return Problem::bad_request("send {\"downloadAsBundle\": true} to pack the order's files in one zip")
-            .into_response();
+        return Err(Problem::bad_request("send {\"downloadAsBundle\": true} to pack the order's files in one zip"));
     }
     let (caller, r) = (s.caller.clone(), reference.clone());
-    if let Err(p) = run(&s, move |s| s.downloads.ask_bundle(&caller, &r)).await {
-        return p.into_response();
-    }
-    match receipt(&s, reference, api_root(&headers, &uri)).await {
-        Ok(body) => axum::Json(body).into_response(),
-        Err(p) => p.into_response(),
-    }
+    run(&s, move |s| s.downloads.ask_bundle(&caller, &r)).await?;
+    Ok(axum::Json(receipt(&s, reference, api_root(&headers, &uri)).await?).into_response())
 }
 
 /// Send a file, auditing the download when its dataset is restricted.
@@ -251,11 +246,9 @@ pub async fn direct_download(
 
 /// `POST /api/can-download` with `metadataUuid`, `coordinates`, `coordinateSystem`:
 /// whether the polygon may be clipped, with a message when not.
-pub async fn can_download(Ctx(s): Ctx, body: axum::body::Bytes) -> Response {
-    let asked: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return Problem::bad_request(format!("the body is not JSON: {e}")).into_response(),
-    };
+pub async fn can_download(Ctx(s): Ctx, body: Body) -> Result<Response, Problem> {
+    let asked: Value = serde_json::from_slice(&bytes_of(body)?)
+        .map_err(|e| Problem::bad_request(format!("the body is not JSON: {e}")))?;
     let text = |k: &str, alt: &str| asked[k].as_str().or(asked[alt].as_str()).unwrap_or("").to_string();
     let (uuid, coordinates, crs) = (
         text("metadataUuid", "metadatauuid"),
@@ -270,11 +263,8 @@ pub async fn can_download(Ctx(s): Ctx, body: axum::body::Bytes) -> Response {
             Err(e) => return Err(e),
         })
     })
-    .await;
-    match answer {
-        Ok(v) => axum::Json(v).into_response(),
-        Err(p) => p.into_response(),
-    }
+    .await?;
+    Ok(axum::Json(answer).into_response())
 }
 
 /// The file of an upload: the first part of a `multipart/form-data` body that carries
@@ -311,28 +301,22 @@ pub async fn validate_clipper(
     headers: HeaderMap,
     Path(uuid): Path<String>,
     axum::extract::Query(query): axum::extract::Query<Vec<(String, String)>>,
-    body: axum::body::Bytes,
-) -> Response {
-    let (bytes, name) = match uploaded_file(&headers, &query, &body) {
-        Ok(f) => f,
-        Err(p) => return p.into_response(),
-    };
-    let checked = run(&s, move |s| {
+    body: Body,
+) -> Result<Response, Problem> {
+    let (bytes, name) = uploaded_file(&headers, &query, &bytes_of(body)?)?;
+    let c = run(&s, move |s| {
         s.downloads.dataset(&uuid)?;
         s.downloads.clipper(&bytes, &name)
     })
-    .await;
-    match checked {
-        Ok(c) => axum::Json(json!({
-            "valid": true,
-            "clipperFile": c.id,
-            "coordinates": c.coordinates,
-            "coordinateSystem": fjord_core::STORAGE_CRS.epsg().unwrap_or(25833).to_string(),
-            "areaKm2": c.km2,
-        }))
-        .into_response(),
-        Err(p) => p.into_response(),
-    }
+    .await?;
+    Ok(axum::Json(json!({
+        "valid": true,
+        "clipperFile": c.id,
+        "coordinates": c.coordinates,
+        "coordinateSystem": fjord_core::STORAGE_CRS.epsg().unwrap_or(25833).to_string(),
+        "areaKm2": c.km2,
+    }))
+    .into_response())
 }
 
 /// `GET /api/statistics/{metadataUuid}`: orders and downloads of a dataset, for members
@@ -421,7 +405,13 @@ pub fn routes() -> axum::Router<AppState> {
             .route(&format!("{v}/download/order/{{reference}}/{{file}}"), get(order_download))
             .route(&format!("{v}/download/file/{{dataset}}/{{file}}"), get(direct_download))
             .route(&format!("{v}/can-download"), post(can_download))
-            .route(&format!("{v}/validate-clipperfile/{{uuid}}"), post(validate_clipper));
+            .route(
+                &format!("{v}/validate-clipperfile/{{uuid}}"),
+                // a clipper file may be larger than axum's default body limit
+                post(validate_clipper).layer(axum::extract::DefaultBodyLimit::max(
+                    fjord_download::clipper::MAX_BYTES as usize + (64 << 10),
+                )),
+            );
     }
     r.route("/api/statistics/{uuid}", get(statistics)).route("/atom/{feed}", get(dataset_feed))
 }

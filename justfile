@@ -25,7 +25,8 @@ deps:
     fi
 
 # Install what only the tests need, only when missing: the real clients (OWSLib, the
-# OpenAPI validator, pycsw's XML schemas, rdflib, Authlib for OpenID Connect, Debian's Chromium, OpenLayers from npm
+# OpenAPI validator, pycsw's XML schemas, rdflib, Authlib for OpenID Connect, requests for the
+# scripted download user, Debian's Chromium, OpenLayers from npm
 # for the browser map test)
 test-deps:
     #!/usr/bin/env bash
@@ -38,6 +39,7 @@ test-deps:
     # the catalogue's DCAT-AP-NO is read as RDF, as a harvester would
     python3 -c 'import rdflib' 2>/dev/null || python3 -m pip install --quiet rdflib
     python3 -c 'import authlib' 2>/dev/null || python3 -m pip install --quiet authlib
+    python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
     need=()
     command -v chromium >/dev/null || need+=(chromium)
     command -v npm >/dev/null || need+=(nodejs npm)

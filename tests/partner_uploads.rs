@@ -20,19 +20,10 @@ fn send(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, Option<String>, serde_json::Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let url = format!("{}{path}", s.base);
-    let mut req = ureq::http::Request::builder().method(method).uri(&url);
-    if let Some(a) = auth {
-        req = req.header("Authorization", a);
-    }
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let mut res = agent.run(req.body(body.to_vec()).unwrap()).unwrap();
-    let offset = res.headers().get("upload-offset").map(|v| v.to_str().unwrap().to_string());
-    let text = res.body_mut().read_to_string().unwrap_or_default();
-    (res.status().as_u16(), offset, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    let (status, hs, bytes) = call(s, method, path, auth, headers, body);
+    let offset = header(&hs, "upload-offset").map(str::to_string);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    (status, offset, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
 }
 
 /// Wait for upload `path` to leave Submitted, InProcess and Publishing; its final state.

@@ -212,3 +212,41 @@ pub fn restricted_setup(data: &Path) -> PathBuf {
     ok(data, &["orgs", "member", "kartverket", "kari"]);
     meta
 }
+
+/// A data folder with the sample datasets and a server on it.
+pub fn seeded() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["seed", root().join("datasets").to_str().unwrap()]);
+    let server = Server::start(dir.path());
+    (dir, server)
+}
+
+/// A request with headers, an Authorization header and a body (`path` may be a whole
+/// URL): (status, response headers, body).
+pub fn call(
+    s: &Server,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", s.base) };
+    let mut req = ureq::http::Request::builder().method(method).uri(&url);
+    if let Some(a) = auth {
+        req = req.header("Authorization", a);
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut res = agent.run(req.body(body.to_vec()).unwrap()).unwrap();
+    let hs = res.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
+    let bytes = res.body_mut().with_config().limit(256 << 20).read_to_vec().unwrap();
+    (res.status().as_u16(), hs, bytes)
+}
+
+/// A response header by name, any case.
+pub fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    hs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}

@@ -40,6 +40,7 @@ impl Catalogue {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(crate::register::SCHEMA)?;
         Ok(Catalogue { conn: Mutex::new(conn) })
     }
 

@@ -19,10 +19,12 @@ mod error;
 mod fold;
 pub mod iso19139;
 mod record;
+mod register;
 mod search;
 
 pub use db::Catalogue;
 pub use distribution::{service_links, OnlineResource, Protocol};
 pub use error::{Error, Result};
 pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
+pub use register::RegisterItem;
 pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult, TextField, MAX_LIMIT};

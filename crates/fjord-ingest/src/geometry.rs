@@ -50,7 +50,7 @@ fn to_geo(g: &gdal::vector::Geometry) -> Result<Geometry<f64>, String> {
 }
 
 /// Reproject in place to the storage CRS.
-fn reproject(g: &mut Geometry<f64>, crs: &SourceCrs) -> Result<(), String> {
+pub(crate) fn reproject(g: &mut Geometry<f64>, crs: &SourceCrs) -> Result<(), String> {
     match crs {
         SourceCrs::Known(c) => transform::transform_geometry(*c, STORAGE_CRS, g),
         SourceCrs::Wkt(w) => transform::transform_geometry_from_definition(w, STORAGE_CRS, g),

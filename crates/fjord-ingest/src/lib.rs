@@ -9,9 +9,11 @@
 //! Elevation sources go through [`dem`] into the store's raster pyramid; [`export`]
 //! writes height grids out as GeoTIFF or ASCII grid files (for WCS and downloads);
 //! [`uploads`] keeps partners' uploads, validates them with the same pipeline and
-//! publishes them.
+//! publishes them; [`polygons`] reads the polygons of a file a user sends (a download's
+//! clip polygon).
 //!
-//! GDAL lives only here, never on the request path of map, tile or feature reads.
+//! GDAL lives here (and in the download service's format writers), never on the request
+//! path of map, tile or feature reads.
 
 pub mod dem;
 mod error;
@@ -20,6 +22,7 @@ mod fields;
 mod geometry;
 mod meta;
 mod pipeline;
+mod polygons;
 mod pyramid;
 mod report;
 mod source;
@@ -31,6 +34,7 @@ mod validity;
 pub use error::{Error, Result};
 pub use meta::read_sidecar;
 pub use pipeline::{ingest, IngestRequest, Outcome, Progress, Quiet};
+pub use polygons::polygons;
 pub use report::{Rejection, Repaired, Report};
 pub use source::{SourceCrs, SourceOptions};
 pub use validate::Repair;

@@ -52,18 +52,7 @@ impl Areas {
         }
         let layer = store.layer_at(&slug, version)?;
         let k = layer.schema().index_of(field).ok_or_else(|| refuse(format!("'{dataset}' has no field '{field}'")))?;
-        let everywhere = BBox { minx: -1e9, miny: -1e9, maxx: 1e9, maxy: 1e9 };
-        let mut polygons = Vec::new();
-        for pos in layer.candidates(&everywhere) {
-            let value = layer.values_at(pos, &[k])?.pop().map(|v| v.to_text().to_string()).unwrap_or_default();
-            if numbers.contains(&value) {
-                match layer.geometry_at(pos)? {
-                    Geometry::Polygon(p) => polygons.push(p),
-                    Geometry::MultiPolygon(m) => polygons.extend(m.0),
-                    _ => {}
-                }
-            }
-        }
+        let polygons: Vec<Polygon<f64>> = layer.polygons_where(k, numbers)?.into_iter().map(|(_, p)| p).collect();
         if polygons.is_empty() {
             return Err(refuse(format!("'{dataset}' holds none of them")));
         }

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
-use crate::{account, auth, catalogue_api, csw, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
+use crate::{account, auth, catalogue_api, csw, download, home, login, ogcapi, ops, partners, tiles, wcs, wfs};
 use crate::{records, wms, wmts};
 use axum::routing::get;
 use axum::Router;
@@ -51,6 +51,8 @@ pub struct AppState {
     pub identities: Arc<fjord_auth::Identities>,
     /// partners' uploads (`data/uploads`)
     pub uploads: Arc<fjord_ingest::uploads::Uploads>,
+    /// the bulk download service (`data/downloads`)
+    pub downloads: Arc<fjord_download::Downloads>,
     /// who the request comes from (anonymous in the shared state; [`crate::auth::Ctx`]
     /// gives each request its own)
     pub caller: Arc<fjord_auth::Caller>,
@@ -112,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", get(login::logout).post(login::logout_form))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
+        .merge(download::routes())
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
         .route("/api/catalogue/dcat", get(catalogue_api::dcat))

@@ -174,11 +174,13 @@ pub async fn dcat(Ctx(state): Ctx, headers: HeaderMap) -> Result<Response, Probl
 }
 
 /// `GET /api/catalogue/records/{uuid}` as JSON, and `/api/catalogue/records/{uuid}.xml`
-/// as ISO 19139 with the dataset's services linked.
+/// as ISO 19139 with the dataset's services and downloads linked.
 pub async fn record(Ctx(state): Ctx, headers: HeaderMap, Path(uuid): Path<String>) -> Result<Response, Problem> {
     if let Some(uuid) = uuid.strip_suffix(".xml") {
         let r = visible_record(&state, uuid).await?;
-        let links = service_links(&r, &base(&headers, ""));
+        let root = base(&headers, "");
+        let mut links = service_links(&r, &root);
+        links.extend(fjord_download::api::online_resources(&r, &root));
         let xml = iso19139::document(&r, &links);
         return Ok(([(header::CONTENT_TYPE, "application/xml")], xml).into_response());
     }

@@ -28,6 +28,8 @@ pub struct Config {
     pub log: LogConfig,
     /// the identity gateway
     pub auth: AuthConfig,
+    /// the bulk download service
+    pub download: DownloadConfig,
 }
 
 /// HTTP server settings.
@@ -173,6 +175,78 @@ impl Default for AuthConfig {
             hide_restricted_records: false,
             areas: "kommuner.kommunenummer".into(),
         }
+    }
+}
+
+/// The bulk download service (GeoNorge's Download API).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DownloadConfig {
+    /// threads making files (0: this server only takes orders; another runs the jobs)
+    pub workers: usize,
+    /// hours a download link works after the order
+    pub link_hours: u64,
+    /// the EPSG codes downloads are offered in
+    pub projections: Vec<String>,
+    /// the largest clip polygon, km²
+    pub max_clip_km2: f64,
+    /// the most files (areas × projections × formats) one order may ask for
+    pub max_files: usize,
+    /// the counties: `dataset.codefield.namefield`
+    pub counties: String,
+    /// the municipalities: `dataset.codefield.namefield`
+    pub municipalities: String,
+}
+
+impl Default for DownloadConfig {
+    fn default() -> Self {
+        DownloadConfig {
+            workers: 1,
+            link_hours: 7 * 24,
+            projections: ["25833", "25832", "25835", "4258"].map(String::from).to_vec(),
+            max_clip_km2: 20_000.0,
+            max_files: 100,
+            counties: "fylker.fylkesnummer.navn".into(),
+            municipalities: "kommuner.kommunenummer.navn".into(),
+        }
+    }
+}
+
+impl DownloadConfig {
+    /// The download service's settings, for the data folder `data`; each value checked.
+    pub fn settings(&self, data: &Path) -> Result<fjord_download::Settings, ConfigError> {
+        let invalid = |what: String| ConfigError::Invalid(format!("download.{what}"));
+        let mut projections = Vec::new();
+        for p in &self.projections {
+            let code = p.trim().trim_start_matches("EPSG:");
+            match code.parse::<u32>().ok().filter(|c| fjord_download::offer::Projection::of(*c).is_some()) {
+                Some(c) => projections.push(c),
+                None => {
+                    let known: Vec<String> =
+                        fjord_download::offer::known_projections().map(|c| c.to_string()).collect();
+                    return Err(invalid(format!("projections: '{p}' is not one of {}", known.join(", "))));
+                }
+            }
+        }
+        let boundary = |register: &str, key: &str, spec: &str| {
+            fjord_download::areas::Boundary::parse(register, spec)
+                .ok_or_else(|| invalid(format!("{key}: '{spec}' is not dataset.codefield.namefield")))
+        };
+        if self.max_clip_km2.is_nan() || self.max_clip_km2 <= 0.0 {
+            return Err(invalid("max_clip_km2: must be above 0".into()));
+        }
+        Ok(fjord_download::Settings {
+            dir: data.join("downloads"),
+            workers: self.workers,
+            link_secs: self.link_hours.saturating_mul(3600),
+            projections,
+            max_clip_km2: self.max_clip_km2,
+            max_files: self.max_files.max(1),
+            boundaries: vec![
+                boundary(fjord_download::offer::COUNTIES, "counties", &self.counties)?,
+                boundary(fjord_download::offer::MUNICIPALITIES, "municipalities", &self.municipalities)?,
+            ],
+        })
     }
 }
 

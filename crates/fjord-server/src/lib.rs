@@ -15,6 +15,7 @@ mod auth;
 mod catalogue_api;
 pub mod config;
 mod csw;
+mod download;
 mod home;
 mod login;
 mod metrics;
@@ -76,7 +77,21 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
     let store = Store::open(dir.join("store"), config.data.keep_versions)?;
     let catalogue = Catalogue::open(&dir.join("catalogue.sqlite"))?;
     fjord_ingest::sync::reconcile(&store, &catalogue)?;
+    refresh_registers(config, &store, &catalogue);
     Ok((Arc::new(store), Arc::new(catalogue)))
+}
+
+/// Bring the catalogue's registers of counties and municipalities in step with the
+/// boundary datasets (`download.counties`, `download.municipalities`); a failure is
+/// logged, the registers then stay as they were.
+pub fn refresh_registers(config: &Config, store: &Store, catalogue: &Catalogue) {
+    let refreshed = config.download.settings(&config.data.dir).map_err(|e| e.to_string()).and_then(|s| {
+        let today = &fjord_core::time::now_rfc3339()[..10];
+        fjord_download::areas::refresh_registers(store, catalogue, &s.boundaries, today).map_err(|e| e.to_string())
+    });
+    if let Err(e) = refreshed {
+        tracing::error!(error = %e, "the registers of counties and municipalities could not be refreshed");
+    }
 }
 
 /// Serve until SIGINT or SIGTERM. Logs the bound address (port 0 picks a free one) as
@@ -101,6 +116,15 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         fjord_ingest::uploads::Uploads::open(&config.data.dir.join("uploads"), config.limits.max_source_bytes)
             .map_err(|e| StartError::Config(config::ConfigError::Invalid(format!("the uploads folder: {e}"))))?,
     );
+    let downloads = Arc::new(
+        fjord_download::Downloads::open(
+            Arc::clone(&store),
+            Arc::clone(&catalogue),
+            config.download.settings(&config.data.dir)?,
+        )
+        .map_err(|e| StartError::Config(config::ConfigError::Invalid(format!("the downloads folder: {e}"))))?,
+    );
+    downloads.start().map_err(|e| StartError::DataDir(config.data.dir.join("downloads"), e))?;
     let listen = config.server.listen.clone();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let bind_error = |e| StartError::Listen(listen.clone(), e);
@@ -127,6 +151,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         refusals: Arc::default(),
         identities,
         uploads,
+        downloads,
         caller: Arc::new(fjord_auth::Caller::anonymous()),
     };
     // validations and publishes a stop cut short run again

@@ -53,6 +53,12 @@ async fn allowed(s: &AppState, org: &str, dataset: &str) -> Result<(Slug, Slug),
     }
 }
 
+/// After a rollback: the registers follow the boundary datasets, off the runtime.
+fn registers_later(s: &AppState) {
+    let s = s.clone();
+    tokio::task::spawn_blocking(move || crate::refresh_registers(&s.config, &s.store, &s.catalogue));
+}
+
 fn audit(s: &AppState, action: &str, what: &str, from: &SocketAddr, outcome: &str) {
     let who = s.caller.subject.clone().unwrap_or_else(|| "-".into());
     let e = fjord_auth::AuditEntry::new(&who, action, what, &from.ip().to_string(), outcome);
@@ -97,6 +103,8 @@ pub(crate) fn advance_later(s: &AppState, id: String) {
                 let what = format!("{}/{}", u.org, u.dataset);
                 let (what, outcome) = match (u.version, &u.report) {
                     (Some(v), _) if u.status == Status::Published => {
+                        // the registers follow a boundary dataset's new version
+                        crate::refresh_registers(&s.config, &s.store, &s.catalogue);
                         (format!("{what} v{v} from upload {id}"), "ok".into())
                     }
                     (_, report) => {
@@ -296,6 +304,7 @@ pub async fn rollback(
     match done {
         Ok(Ok(info)) => {
             audit(&s, "rollback", &what, &from, "ok");
+            registers_later(&s);
             axum::Json(json!({ "dataset": ds.as_str(), "version": info.version })).into_response()
         }
         Ok(Err(e)) => {

@@ -232,6 +232,24 @@ impl FgbLayer {
         Ok(project_values(self.read_values(&f, Some(properties))?, properties))
     }
 
+    /// The polygons of the features whose field `k` reads (as text) one of `codes`, each
+    /// with that text, multi-polygons split: how areas (municipalities, counties) are
+    /// found in a boundary dataset by their number. Other geometries are passed over.
+    pub fn polygons_where(&self, k: usize, codes: &[String]) -> Result<Vec<(String, geo_types::Polygon<f64>)>> {
+        let mut out = Vec::new();
+        for pos in 0..self.entries.len() as u32 {
+            let code = self.values_at(pos, &[k])?.pop().map(|v| v.to_text()).unwrap_or_default();
+            if codes.contains(&code) {
+                match self.geometry_at(pos)? {
+                    Geometry::Polygon(p) => out.push((code, p)),
+                    Geometry::MultiPolygon(m) => out.extend(m.0.into_iter().map(|p| (code.clone(), p))),
+                    _ => {}
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The version's file: unique to the dataset version, so a key for what is derived
     /// from it.
     pub fn path(&self) -> &Path {

@@ -36,9 +36,13 @@ async function main() {
     page.on('pageerror', (e) => errors.push(e.message));
     page.setDefaultTimeout(60000);
 
-    // search "høyde" with the keyboard
+    // search "høyde" with the keyboard, titles suggested while typing
     await page.goto(base + '/');
-    await page.getByLabel('Søk i kartkatalogen').fill('høyde');
+    const field = page.getByLabel('Søk i kartkatalogen');
+    await field.pressSequentially('høyd');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#suggestions option')].some((o) => o.value.startsWith('Høydemodell')));
+    await field.press('e');
     await page.keyboard.press('Enter');
     await page.waitForURL(/q=h%C3%B8yde/);
     const hits = await page.locator('#hits-heading').textContent();

@@ -201,5 +201,22 @@ fn logging_in_returns_to_the_restricted_dataset_and_shows_its_downloads() {
 
     let (_, _, html) = page(&s, &back, &[("Cookie", &session)]);
     assert!(html.contains("id=\"order-form\"") && html.contains("data-restricted=\"true\""), "{html}");
-    assert!(html.contains("<a href=\"/account\">Min konto</a>"));
+    assert!(html.contains("<a href=\"/account\">Min konto</a>") && html.contains("<a href=\"/logout\">Logg ut</a>"));
+
+    // the browser's session orders the restricted file; without it the order's page asks
+    // for a login
+    let asked = json!({ "email": "", "usageGroup": "Privatperson", "softwareClient": "fjord-web", "orderLines": [{
+        "metadataUuid": hemmelig, "areas": [{ "code": "0000", "type": "landsdekkende" }],
+        "projections": [{ "code": "25833" }], "formats": [{ "name": "GeoJSON" }], "usagePurpose": ["Fritid"] }] });
+    let headers = [("Content-Type", "application/json"), ("Cookie", session.as_str())];
+    let (status, _, body) = call(&s, "POST", "/api/order", None, &headers, asked.to_string().as_bytes());
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let receipt: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let mine = format!("/api/order/{}", receipt["referenceNumber"].as_str().unwrap());
+    let (status, _, html) = page(&s, &mine, &[("Accept", "text/html"), ("Cookie", &session)]);
+    assert_eq!(status, 200, "{html}");
+    let (status, hs, html) = page(&s, &mine, &[("Accept", "text/html")]);
+    assert_eq!(status, 401);
+    assert!(header(&hs, "content-type").unwrap().starts_with("text/html"));
+    assert!(html.contains(&format!("href=\"/login?return={}\"", fjord_core::url::encode_component(&mine))), "{html}");
 }

@@ -155,15 +155,14 @@ pub async fn order(Ctx(s): Ctx, headers: HeaderMap, uri: Uri, body: Body) -> Res
 
 /// `GET /api/order/{referenceNumber}`: the receipt, as a page for a browser.
 pub async fn order_status(Ctx(s): Ctx, headers: HeaderMap, uri: Uri, Path(reference): Path<String>) -> Response {
-    let body = match receipt(&s, reference, api_root(&headers, &uri)).await {
-        Ok(b) => b,
-        Err(p) => return p.into_response(),
-    };
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if accept.contains("text/html") {
-        return crate::pages::order::page(&uri, &headers, &body);
+    let html = accept.contains("text/html");
+    match receipt(&s, reference, api_root(&headers, &uri)).await {
+        Ok(body) if html => crate::pages::order::page(&uri, &headers, &body),
+        Ok(body) => axum::Json(body).into_response(),
+        Err(p) if html => crate::pages::order::refused(&uri, &headers, &p),
+        Err(p) => p.into_response(),
     }
-    axum::Json(body).into_response()
 }
 
 /// `PUT /api/order/{referenceNumber}` with `{"downloadAsBundle": true}`.

@@ -77,7 +77,7 @@ pub async fn page(Ctx(state): Ctx, visit: Visit, headers: HeaderMap, Path(uuid):
         let _ = write!(
             h,
             "<section aria-labelledby=\"preview-heading\"><h2 id=\"preview-heading\">{preview}</h2>\
-             <div id=\"preview\" class=\"map preview\" role=\"region\" aria-label=\"{preview}: {title}\" \
+             <div id=\"preview\" class=\"map preview\" tabindex=\"0\" role=\"region\" aria-label=\"{preview}: {title}\" \
              data-layer=\"{layer}\" data-extent=\"{},{},{},{}\"></div></section>",
             b.west,
             b.south,

@@ -94,6 +94,8 @@ pub struct Texts {
     pub log_in: &'static str,
     /// the account link
     pub account: &'static str,
+    /// the logout link
+    pub log_out: &'static str,
     /// the search field's label
     pub search_label: &'static str,
     /// the search field's example
@@ -234,6 +236,7 @@ static NB: Texts = Texts {
     nav_basket: "Nedlastingskurv",
     log_in: "Logg inn",
     account: "Min konto",
+    log_out: "Logg ut",
     search_label: "Søk i kartkatalogen",
     search_placeholder: "f.eks. høydedata, fylker",
     search_button: "Søk",
@@ -309,6 +312,7 @@ static EN: Texts = Texts {
     nav_basket: "Download basket",
     log_in: "Log in",
     account: "My account",
+    log_out: "Log out",
     search_label: "Search the map catalogue",
     search_placeholder: "e.g. elevation, counties",
     search_button: "Search",

@@ -20,6 +20,23 @@ fn status_label<'a>(t: &'a Texts, status: &'a str) -> &'a str {
     }
 }
 
+/// Why an order cannot be shown, as a page: with a link to log in when the order is
+/// someone's and the browser has no session.
+pub fn refused(uri: &Uri, headers: &HeaderMap, problem: &crate::problem::Problem) -> Response {
+    let visit = match Visit::read(uri, headers) {
+        Ok(v) => v,
+        Err(why) => return crate::problem::Problem::bad_request(why).into_response(),
+    };
+    let t = visit.lang.texts();
+    let mut h = format!("<h1>{}</h1><p role=\"alert\">{}</p>", t.error, esc(&problem.detail));
+    if problem.status == axum::http::StatusCode::UNAUTHORIZED {
+        let _ = write!(h, "<p><a href=\"{}\">{}</a></p>", esc(&visit.login_href()), t.log_in);
+    }
+    let mut res = visit.page(t.order_title, &h, &[]);
+    *res.status_mut() = problem.status;
+    res
+}
+
 /// The page of an order's receipt (GeoNorge's receipt JSON).
 pub fn page(uri: &Uri, headers: &HeaderMap, receipt: &Value) -> Response {
     let visit = match Visit::read(uri, headers) {

@@ -76,7 +76,7 @@ fn search_form(h: &mut String, visit: &Visit, t: &Texts) {
     let _ = write!(
         h,
         "<details class=\"area\"{open}><summary>{title}</summary>\
-         <div id=\"area-map\" class=\"map\" role=\"application\" aria-label=\"{map}\" data-bbox=\"{bbox}\"></div>\
+         <div id=\"area-map\" class=\"map\" tabindex=\"0\" role=\"application\" aria-label=\"{map}\" data-bbox=\"{bbox}\"></div>\
          <label for=\"bbox\">{label}</label><input id=\"bbox\" name=\"bbox\" value=\"{bbox}\" \
          inputmode=\"decimal\" aria-describedby=\"bbox-help\" placeholder=\"4.5,58,12,62\">\
          <p id=\"bbox-help\" class=\"help\">{help}</p></details></form>",
@@ -114,9 +114,11 @@ fn facet_label<'a>(t: &'a Texts, facet: &str, value: &'a str, result: &'a Search
 /// The facets as lists of links: a value narrows the search to it, the value in force
 /// widens it again.
 fn facets(h: &mut String, visit: &Visit, t: &Texts, result: &SearchResult) {
+    // open, but folded by the page's script on a phone, as Kartkatalog does
     let _ = write!(
         h,
-        "<aside class=\"facets\" aria-labelledby=\"facets-heading\"><h2 id=\"facets-heading\">{}</h2>",
+        "<aside class=\"facets\" aria-labelledby=\"facets-heading\"><details open>\
+         <summary><h2 id=\"facets-heading\">{}</h2></summary>",
         t.filters
     );
     let lists: [(&str, &str, &Vec<FacetCount>); 4] = [
@@ -149,7 +151,7 @@ fn facets(h: &mut String, visit: &Visit, t: &Texts, result: &SearchResult) {
         let q: Vec<(String, String)> = visit.param("q").map(|q| ("q".to_string(), q.to_string())).into_iter().collect();
         let _ = write!(h, "<p><a href=\"/?{}\">{}</a></p>", esc(&query_string(&q)), t.clear_filters);
     }
-    h.push_str("</aside>");
+    h.push_str("</details></aside>");
 }
 
 /// This search with `name` set to `value` (or removed), from the first page.

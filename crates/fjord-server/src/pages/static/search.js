@@ -62,6 +62,8 @@
   }
 
   document.addEventListener('DOMContentLoaded', () => {
+    // on a phone the filters start folded, so the hits come first
+    if (matchMedia('(max-width: 48rem)').matches) document.querySelector('.facets details').open = false;
     suggestions();
     if (window.ol) areaMap();
   });

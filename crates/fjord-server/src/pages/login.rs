@@ -19,7 +19,14 @@ type Params = Vec<(String, String)>;
 /// Where to go after logging in: a path on this site, else the front page.
 fn local(back: Option<&str>) -> String {
     match back {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        // a browser drops tabs and line breaks from a URL: "/\t/host" would be "//host"
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            p.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -123,7 +130,7 @@ mod tests {
     #[test]
     fn only_paths_on_this_site_are_returned_to() {
         assert_eq!(local(Some("/metadata/abc?lang=en")), "/metadata/abc?lang=en");
-        for elsewhere in ["//evil.example/", "https://evil.example/", "/\\evil.example", "evil"] {
+        for elsewhere in ["//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "evil"] {
             assert_eq!(local(Some(elsewhere)), "/", "{elsewhere}");
         }
         assert_eq!(local(None), "/");

@@ -1,6 +1,7 @@
 //! A citizen in a real browser (Debian's Chromium, headless, driven by playwright-core
 //! from web/): searches "høyde", opens the elevation dataset, sees its map preview drawn,
-//! adds a county file to the basket, orders it, sees it ready and downloads it; axe-core
+//! adds a county file and an area drawn on the map to the basket, orders them, sees them
+//! ready and downloads the county's file; axe-core
 //! checks the search and dataset pages for serious or critical accessibility violations.
 //! The script is tests/browser/citizen_flow.cjs; its screenshots are kept in
 //! target/test-artefacts/citizen-*.png.

@@ -65,21 +65,38 @@ async function main() {
     await page.waitForFunction(() => document.getElementById('added').textContent.startsWith('Lagt i kurven'));
     const count = await page.locator('[data-basket-count]').textContent();
     check(count === '1', `the basket holds ${count} lines`);
+
+    // and an area drawn on the map around Oslo: a clip job
+    await page.locator('#area').selectOption('Kart');
+    check(await page.locator('#draw-help').isVisible(), 'the drawing help shows');
+    const box = await page.locator('#preview').boundingBox();
+    const at = (fx, fy) => [box.x + box.width * fx, box.y + box.height * fy];
+    for (const [fx, fy] of [[0.38, 0.72], [0.42, 0.72], [0.42, 0.78]]) await page.mouse.click(...at(fx, fy));
+    await page.mouse.dblclick(...at(0.38, 0.78));
+    await page.getByRole('button', { name: 'Legg i kurv' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-basket-count]').textContent === '2');
     await page.screenshot({ path: path.join(artefacts, 'citizen-dataset.png'), fullPage: true });
 
     // order it from the basket
     await page.getByRole('link', { name: /Nedlastingskurv/ }).click();
     const line = await page.locator('#basket-lines li').first().textContent();
     check(line.includes('Oslo') && line.includes('GeoTIFF'), `the basket line: ${line}`);
+    const drawnLine = await page.locator('#basket-lines li').nth(1).textContent();
+    check(drawnLine.includes('Tegnet i kartet'), `the drawn area's line: ${drawnLine}`);
+    check(await page.locator('#email').evaluate((e) => e.required), 'a drawn area needs an e-mail');
+    await page.getByLabel(/E-post/).fill('ola@example.no');
     await page.locator('#usage-group').selectOption('Privatperson');
     await page.locator('#purpose').selectOption('Fritid');
     await page.getByRole('button', { name: 'Bestill' }).click();
     await page.waitForURL(/\/api\/order\//);
 
-    // the order page polls until the file is ready
-    await page.waitForSelector('td.status[data-status="ReadyForDownload"]', { timeout: 180000 });
+    // the order page polls until both files are ready
+    const rows = await page.locator('td.status').count();
+    check(rows === 2, `the order has ${rows} files`);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('td.status')].every((td) => td.dataset.status === 'ReadyForDownload'), null, { timeout: 180000 });
     await page.screenshot({ path: path.join(artefacts, 'citizen-order.png'), fullPage: true });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('td.name a').first().click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('td.name a', { hasText: '_03_Oslo_' }).click()]);
     fs.mkdirSync(downloads, { recursive: true });
     const file = path.join(downloads, download.suggestedFilename());
     await download.saveAs(file);

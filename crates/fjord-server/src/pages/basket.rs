@@ -47,7 +47,7 @@ pub async fn page(visit: Visit) -> Response {
          data-remove=\"{remove}\" data-log-in=\"{log_in}\" data-login-needed=\"{needed}\" \
          data-area=\"{area}\" data-projection=\"{projection}\" data-format=\"{format}\">\
          <p id=\"basket-empty\">{empty}</p><ul id=\"basket-lines\" class=\"lines\"></ul>\
-         <form id=\"order\" hidden><label for=\"email\">{email}</label>\
+         <form id=\"order\" hidden><label for=\"email\" data-needed=\"{email_needed}\">{email}</label>\
          <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\">\
          <label for=\"usage-group\">{group}</label><select id=\"usage-group\" name=\"usageGroup\">",
         title = t.basket,
@@ -61,6 +61,7 @@ pub async fn page(visit: Visit) -> Response {
         format = t.format,
         empty = t.basket_empty,
         email = t.email,
+        email_needed = t.email_needed,
         group = t.usage_group,
     );
     options(&mut h, visit.lang, &USAGE_GROUPS);

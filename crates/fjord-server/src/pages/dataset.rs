@@ -200,6 +200,14 @@ fn download_form(h: &mut String, t: &Texts, r: &Record, areas: &Value) {
         }
         h.push_str("</optgroup>");
     }
+    // a polygon drawn on the preview map (the Download API's area "Kart"), clipped from
+    // the whole country's files' projections and formats
+    let _ = write!(
+        h,
+        "<optgroup label=\"{}\"><option value=\"Kart\" data-type=\"polygon\" data-name=\"{drawn}\">{drawn}</option></optgroup>",
+        t.area_own,
+        drawn = t.area_drawn
+    );
     // the first area's projections and formats; the page's script follows the area chosen
     let first = list.first().cloned().unwrap_or(Value::Null);
     let _ = write!(
@@ -219,8 +227,11 @@ fn download_form(h: &mut String, t: &Texts, r: &Record, areas: &Value) {
     }
     let _ = write!(
         h,
-        "</select><button type=\"submit\">{}</button><p id=\"added\" role=\"status\" data-added=\"{}\"></p></form>\
+        "</select><p id=\"draw-help\" class=\"help\" hidden data-first=\"{}\">{}</p>\
+         <button type=\"submit\">{}</button><p id=\"added\" role=\"status\" data-added=\"{}\"></p></form>\
          <script type=\"application/json\" id=\"areas\">{}</script>",
+        t.draw_first,
+        t.draw_help,
         t.add_to_basket,
         t.added,
         // JSON inside a script element: `<` escaped so no `</script>` can end it early

@@ -182,6 +182,16 @@ pub struct Texts {
     pub area_counties: &'static str,
     /// the municipality area group
     pub area_municipalities: &'static str,
+    /// the own-area group of the area list
+    pub area_own: &'static str,
+    /// the area drawn on the map
+    pub area_drawn: &'static str,
+    /// how to draw it
+    pub draw_help: &'static str,
+    /// when nothing is drawn yet
+    pub draw_first: &'static str,
+    /// the e-mail field when a drawn area is in the basket
+    pub email_needed: &'static str,
     /// the basket button
     pub add_to_basket: &'static str,
     /// after adding
@@ -280,6 +290,11 @@ static NB: Texts = Texts {
     area_country: "Hele landet",
     area_counties: "Fylker",
     area_municipalities: "Kommuner",
+    area_own: "Eget område",
+    area_drawn: "Tegnet i kartet",
+    draw_help: "Klikk i kartet for hvert hjørne av området, og dobbeltklikk på det siste.",
+    draw_first: "Tegn området i kartet først.",
+    email_needed: "E-post (kreves for områder tegnet i kartet: vi sier fra når filen er klar)",
     add_to_basket: "Legg i kurv",
     added: "Lagt i kurven",
     login_to_download: "Datasettet har begrenset tilgang. Logg inn for å laste det ned.",
@@ -356,6 +371,11 @@ static EN: Texts = Texts {
     area_country: "The whole country",
     area_counties: "Counties",
     area_municipalities: "Municipalities",
+    area_own: "Your own area",
+    area_drawn: "Drawn on the map",
+    draw_help: "Click on the map for each corner of the area, and double-click the last one.",
+    draw_first: "Draw the area on the map first.",
+    email_needed: "E-mail (needed for areas drawn on the map: we tell you when the file is ready)",
     add_to_basket: "Add to basket",
     added: "Added to the basket",
     login_to_download: "This dataset is restricted. Log in to download it.",

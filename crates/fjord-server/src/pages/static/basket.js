@@ -21,7 +21,8 @@
 
   function same(a, b) {
     return a.metadataUuid === b.metadataUuid && a.area.code === b.area.code &&
-      a.projection.code === b.projection.code && a.format.name === b.format.name;
+      a.projection.code === b.projection.code && a.format.name === b.format.name &&
+      a.area.coordinates === b.area.coordinates;
   }
 
   /** Add a line (once): {metadataUuid, title, restricted, area{code,type,name}, projection{code,name}, format{name}} */
@@ -78,6 +79,12 @@
     ul.replaceChildren(...list.map((item, i) => line(box, item, i)));
     document.getElementById('basket-empty').hidden = list.length > 0;
     document.getElementById('order').hidden = list.length === 0;
+    // an area drawn on the map is a clip job: the Download API needs an e-mail for it
+    const drawn = list.some((i) => i.area.type === 'polygon');
+    const label = document.querySelector('label[for="email"]');
+    label.dataset.optional = label.dataset.optional || label.textContent;
+    label.textContent = drawn ? label.dataset.needed : label.dataset.optional;
+    document.getElementById('email').required = drawn;
   }
 
   async function order(event) {

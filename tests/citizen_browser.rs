@@ -1,8 +1,9 @@
 //! A citizen in a real browser (Debian's Chromium, headless, driven by playwright-core
 //! from web/): searches "høyde", opens the elevation dataset, sees its map preview drawn,
 //! adds a county file and an area drawn on the map to the basket, orders them, sees them
-//! ready and downloads the county's file; axe-core
-//! checks the search and dataset pages for serious or critical accessibility violations.
+//! ready, downloads the county's file and then both in one zip; axe-core checks the
+//! search, dataset, basket and order pages for serious or critical accessibility
+//! violations.
 //! The script is tests/browser/citizen_flow.cjs; its screenshots are kept in
 //! target/test-artefacts/citizen-*.png.
 

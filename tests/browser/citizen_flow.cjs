@@ -85,6 +85,7 @@ async function main() {
     check(drawnLine.includes('Tegnet i kartet'), `the drawn area's line: ${drawnLine}`);
     check(await page.locator('#email').evaluate((e) => e.required), 'a drawn area needs an e-mail');
     await page.getByLabel(/E-post/).fill('ola@example.no');
+    await accessible(page, 'basket page');
     await page.locator('#usage-group').selectOption('Privatperson');
     await page.locator('#purpose').selectOption('Fritid');
     await page.getByRole('button', { name: 'Bestill' }).click();
@@ -96,6 +97,7 @@ async function main() {
     await page.waitForFunction(() =>
       [...document.querySelectorAll('td.status')].every((td) => td.dataset.status === 'ReadyForDownload'), null, { timeout: 180000 });
     await page.screenshot({ path: path.join(artefacts, 'citizen-order.png'), fullPage: true });
+    await accessible(page, 'order page');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('td.name a', { hasText: '_03_Oslo_' }).click()]);
     fs.mkdirSync(downloads, { recursive: true });
     const file = path.join(downloads, download.suggestedFilename());
@@ -103,6 +105,11 @@ async function main() {
     const bytes = fs.readFileSync(file);
     check(bytes.length > 100 && bytes.subarray(0, 2).toString() === 'PK', `the download ${file} is not a zip`);
     check(/_03_Oslo_25833_/.test(path.basename(file)), `the file name ${path.basename(file)}`);
+    // both files in one zip
+    const [bundled] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Last ned alle filene samlet' }).click()]);
+    const bundleFile = path.join(downloads, bundled.suggestedFilename());
+    await bundled.saveAs(bundleFile);
+    check(fs.readFileSync(bundleFile).subarray(0, 2).toString() === 'PK', `the bundle ${bundleFile} is not a zip`);
     const left = await page.evaluate(() => localStorage.getItem('fjord.basket'));
     check(left === '[]', `the basket after ordering: ${left}`);
 
@@ -114,7 +121,7 @@ async function main() {
     await page.screenshot({ path: path.join(artefacts, 'citizen-phone.png'), fullPage: true });
 
     check(errors.length === 0, `script errors in the pages: ${errors.join('; ')}`);
-    console.log(`downloaded ${path.basename(file)} (${bytes.length} bytes)`);
+    console.log(`downloaded ${path.basename(file)} (${bytes.length} bytes) and the bundle ${path.basename(bundleFile)}`);
   } finally {
     await browser.close();
   }

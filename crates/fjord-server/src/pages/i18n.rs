@@ -232,6 +232,8 @@ pub struct Texts {
     pub failed: &'static str,
     /// an order without files
     pub no_files: &'static str,
+    /// the button that packs every file of an order into one zip
+    pub bundle: &'static str,
     /// the dataset column
     pub dataset: &'static str,
     /// an error page's heading
@@ -315,6 +317,7 @@ static NB: Texts = Texts {
     waiting: "Venter på behandling",
     failed: "Feil",
     no_files: "Bestillingen har ingen filer: ingen fil finnes for valgene.",
+    bundle: "Last ned alle filene samlet",
     dataset: "Datasett",
     error: "Noe er galt",
 };
@@ -396,6 +399,7 @@ static EN: Texts = Texts {
     waiting: "Waiting for processing",
     failed: "Error",
     no_files: "The order has no files: no file exists for the choices made.",
+    bundle: "Download all the files together",
     dataset: "Dataset",
     error: "Something is wrong",
 };

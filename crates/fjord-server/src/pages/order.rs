@@ -72,6 +72,10 @@ pub fn page(uri: &Uri, headers: &HeaderMap, receipt: &Value) -> Response {
             None => text(&f["name"]),
         };
         let status = f["status"].as_str().unwrap_or("");
+        let mut said = status_label(t, status).to_string();
+        if let Some(why) = f["message"].as_str() {
+            said = format!("{said}: {why}");
+        }
         let _ = write!(
             h,
             "<tr data-file=\"{}\"><td class=\"name\">{name}</td><td>{}</td><td>{}</td><td>{}</td>\
@@ -81,12 +85,22 @@ pub fn page(uri: &Uri, headers: &HeaderMap, receipt: &Value) -> Response {
             text(&f["areaName"]),
             text(&f["projectionName"]),
             esc(status),
-            esc(status_label(t, status)),
+            esc(&said),
         );
     }
     h.push_str("</tbody></table>");
     if files.is_empty() {
         let _ = write!(h, "<p>{}</p>", t.no_files);
+    }
+    // GeoNorge's bundle: every file in one zip, once all are made
+    if files.len() > 1 {
+        let waiting = files.iter().any(|f| f["status"] != "ReadyForDownload");
+        let _ = write!(
+            h,
+            "<p><button type=\"button\" id=\"bundle\"{}>{}</button></p><p id=\"bundle-status\" role=\"status\"></p>",
+            if waiting { " disabled" } else { "" },
+            t.bundle
+        );
     }
     visit.page(&format!("{} {}", t.order_title, receipt["referenceNumber"].as_str().unwrap_or("")), &h, &["order.js"])
 }

@@ -1,5 +1,6 @@
 // An order's page: poll the receipt (JSON) every two seconds until no file waits,
-// showing each file's status and, once made, its link.
+// showing each file's status and, once made, its link; then the bundle button packs
+// them all in one zip (PUT downloadAsBundle, then its link).
 (function () {
   'use strict';
 
@@ -14,7 +15,7 @@
       const cell = row.querySelector('.status');
       if (cell.dataset.status === f.status) continue;
       cell.dataset.status = f.status;
-      cell.textContent = label(table, f.status);
+      cell.textContent = label(table, f.status) + (f.message ? ': ' + f.message : '');
       const name = row.querySelector('.name');
       if (f.downloadUrl) {
         const a = document.createElement('a');
@@ -24,7 +25,22 @@
         name.replaceChildren(a);
       }
     }
+    const bundle = document.getElementById('bundle');
+    if (bundle) bundle.disabled = !receipt.files.every((f) => f.status === 'ReadyForDownload');
     return receipt.files.some((f) => f.status === 'WaitingForProcessing');
+  }
+
+  async function bundle(table) {
+    const status = document.getElementById('bundle-status');
+    const res = await fetch('/api/order/' + encodeURIComponent(table.dataset.reference), {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ downloadAsBundle: true }),
+    });
+    const answer = await res.json().catch(() => ({}));
+    if (res.ok && answer.downloadBundleUrl) location.href = answer.downloadBundleUrl;
+    else status.textContent = answer.detail || res.statusText;
   }
 
   async function poll(table) {
@@ -42,6 +58,9 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     const table = document.getElementById('files');
-    if (table && table.querySelector('[data-status="WaitingForProcessing"]')) setTimeout(() => poll(table), 1000);
+    if (!table) return;
+    const button = document.getElementById('bundle');
+    if (button) button.addEventListener('click', () => bundle(table));
+    if (table.querySelector('[data-status="WaitingForProcessing"]')) setTimeout(() => poll(table), 1000);
   });
 })();

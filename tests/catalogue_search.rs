@@ -86,3 +86,46 @@ fn seeded_catalogue_answers_over_http() {
     );
     assert!(metrics.contains("fjord_catalogue_records"));
 }
+
+#[test]
+fn kartkatalog_search_and_the_registers_answer_as_geonorge_does() {
+    let (_dir, s) = common::seeded();
+    // Kartkatalog's parameters and answer: NumFound, 1-based Offset, Results, Facets
+    let r = s.json("/api/search?text=h%C3%B8yde&limit=1&offset=1", 200);
+    assert!(r["NumFound"].as_u64().unwrap() >= 2, "{r}");
+    assert_eq!((r["Limit"].as_u64(), r["Offset"].as_u64()), (Some(1), Some(1)));
+    let first = &r["Results"][0];
+    assert!(first["Title"].as_str().unwrap().starts_with("Høyde"), "{first}");
+    assert!(first["Uuid"].is_string() && first["DistributionProtocol"].as_str().unwrap().starts_with("OGC:"), "{r}");
+    let second = s.json("/api/search?text=h%C3%B8yde&limit=1&offset=2", 200);
+    assert_ne!(second["Results"][0]["Uuid"], first["Uuid"], "offset 2 is the next result");
+    let facets = r["Facets"].as_array().unwrap();
+    let types = facets.iter().find(|f| f["FacetField"] == "type").unwrap();
+    assert_eq!(types["FacetResults"][0]["Name"], "dataset", "{types}");
+    // a facet filter and an order
+    let all = s.json("/api/search?limit=100&orderby=title&facets%5B0%5Dname=type&facets%5B0%5Dvalue=dataset", 200);
+    let titles: Vec<&str> = all["Results"].as_array().unwrap().iter().map(|h| h["Title"].as_str().unwrap()).collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert!(titles.len() >= 4 && titles == sorted, "{titles:?}");
+    let none = s.json("/api/search?facets%5B0%5Dname=type&facets%5B0%5Dvalue=service", 200);
+    assert_eq!(none["NumFound"], 0);
+    for bad in ["offset=0", "orderby=size", "limit=1000", "facets%5B0%5Dname=colour&facets%5B0%5Dvalue=red"] {
+        assert_eq!(s.get(&format!("/api/search?{bad}")).0, 400, "{bad}");
+    }
+
+    // the registers: counties and municipalities from the boundary datasets, EPSG codes
+    let list = s.json("/api/register", 200);
+    assert_eq!(list["registers"].as_array().unwrap().len(), 4, "{list}");
+    let kommuner = s.json("/api/register/kommunenummer", 200);
+    let oslo = kommuner["containeditems"].as_array().unwrap().iter().find(|i| i["codevalue"] == "0301").unwrap();
+    assert_eq!((oslo["label"].as_str(), oslo["status"].as_str()), (Some("Oslo"), Some("valid")), "{oslo}");
+    assert!(oslo["validFrom"].is_string());
+    let fylker = s.json("/api/register/fylkesnummer", 200);
+    assert!(fylker["containeditems"].as_array().unwrap().iter().any(|i| i["codevalue"] == "03"), "{fylker}");
+    let epsg = s.json("/api/register/epsg-koder", 200);
+    assert!(epsg["containeditems"].as_array().unwrap().iter().any(|i| i["codevalue"] == "25833"), "{epsg}");
+    let (status, ct, xml) = s.get("/api/register/kommunenummer?f=xml");
+    assert!(status == 200 && ct.contains("xml") && xml.contains("<codevalue>0301</codevalue>"), "{xml}");
+    assert_eq!(s.get("/api/register/nope").0, 404);
+}

@@ -27,4 +27,4 @@ pub use distribution::{service_links, OnlineResource, Protocol};
 pub use error::{Error, Result};
 pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
 pub use register::RegisterItem;
-pub use search::{FacetCount, Facets, Hit, SearchQuery, SearchResult, TextField, MAX_LIMIT};
+pub use search::{FacetCount, Facets, Hit, Order, SearchQuery, SearchResult, TextField, MAX_LIMIT};

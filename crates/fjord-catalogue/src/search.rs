@@ -62,6 +62,37 @@ pub struct SearchQuery {
     /// records to leave out (by uuid), whatever else matches: those the caller may not
     /// see where restricted records are hidden
     pub hidden: Vec<String>,
+    /// the order of the hits
+    pub order: Order,
+}
+
+/// How hits are ordered; ties go by title.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// the best match first (by title without a text query)
+    #[default]
+    Relevance,
+    /// by title
+    Title,
+    /// by owner organisation
+    Organisation,
+    /// the record made last first
+    Newest,
+    /// the record changed last first
+    Updated,
+}
+
+impl Order {
+    /// The SQL ORDER BY of this order (`score` is the relevance column).
+    fn sql(self, text: bool) -> &'static str {
+        match self {
+            Order::Relevance if text => "score DESC, r.title",
+            Order::Relevance | Order::Title => "r.title",
+            Order::Organisation => "r.org, r.title",
+            Order::Newest => "json_extract(r.json, '$.created') DESC, r.title",
+            Order::Updated => "r.updated DESC, r.title",
+        }
+    }
 }
 
 /// One hit: the record and its relevance (higher is better; 0 without a text query).
@@ -210,11 +241,8 @@ impl Catalogue {
         let total: u64 =
             conn.query_row(&format!("SELECT count(*){fw}"), rusqlite::params_from_iter(&params), |r| r.get(0))?;
 
-        let (score, order) = if text.is_some() {
-            ("-bm25(records_fts, 10.0, 2.0, 5.0, 1.0, 1.0)", "score DESC, r.title")
-        } else {
-            ("0.0", "r.title")
-        };
+        let score = if text.is_some() { "-bm25(records_fts, 10.0, 2.0, 5.0, 1.0, 1.0)" } else { "0.0" };
+        let order = q.order.sql(text.is_some());
         let mut page_params = params.clone();
         page_params.extend([Sql::Integer(q.limit as i64), Sql::Integer(q.offset.min(i64::MAX as usize) as i64)]);
         let mut stmt =
@@ -344,6 +372,21 @@ mod tests {
         assert_eq!(shown.facets.kind[0].count, all.total - 1);
         assert_eq!((page.total, page.hits.len()), (4, 1));
         assert!(c.search(&SearchQuery { limit: 0, ..SearchQuery::default() }).is_err());
+    }
+
+    #[test]
+    fn hits_come_in_the_order_asked() {
+        let (_d, c) = catalogue();
+        let uuids = |order: Order| {
+            let r = c.search(&SearchQuery { limit: 10, order, ..SearchQuery::default() }).unwrap();
+            r.hits.iter().map(|h| h.record.uuid.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(uuids(Order::Title), ["flom", "fylker", "tromso", "dtm"], "Høyde i … before Høydedata");
+        assert_eq!(uuids(Order::Organisation), ["fylker", "dtm", "flom", "tromso"]);
+        let mut newer = c.get("flom").unwrap().unwrap();
+        newer.updated = "2999-01-01T00:00:00Z".into();
+        c.upsert(&newer).unwrap();
+        assert_eq!(uuids(Order::Updated)[0], "flom");
     }
 
     proptest::proptest! {

@@ -5,7 +5,7 @@ use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
 use crate::{account, auth, catalogue_api, csw, download, login, ogcapi, ops, pages, partners, tiles, wcs, wfs};
-use crate::{records, wms, wmts};
+use crate::{kartkatalog, records, register_api, wms, wmts};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -118,6 +118,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalogue/search", get(catalogue_api::search))
         .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
         .route("/api/catalogue/dcat", get(catalogue_api::dcat))
+        .route("/api/search", get(kartkatalog::search))
+        .route("/api/register", get(register_api::index))
+        .route("/api/register/{name}", get(register_api::register))
         .route("/hoydedata/v1/punkt", get(ogcapi::hoydedata_punkt).post(ogcapi::hoydedata_punkt_form))
         .route("/api/elevation/point", get(ogcapi::elevation_point))
         .route("/api/elevation/profile", axum::routing::post(ogcapi::elevation_profile))

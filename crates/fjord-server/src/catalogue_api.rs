@@ -59,6 +59,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         limit,
         offset,
         hidden: Vec::new(),
+        order: fjord_catalogue::Order::Relevance,
     })
 }
 

@@ -54,6 +54,15 @@ fn search_page_facets_area_filter_escaping_and_languages() {
     let (_, _, oslo) = page(&s, "/?bbox=10.6,59.8,10.9,60.0", &[]);
     assert!(oslo.contains("Kommuner i Oslo, Akershus og Vestfold"));
 
+    // by title, as Kartkatalog's orderby names it, kept by the facet links
+    let (_, _, by_title) = page(&s, "/?orderby=title", &[]);
+    let first = |html: &str, a: &str, b: &str| html.find(a).unwrap() < html.find(b).unwrap();
+    assert!(first(&by_title, ">Fylker 2024<", ">Høydedata – fjelltopper<"), "{by_title}");
+    assert!(by_title.contains("<option value=\"title\" selected>Tittel</option>"));
+    assert!(by_title.contains("href=\"/?orderby=title&amp;theme=H%C3%B8ydedata\""), "{by_title}");
+    let (_, _, newest) = page(&s, "/?orderby=newest", &[]);
+    assert!(newest.contains("<option value=\"newest\" selected>"));
+
     // whatever is typed comes back escaped
     let (status, _, html) = page(&s, "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22", &[]);
     assert_eq!(status, 200);
@@ -76,6 +85,7 @@ fn search_page_facets_area_filter_escaping_and_languages() {
         ("/?bbox=1,2,3", "bbox"),
         ("/?bbox=0,0,200,10", "bbox"),
         ("/?offset=-1", "offset"),
+        ("/?orderby=size", "orderby &#39;size&#39; is not known"),
     ] {
         let (status, hs, html) = page(&s, path, &[]);
         assert_eq!(status, 400, "{path}");

@@ -38,6 +38,10 @@ async function main() {
 
     // search "høyde" with the keyboard, titles suggested while typing
     await page.goto(base + '/');
+    // the keyboard's first stop is the link past the header, to the main content
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => [document.activeElement.className, document.activeElement.getAttribute('href')]);
+    check(first[0] === 'skip' && first[1] === '#main', `the first Tab stop: ${first}`);
     const field = page.getByLabel('Søk i kartkatalogen');
     await field.pressSequentially('høyd');
     await page.waitForFunction(() =>

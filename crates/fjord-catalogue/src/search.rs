@@ -83,6 +83,25 @@ pub enum Order {
 }
 
 impl Order {
+    /// Every order with its name in Kartkatalog's `orderby`.
+    pub const NAMES: [(&'static str, Order); 5] = [
+        ("score", Order::Relevance),
+        ("title", Order::Title),
+        ("organization", Order::Organisation),
+        ("newest", Order::Newest),
+        ("updated", Order::Updated),
+    ];
+
+    /// An order by its Kartkatalog name (empty: relevance), or what is wrong.
+    pub fn parse(name: &str) -> std::result::Result<Order, String> {
+        match name {
+            "" => Ok(Order::Relevance),
+            _ => Order::NAMES.iter().find(|(n, _)| *n == name).map(|(_, o)| *o).ok_or_else(|| {
+                format!("orderby '{name}' is not known; use score, title, organization, newest or updated")
+            }),
+        }
+    }
+
     /// The SQL ORDER BY of this order (`score` is the relevance column).
     fn sql(self, text: bool) -> &'static str {
         match self {
@@ -372,6 +391,13 @@ mod tests {
         assert_eq!(shown.facets.kind[0].count, all.total - 1);
         assert_eq!((page.total, page.hits.len()), (4, 1));
         assert!(c.search(&SearchQuery { limit: 0, ..SearchQuery::default() }).is_err());
+    }
+
+    #[test]
+    fn orders_by_kartkatalog_name() {
+        assert_eq!(Order::parse("newest"), Ok(Order::Newest));
+        assert_eq!(Order::parse(""), Ok(Order::Relevance));
+        assert!(Order::parse("size").unwrap_err().contains("orderby 'size'"));
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         limit,
         offset,
         hidden: Vec::new(),
-        order: fjord_catalogue::Order::Relevance,
+        order: fjord_catalogue::Order::parse(params.get("orderby").map_or("", |o| o.trim()))?,
     })
 }
 
@@ -86,7 +86,7 @@ pub async fn run_search(state: &AppState, mut q: SearchQuery) -> Result<SearchRe
         .map_err(Problem::from)
 }
 
-/// `GET /api/catalogue/search?q=&theme=&org=&kind=&access=&bbox=&limit=&offset=`
+/// `GET /api/catalogue/search?q=&theme=&org=&kind=&access=&bbox=&orderby=&limit=&offset=`
 pub async fn search(Ctx(state): Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
     let q = parse_search(&params, state.config.limits.max_search_limit).map_err(Problem::bad_request)?;
     let result = run_search(&state, q.clone()).await?;

@@ -36,16 +36,7 @@ fn parse(params: &[(String, String)]) -> Result<SearchQuery, String> {
     if offset == 0 {
         return Err("offset counts from 1 (the first result)".into());
     }
-    let order = match get("orderby").unwrap_or("score") {
-        "" | "score" => Order::Relevance,
-        "title" => Order::Title,
-        "organization" => Order::Organisation,
-        "newest" => Order::Newest,
-        "updated" => Order::Updated,
-        other => {
-            return Err(format!("orderby '{other}' is not known; use score, title, organization, newest or updated"))
-        }
-    };
+    let order = Order::parse(get("orderby").unwrap_or(""))?;
     let text = get("text").filter(|t| !t.is_empty());
     if text.is_some_and(|t| t.len() > 1000) {
         return Err("text is longer than 1000 bytes".into());

@@ -102,6 +102,10 @@ pub struct Texts {
     pub search_placeholder: &'static str,
     /// the search button
     pub search_button: &'static str,
+    /// the order field
+    pub sort_by: &'static str,
+    /// the orders, as `fjord_catalogue::Order::NAMES` lists them
+    pub orders: [&'static str; 5],
     /// after the number of hits
     pub hits: &'static str,
     /// when nothing matches
@@ -252,6 +256,8 @@ static NB: Texts = Texts {
     search_label: "Søk i kartkatalogen",
     search_placeholder: "f.eks. høydedata, fylker",
     search_button: "Søk",
+    sort_by: "Sorter etter",
+    orders: ["Relevans", "Tittel", "Organisasjon", "Nyeste", "Sist oppdatert"],
     hits: "treff",
     no_hits: "Ingen treff. Prøv et annet ord eller fjern filtrene.",
     filters: "Avgrens søket",
@@ -334,6 +340,8 @@ static EN: Texts = Texts {
     search_label: "Search the map catalogue",
     search_placeholder: "e.g. elevation, counties",
     search_button: "Search",
+    sort_by: "Sort by",
+    orders: ["Relevance", "Title", "Organisation", "Newest", "Last updated"],
     hits: "results",
     no_hits: "No results. Try another word or remove the filters.",
     filters: "Narrow the search",

@@ -9,7 +9,7 @@ use crate::catalogue_api::{parse_search, run_search};
 use crate::home::esc;
 use axum::http::StatusCode;
 use axum::response::Response;
-use fjord_catalogue::{FacetCount, GeoBox, Record, SearchResult};
+use fjord_catalogue::{FacetCount, GeoBox, Order, Record, SearchResult};
 use std::fmt::Write;
 
 /// Hits per page.
@@ -18,7 +18,7 @@ const PAGE: usize = 20;
 /// The facets a page offers, with the query parameter each sets.
 const FACETS: [&str; 4] = ["theme", "org", "kind", "access"];
 
-/// `GET /?q=&theme=&org=&kind=&access=&bbox=&offset=&lang=`
+/// `GET /?q=&theme=&org=&kind=&access=&bbox=&orderby=&offset=&lang=`
 pub async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     let mut params = visit.params();
     params.insert("limit".into(), PAGE.to_string());
@@ -67,6 +67,13 @@ fn search_form(h: &mut String, visit: &Visit, t: &Texts) {
         ph = t.search_placeholder,
         button = t.search_button,
     );
+    let _ = write!(h, "<label for=\"orderby\">{}</label><select id=\"orderby\" name=\"orderby\">", t.sort_by);
+    let chosen = visit.param("orderby").unwrap_or("score");
+    for ((name, _), label) in Order::NAMES.iter().zip(t.orders) {
+        let on = if *name == chosen { " selected" } else { "" };
+        let _ = write!(h, "<option value=\"{name}\"{on}>{label}</option>");
+    }
+    h.push_str("</select>");
     for f in FACETS {
         if let Some(v) = visit.param(f) {
             let _ = write!(h, "<input type=\"hidden\" name=\"{f}\" value=\"{}\">", esc(v));
@@ -156,7 +163,7 @@ fn facets(h: &mut String, visit: &Visit, t: &Texts, result: &SearchResult) {
 
 /// This search with `name` set to `value` (or removed), from the first page.
 fn link(visit: &Visit, name: &str, value: Option<&str>) -> String {
-    let mut pairs: Vec<(String, String)> = ["q", "theme", "org", "kind", "access", "bbox"]
+    let mut pairs: Vec<(String, String)> = ["q", "theme", "org", "kind", "access", "bbox", "orderby"]
         .iter()
         .filter(|k| **k != name)
         .filter_map(|k| visit.param(k).map(|v| (k.to_string(), v.to_string())))

@@ -1,5 +1,5 @@
-// The search page: titles suggested while typing (from the catalogue search), and the
-// area filter: Shift and drag on the map draws a box that fills the bbox field and
+// The search page: titles suggested while typing (from the catalogue search), a new
+// order searches again at once, and the area filter: Shift and drag on the map draws a box that fills the bbox field and
 // searches again.
 (function () {
   'use strict';
@@ -65,6 +65,8 @@
     // on a phone the filters start folded, so the hits come first
     if (matchMedia('(max-width: 48rem)').matches) document.querySelector('.facets details').open = false;
     suggestions();
+    const order = document.getElementById('orderby');
+    order.addEventListener('change', () => order.form.submit());
     if (window.ol) areaMap();
   });
 })();

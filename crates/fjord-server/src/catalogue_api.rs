@@ -118,7 +118,7 @@ pub async fn search(Ctx(state): Ctx, Query(params): Query<HashMap<String, String
 
 /// Whether the request's caller may read a dataset with constraint `access` (if only
 /// within an area).
-fn readable(state: &AppState, access: &fjord_catalogue::Access) -> bool {
+pub(crate) fn readable(state: &AppState, access: &fjord_catalogue::Access) -> bool {
     matches!(fjord_auth::decide(&state.caller, access), fjord_auth::Decision::Allow { .. })
 }
 

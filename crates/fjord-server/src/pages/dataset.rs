@@ -28,12 +28,11 @@ enum Offer {
 
 /// `GET /metadata/{uuid}`
 pub async fn page(Ctx(state): Ctx, visit: Visit, headers: HeaderMap, Path(uuid): Path<String>) -> Response {
-    let caller = state.caller.clone();
     let id = uuid.clone();
     let found = state
         .blocking(move |s| -> Result<Option<(Record, Offer)>, String> {
             let Some(record) = s.catalogue.get(&id).map_err(|e| e.to_string())? else { return Ok(None) };
-            let readable = matches!(fjord_auth::decide(&caller, &record.access), fjord_auth::Decision::Allow { .. });
+            let readable = crate::catalogue_api::readable(s, &record.access);
             if !readable && s.config.auth.hide_restricted_records {
                 return Ok(None);
             }

@@ -120,7 +120,8 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
     assert_eq!(area("0301").unwrap()["name"], "Oslo");
     assert_eq!(area("0301").unwrap()["projections"][0]["formats"].as_array().unwrap().len(), 5);
     let (_, projections) = get(&s, &format!("/api/codelists/projection/{kommuner}"), None);
-    assert!(projections.as_array().unwrap().iter().any(|p| p["code"] == "25833"), "{projections}");
+    let utm33 = projections.as_array().unwrap().iter().find(|p| p["code"] == "25833").cloned();
+    assert_eq!(utm33.map(|p| p["name"].clone()), Some(json!("EUREF89 UTM sone 33, 2d")), "{projections}");
     let (_, formats) = get(&s, &format!("/api/codelists/format/{hoyde}"), None);
     assert_eq!(formats, json!([{ "name": "GeoTIFF" }]));
 

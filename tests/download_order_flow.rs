@@ -204,6 +204,31 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
         }
     }
 
+    // a map-sheet cell of the elevation: offered where the data lies, cut to its square
+    let (_, areas) = get(&s, &format!("/api/codelists/area/{hoyde}"), None);
+    let cell = areas.as_array().unwrap().iter().find(|a| a["code"] == "250-6650").cloned();
+    assert_eq!(cell.map(|c| c["type"].clone()), Some(json!("celle")), "the cell around Oslo");
+    let (_, vector_areas) = get(&s, &format!("/api/codelists/area/{kommuner}"), None);
+    assert!(!vector_areas.to_string().contains("\"celle\""), "cells are offered for elevation");
+    let asked =
+        order(vec![line(&hoyde, json!([{ "code": "250-6650", "type": "celle" }]), &["25833"], &["GeoTIFF"])], "");
+    let (status, receipt) = post(&s, "/api/order", None, &asked);
+    assert_eq!(status, 200, "{receipt}");
+    let receipt = settled(&s, receipt["referenceNumber"].as_str().unwrap(), None);
+    let f = &receipt["files"][0];
+    assert!(f["status"] == "ReadyForDownload" && f["name"].as_str().unwrap().contains("_250-6650_"), "{f}");
+    let (_, _, bytes) = call(&s, "GET", f["downloadUrl"].as_str().unwrap(), None, &[], b"");
+    let (entries, _) = zip_contents(dir.path(), "cell.zip", &bytes);
+    let tif = entries.iter().find(|e| e.ends_with(".tif")).expect("a GeoTIFF");
+    let ds = gdal::Dataset::open(format!("/vsizip/{}/{tif}", dir.path().join("cell.zip").display())).unwrap();
+    let t = ds.geo_transform().unwrap();
+    let (w, h) = ds.raster_size();
+    let (east, south) = (t[0] + t[1] * w as f64, t[3] + t[5] * h as f64);
+    // the stored grid's cells that hold the square (a part of one at an edge at most)
+    let c = t[1];
+    let inside = t[0] >= 250_000.0 - c && east <= 300_000.0 + c && south >= 6_650_000.0 - c && t[3] <= 6_700_000.0 + c;
+    assert!(inside && (w as f64) * c <= 50_000.0 + 2.0 * c, "{t:?} {w}×{h}");
+
     // the ATOM feeds: the service feed lists the open datasets, a dataset feed its files,
     // whose direct links are made on first ask
     let (status, _, feed) = call(&s, "GET", "/atom/Tjenestefeed.xml", None, &[], b"");

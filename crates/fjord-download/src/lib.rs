@@ -1,7 +1,8 @@
 //! fjord-download: the bulk download service, as GeoNorge's Download API serves it.
 //!
 //! A dataset offers areas (the whole country `0000`, each county, each municipality,
-//! named from the catalogue's registers), projections and formats ([`offer`]). An order
+//! named from the catalogue's registers, and for elevation map-sheet cells, [`cells`]),
+//! projections and formats ([`offer`]). An order
 //! ([`order`]) is checked whole against that offer and the access policy before anything
 //! is queued; each of its files is a job in the persistent queue of `downloads.sqlite`
 //! ([`db`]), keyed by dataset version × area × EPSG × format so it is made once. Workers
@@ -14,6 +15,7 @@
 pub mod api;
 pub mod areas;
 pub mod atom;
+pub mod cells;
 pub mod clip;
 pub mod clipper;
 pub mod db;

@@ -171,8 +171,9 @@ pub struct Offer {
 
 impl Offer {
     /// What `record`'s dataset offers: `projections` (EPSG codes), the vector formats
-    /// for features and GeoTIFF for elevation; areas from the
-    /// catalogue's registers of counties and municipalities (their valid items).
+    /// for features and GeoTIFF for elevation; areas from the catalogue's registers of
+    /// counties and municipalities (their valid items), and for elevation the map-sheet
+    /// cells its extent touches.
     pub fn of(catalogue: &Catalogue, record: &Record, projections: &[u32]) -> Result<Offer> {
         let formats = if record.schema.is_some() { VECTOR_FORMATS.to_vec() } else { vec![Format::GeoTiff] };
         let named = Projection::named(catalogue)?;
@@ -182,6 +183,9 @@ impl Offer {
             for item in catalogue.register(register)?.into_iter().filter(|i| i.is_valid()) {
                 areas.push(Area { kind: register.into(), code: item.code, name: item.name });
             }
+        }
+        if record.schema.is_none() {
+            areas.extend(crate::cells::cells_of(record));
         }
         Ok(Offer { areas, projections, formats })
     }

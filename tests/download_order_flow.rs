@@ -173,10 +173,20 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
         call(&s, "PUT", &format!("/api/order/{reference}"), None, &[], br#"{"downloadAsBundle":true}"#);
     let bundled = json_of(&bytes);
     assert_eq!(status, 200, "{bundled}");
-    let (status, _, bytes) = call(&s, "GET", bundled["downloadBundleUrl"].as_str().unwrap(), None, &[], b"");
+    let bundle_url = bundled["downloadBundleUrl"].as_str().unwrap();
+    let (status, hs, bytes) = call(&s, "GET", bundle_url, None, &[], b"");
     assert_eq!(status, 200);
     let (entries, _) = zip_contents(dir.path(), "bundle.zip", &bytes);
     assert_eq!(entries.len(), 10, "{entries:?}");
+    // its digest is the bytes' (kept from when it was packed), the same the second time
+    let digest = |bytes: &[u8]| {
+        use sha2::Digest;
+        format!("sha-256=:{}:", STANDARD.encode(sha2::Sha256::digest(bytes)))
+    };
+    let want = digest(&bytes);
+    assert_eq!(header(&hs, "repr-digest"), Some(want.as_str()));
+    let (_, again, same) = call(&s, "GET", bundle_url, None, &[], b"");
+    assert_eq!((header(&again, "repr-digest"), same.len()), (Some(want.as_str()), bytes.len()));
 
     // elevation: a county as GeoTIFF, cut to the county
     let areas = json!([{ "code": "03", "type": "fylke" }, { "code": "Kart", "type": "polygon", "coordinates": OSLO_SQUARE, "coordinatesystem": "25833" }]);

@@ -64,6 +64,8 @@ pub struct Downloads {
     /// how it runs
     pub settings: Settings,
     queue: queue::Queue,
+    /// held while a bundle is packed, so two first downloads do not pack it at once
+    packing: std::sync::Mutex<()>,
 }
 
 impl Downloads {
@@ -81,7 +83,7 @@ impl Downloads {
         if resumed > 0 {
             tracing::info!(resumed, "download jobs a stop cut short are queued again");
         }
-        Ok(Downloads { db, store, catalogue, settings, queue: queue::Queue::default() })
+        Ok(Downloads { db, store, catalogue, settings, queue: queue::Queue::default(), packing: Default::default() })
     }
 
     /// Where the made files of one key go.

@@ -120,7 +120,8 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
     assert_eq!(area("0301").unwrap()["name"], "Oslo");
     assert_eq!(area("0301").unwrap()["projections"][0]["formats"].as_array().unwrap().len(), 5);
     let (_, projections) = get(&s, &format!("/api/codelists/projection/{kommuner}"), None);
-    assert!(projections.as_array().unwrap().iter().any(|p| p["code"] == "25833"), "{projections}");
+    let utm33 = projections.as_array().unwrap().iter().find(|p| p["code"] == "25833").cloned();
+    assert_eq!(utm33.map(|p| p["name"].clone()), Some(json!("EUREF89 UTM sone 33, 2d")), "{projections}");
     let (_, formats) = get(&s, &format!("/api/codelists/format/{hoyde}"), None);
     assert_eq!(formats, json!([{ "name": "GeoTIFF" }]));
 
@@ -172,10 +173,20 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
         call(&s, "PUT", &format!("/api/order/{reference}"), None, &[], br#"{"downloadAsBundle":true}"#);
     let bundled = json_of(&bytes);
     assert_eq!(status, 200, "{bundled}");
-    let (status, _, bytes) = call(&s, "GET", bundled["downloadBundleUrl"].as_str().unwrap(), None, &[], b"");
+    let bundle_url = bundled["downloadBundleUrl"].as_str().unwrap();
+    let (status, hs, bytes) = call(&s, "GET", bundle_url, None, &[], b"");
     assert_eq!(status, 200);
     let (entries, _) = zip_contents(dir.path(), "bundle.zip", &bytes);
     assert_eq!(entries.len(), 10, "{entries:?}");
+    // its digest is the bytes' (kept from when it was packed), the same the second time
+    let digest = |bytes: &[u8]| {
+        use sha2::Digest;
+        format!("sha-256=:{}:", STANDARD.encode(sha2::Sha256::digest(bytes)))
+    };
+    let want = digest(&bytes);
+    assert_eq!(header(&hs, "repr-digest"), Some(want.as_str()));
+    let (_, again, same) = call(&s, "GET", bundle_url, None, &[], b"");
+    assert_eq!((header(&again, "repr-digest"), same.len()), (Some(want.as_str()), bytes.len()));
 
     // elevation: a county as GeoTIFF, cut to the county
     let areas = json!([{ "code": "03", "type": "fylke" }, { "code": "Kart", "type": "polygon", "coordinates": OSLO_SQUARE, "coordinatesystem": "25833" }]);
@@ -202,6 +213,31 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
             assert!(with_height < cells.len(), "{name}: none outside the county in its box");
         }
     }
+
+    // a map-sheet cell of the elevation: offered where the data lies, cut to its square
+    let (_, areas) = get(&s, &format!("/api/codelists/area/{hoyde}"), None);
+    let cell = areas.as_array().unwrap().iter().find(|a| a["code"] == "250-6650").cloned();
+    assert_eq!(cell.map(|c| c["type"].clone()), Some(json!("celle")), "the cell around Oslo");
+    let (_, vector_areas) = get(&s, &format!("/api/codelists/area/{kommuner}"), None);
+    assert!(!vector_areas.to_string().contains("\"celle\""), "cells are offered for elevation");
+    let asked =
+        order(vec![line(&hoyde, json!([{ "code": "250-6650", "type": "celle" }]), &["25833"], &["GeoTIFF"])], "");
+    let (status, receipt) = post(&s, "/api/order", None, &asked);
+    assert_eq!(status, 200, "{receipt}");
+    let receipt = settled(&s, receipt["referenceNumber"].as_str().unwrap(), None);
+    let f = &receipt["files"][0];
+    assert!(f["status"] == "ReadyForDownload" && f["name"].as_str().unwrap().contains("_250-6650_"), "{f}");
+    let (_, _, bytes) = call(&s, "GET", f["downloadUrl"].as_str().unwrap(), None, &[], b"");
+    let (entries, _) = zip_contents(dir.path(), "cell.zip", &bytes);
+    let tif = entries.iter().find(|e| e.ends_with(".tif")).expect("a GeoTIFF");
+    let ds = gdal::Dataset::open(format!("/vsizip/{}/{tif}", dir.path().join("cell.zip").display())).unwrap();
+    let t = ds.geo_transform().unwrap();
+    let (w, h) = ds.raster_size();
+    let (east, south) = (t[0] + t[1] * w as f64, t[3] + t[5] * h as f64);
+    // the stored grid's cells that hold the square (a part of one at an edge at most)
+    let c = t[1];
+    let inside = t[0] >= 250_000.0 - c && east <= 300_000.0 + c && south >= 6_650_000.0 - c && t[3] <= 6_700_000.0 + c;
+    assert!(inside && (w as f64) * c <= 50_000.0 + 2.0 * c, "{t:?} {w}×{h}");
 
     // the ATOM feeds: the service feed lists the open datasets, a dataset feed its files,
     // whose direct links are made on first ask

@@ -3,7 +3,7 @@
 //! (`http://host/api` or `http://host/api/v2`), so links stay in the version asked.
 
 use crate::db::{FileRow, Order, Status};
-use crate::offer::{Format, Offer};
+use crate::offer::{Format, Offer, Projection};
 use fjord_catalogue::{Access, Record};
 use serde_json::{json, Value};
 
@@ -82,7 +82,7 @@ pub fn formats(offer: &Offer) -> Value {
 }
 
 /// The receipt of an order: its files with their status and, once made, their links.
-pub fn receipt(order: &Order, files: &[(FileRow, String)], api: &str) -> Value {
+pub fn receipt(order: &Order, files: &[(FileRow, String)], projections: &[Projection], api: &str) -> Value {
     let reference = &order.reference;
     let files: Vec<Value> = files
         .iter()
@@ -98,7 +98,7 @@ pub fn receipt(order: &Order, files: &[(FileRow, String)], api: &str) -> Value {
                 "areaName": f.spec.area.name,
                 "coordinates": f.spec.coordinates,
                 "projection": f.spec.epsg.to_string(),
-                "projectionName": crate::offer::Projection::of(f.spec.epsg).map(|p| p.name),
+                "projectionName": Projection::find(projections, f.spec.epsg).map(|p| p.name.as_str()),
                 "format": f.spec.format.name(),
                 "status": f.status.api_name(),
             });

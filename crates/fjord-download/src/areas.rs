@@ -75,6 +75,7 @@ impl Boundary {
 /// boundary dataset not in the store leaves its register as it is. Returns the
 /// registers refreshed.
 pub fn refresh_registers(store: &Store, catalogue: &Catalogue, boundaries: &[Boundary], today: &str) -> Result<usize> {
+    crate::offer::seed_projections(catalogue, today)?;
     let mut n = 0;
     for b in boundaries {
         match b.items(store) {

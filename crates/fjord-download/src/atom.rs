@@ -62,13 +62,19 @@ pub fn service_feed(records: &[Record], feeds: &str, api: &str) -> String {
 
 /// The dataset feed of `record`: one entry per file, each with `updated` (when it was
 /// made, else the record's date) and its categories.
-pub fn dataset_feed(record: &Record, files: &[(FileSpec, Option<String>)], feeds: &str, api: &str) -> String {
+pub fn dataset_feed(
+    record: &Record,
+    files: &[(FileSpec, Option<String>)],
+    projections: &[Projection],
+    feeds: &str,
+    api: &str,
+) -> String {
     let mut out = String::new();
     let title = format!("{} – nedlasting", record.title);
     preamble(&mut out, &title, &format!("{feeds}/{}.xml", record.uuid), &record.updated, &record.organisation.name);
     for (spec, made) in files {
         let href = format!("{api}/download/file/{}/{}", record.uuid, spec.uuid());
-        let crs_label = Projection::of(spec.epsg).map(|p| p.name).unwrap_or_default();
+        let crs_label = Projection::find(projections, spec.epsg).map(|p| p.name.as_str()).unwrap_or_default();
         let _ = write!(
             out,
             "<entry>\n<title>{name}</title>\n<link href=\"{href}\" rel=\"alternate\" type=\"application/zip\"/>\n\
@@ -80,7 +86,7 @@ pub fn dataset_feed(record: &Record, files: &[(FileSpec, Option<String>)], feeds
             href = escape(&href),
             updated = escape(made.as_deref().unwrap_or(&record.updated)),
             epsg = spec.epsg,
-            crs_label = escape(&crs_label),
+            crs_label = escape(crs_label),
             code = escape(&spec.area.code),
             kind = escape(&spec.area.kind),
             area = escape(&spec.area.name),

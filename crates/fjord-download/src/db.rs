@@ -326,6 +326,25 @@ impl Db {
         Ok(self.conn().query_row(&sql, [key], file_row).optional()?)
     }
 
+    /// The made files: key, dataset and version of each (what a sweep looks at).
+    pub fn made(&self) -> Result<Vec<(String, String, u32)>> {
+        let conn = self.conn();
+        let mut q = conn.prepare("SELECT key, dataset, version FROM files WHERE path IS NOT NULL")?;
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Forget file `key` unless an order placed at `since` or later holds it (its links
+    /// still work); whether it was forgotten.
+    pub fn forget_unless_ordered_since(&self, key: &str, since: i64) -> Result<bool> {
+        let n = self.conn().execute(
+            "DELETE FROM files WHERE key = ?1 AND NOT EXISTS (
+                 SELECT 1 FROM order_files o JOIN orders r ON r.ref = o.ref WHERE o.file = ?1 AND r.created >= ?2)",
+            params![key, since],
+        )?;
+        Ok(n > 0)
+    }
+
     /// Put the jobs a stop cut short back in the queue; how many.
     pub fn resume(&self) -> Result<usize> {
         Ok(self.conn().execute("UPDATE files SET status = 'queued' WHERE status = 'running'", [])?)
@@ -494,6 +513,12 @@ mod tests {
         assert_eq!(db.file(&next.key).unwrap().unwrap().status, Status::Ready);
         let stats = db.statistics("r").unwrap();
         assert_eq!(stats.ordered.len(), 3, "{:?}", stats.ordered);
+
+        // a made file is forgotten only once no order with working links holds it
+        assert_eq!(db.made().unwrap(), vec![(next.key.clone(), "kommuner".to_string(), 1)]);
+        assert!(!db.forget_unless_ordered_since(&next.key, 0).unwrap(), "orders a and b still hold it");
+        assert!(db.forget_unless_ordered_since(&next.key, 1).unwrap(), "their links ran out");
+        assert!(db.made().unwrap().is_empty() && db.file(&next.key).unwrap().is_none());
     }
 
     #[test]

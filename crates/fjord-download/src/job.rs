@@ -58,6 +58,9 @@ impl Downloads {
                 MultiPolygon(vec![stored_polygon(ring)?])
             } else if area.kind == COUNTRY.0 {
                 return Ok(None);
+            } else if area.kind == crate::cells::CELLS {
+                crate::cells::square(&area.code)
+                    .ok_or_else(|| Error::BadRequest(format!("'{}' names no cell", area.code)))?
             } else {
                 let boundary =
                     self.settings.boundaries.iter().find(|b| b.register == area.kind).ok_or_else(|| {

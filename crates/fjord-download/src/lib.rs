@@ -1,7 +1,8 @@
 //! fjord-download: the bulk download service, as GeoNorge's Download API serves it.
 //!
 //! A dataset offers areas (the whole country `0000`, each county, each municipality,
-//! named from the catalogue's registers), projections and formats ([`offer`]). An order
+//! named from the catalogue's registers, and for elevation map-sheet cells, [`cells`]),
+//! projections and formats ([`offer`]). An order
 //! ([`order`]) is checked whole against that offer and the access policy before anything
 //! is queued; each of its files is a job in the persistent queue of `downloads.sqlite`
 //! ([`db`]), keyed by dataset version × area × EPSG × format so it is made once. Workers
@@ -14,6 +15,7 @@
 pub mod api;
 pub mod areas;
 pub mod atom;
+pub mod cells;
 pub mod clip;
 pub mod clipper;
 pub mod db;
@@ -62,12 +64,15 @@ pub struct Downloads {
     /// how it runs
     pub settings: Settings,
     queue: queue::Queue,
+    /// held while a bundle is packed, so two first downloads do not pack it at once
+    packing: std::sync::Mutex<()>,
 }
 
 impl Downloads {
     /// Open the service in `settings.dir` (created if needed): a crash's leftovers
-    /// (half-made files) are removed and its running jobs go back in the queue. Start
-    /// the workers with [`Downloads::start`].
+    /// (half-made files) are removed, its running jobs go back in the queue, and files of
+    /// versions no longer kept are swept ([`Downloads::sweep`]). Start the workers with
+    /// [`Downloads::start`].
     pub fn open(store: Arc<Store>, catalogue: Arc<Catalogue>, settings: Settings) -> Result<Downloads> {
         std::fs::create_dir_all(settings.dir.join("files"))?;
         let work = settings.dir.join("work");
@@ -79,7 +84,41 @@ impl Downloads {
         if resumed > 0 {
             tracing::info!(resumed, "download jobs a stop cut short are queued again");
         }
-        Ok(Downloads { db, store, catalogue, settings, queue: queue::Queue::default() })
+        let downloads =
+            Downloads { db, store, catalogue, settings, queue: queue::Queue::default(), packing: Default::default() };
+        downloads.sweep_logged();
+        Ok(downloads)
+    }
+
+    /// Remove the files made from dataset versions the store no longer keeps, unless an
+    /// order whose links still work holds them; how many were removed. The row goes
+    /// first, then the folder (a stop between leaves a folder no row names, never a row
+    /// naming a missing file).
+    pub fn sweep(&self) -> Result<usize> {
+        let since = now() - i64::try_from(self.settings.link_secs).unwrap_or(i64::MAX);
+        let mut kept: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
+        let mut removed = 0;
+        for (key, dataset, version) in self.db.made()? {
+            let versions = kept.entry(dataset.clone()).or_insert_with(|| {
+                let slug = fjord_core::Slug::new(&dataset).ok();
+                let found = slug.and_then(|s| self.store.versions(&s).ok()).unwrap_or_default();
+                found.iter().map(|v| v.version).collect()
+            });
+            if !versions.contains(&version) && self.db.forget_unless_ordered_since(&key, since)? {
+                let _ = std::fs::remove_dir_all(self.file_dir(&key));
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// [`Downloads::sweep`], its outcome logged.
+    pub fn sweep_logged(&self) {
+        match self.sweep() {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "download files of versions no longer kept are removed"),
+            Err(e) => tracing::warn!(error = %e, "the download files could not be swept"),
+        }
     }
 
     /// Where the made files of one key go.

@@ -91,7 +91,11 @@ pub struct Projection {
     pub codespace: String,
 }
 
-/// Names of the projections downloads may be offered in.
+/// The catalogue register the projections' names are kept in (`epsg-koder` over HTTP).
+pub const PROJECTIONS: &str = "epsg";
+
+/// The projections downloads may be offered in, with the names the EPSG register starts
+/// with (later the register's own names count).
 const PROJECTION_NAMES: [(u32, &str); 6] = [
     (25832, "EUREF89 UTM sone 32, 2d"),
     (25833, "EUREF89 UTM sone 33, 2d"),
@@ -102,13 +106,23 @@ const PROJECTION_NAMES: [(u32, &str); 6] = [
 ];
 
 impl Projection {
-    /// The projection of an EPSG code, when downloads can be made in it.
-    pub fn of(epsg: u32) -> Option<Projection> {
-        PROJECTION_NAMES.iter().find(|(c, _)| *c == epsg).map(|(c, name)| Projection {
-            code: c.to_string(),
-            name: (*name).to_string(),
-            codespace: format!("http://www.opengis.net/def/crs/EPSG/0/{c}"),
-        })
+    fn new(code: &str, name: &str) -> Projection {
+        Projection {
+            code: code.to_string(),
+            name: name.to_string(),
+            codespace: format!("http://www.opengis.net/def/crs/EPSG/0/{code}"),
+        }
+    }
+
+    /// The projections of the catalogue's EPSG register (its valid items), by name.
+    pub fn named(catalogue: &Catalogue) -> Result<Vec<Projection>> {
+        let items = catalogue.register(PROJECTIONS)?;
+        Ok(items.iter().filter(|i| i.is_valid()).map(|i| Projection::new(&i.code, &i.name)).collect())
+    }
+
+    /// The projection of `epsg` among `named` ones.
+    pub fn find(named: &[Projection], epsg: u32) -> Option<&Projection> {
+        named.iter().find(|p| p.epsg() == epsg)
     }
 
     /// Its EPSG code.
@@ -120,6 +134,17 @@ impl Projection {
 /// Every EPSG code a download may be made in.
 pub fn known_projections() -> impl Iterator<Item = u32> {
     PROJECTION_NAMES.iter().map(|(c, _)| *c)
+}
+
+/// Start the catalogue's EPSG register with the projections' usual names when it holds
+/// nothing yet (`today` an ISO 8601 date); after that its names are data, kept there.
+pub fn seed_projections(catalogue: &Catalogue, today: &str) -> Result<()> {
+    if catalogue.register(PROJECTIONS)?.is_empty() {
+        let items: Vec<(String, String)> =
+            PROJECTION_NAMES.iter().map(|(c, n)| (c.to_string(), (*n).to_string())).collect();
+        catalogue.sync_register(PROJECTIONS, &items, today)?;
+    }
+    Ok(())
 }
 
 /// A standard area: the country, a county or a municipality.
@@ -146,16 +171,21 @@ pub struct Offer {
 
 impl Offer {
     /// What `record`'s dataset offers: `projections` (EPSG codes), the vector formats
-    /// for features and GeoTIFF for elevation; areas from the
-    /// catalogue's registers of counties and municipalities (their valid items).
+    /// for features and GeoTIFF for elevation; areas from the catalogue's registers of
+    /// counties and municipalities (their valid items), and for elevation the map-sheet
+    /// cells its extent touches.
     pub fn of(catalogue: &Catalogue, record: &Record, projections: &[u32]) -> Result<Offer> {
         let formats = if record.schema.is_some() { VECTOR_FORMATS.to_vec() } else { vec![Format::GeoTiff] };
-        let projections = projections.iter().filter_map(|c| Projection::of(*c)).collect();
+        let named = Projection::named(catalogue)?;
+        let projections = projections.iter().filter_map(|c| Projection::find(&named, *c).cloned()).collect();
         let mut areas = vec![Area { kind: COUNTRY.0.into(), code: COUNTRY.1.into(), name: "Hele landet".into() }];
         for register in [COUNTIES, MUNICIPALITIES] {
             for item in catalogue.register(register)?.into_iter().filter(|i| i.is_valid()) {
                 areas.push(Area { kind: register.into(), code: item.code, name: item.name });
             }
+        }
+        if record.schema.is_none() {
+            areas.extend(crate::cells::cells_of(record));
         }
         Ok(Offer { areas, projections, formats })
     }
@@ -203,7 +233,22 @@ mod tests {
         assert_eq!(Format::parse("gpkg"), Some(Format::GeoPackage));
         assert_eq!(Format::parse("Shape"), Some(Format::Shape));
         assert_eq!(Format::parse("SOSI 4.5"), None);
-        assert_eq!(Projection::of(25833).unwrap().name, "EUREF89 UTM sone 33, 2d");
-        assert!(Projection::of(1234).is_none());
+    }
+
+    #[test]
+    fn projection_names_come_from_the_register() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        seed_projections(&c, "2026-01-01").unwrap();
+        let named = Projection::named(&c).unwrap();
+        assert_eq!(Projection::find(&named, 25833).unwrap().name, "EUREF89 UTM sone 33, 2d");
+        assert!(Projection::find(&named, 1234).is_none());
+        // a renamed projection is data: seeding again keeps the register's name
+        let mut items: Vec<(String, String)> = named.iter().map(|p| (p.code.clone(), p.name.clone())).collect();
+        items[0].1 = "EUREF89 UTM sone 32".into();
+        c.sync_register(PROJECTIONS, &items, "2027-01-01").unwrap();
+        seed_projections(&c, "2027-02-01").unwrap();
+        let renamed = Projection::named(&c).unwrap();
+        assert_eq!(Projection::find(&renamed, items[0].0.parse().unwrap()).unwrap().name, "EUREF89 UTM sone 32");
     }
 }

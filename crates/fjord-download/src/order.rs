@@ -460,11 +460,11 @@ impl Downloads {
             paths.extend(f.path);
         }
         let out = self.settings.dir.join("files").join(format!("{reference}.zip"));
-        if out.exists() {
-            let (size, sha256) = crate::package::digest(&out)?;
-            return Ok(crate::db::Made { path: out, size, sha256 });
+        let _packing = self.packing.lock().unwrap_or_else(|e| e.into_inner());
+        match crate::package::made(&out) {
+            Some(made) => Ok(made),
+            None => crate::package::zip(&out, &paths, &[]),
         }
-        crate::package::zip(&out, &paths, &[])
     }
 }
 

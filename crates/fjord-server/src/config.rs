@@ -219,7 +219,7 @@ impl DownloadConfig {
         let mut projections = Vec::new();
         for p in &self.projections {
             let code = p.trim().trim_start_matches("EPSG:");
-            match code.parse::<u32>().ok().filter(|c| fjord_download::offer::Projection::of(*c).is_some()) {
+            match code.parse::<u32>().ok().filter(|c| fjord_download::offer::known_projections().any(|k| k == *c)) {
                 Some(c) => projections.push(c),
                 None => {
                     let known: Vec<String> =

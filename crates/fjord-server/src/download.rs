@@ -139,7 +139,8 @@ async fn receipt(s: &AppState, reference: String, root: String) -> Result<Value,
             let title = s.catalogue.get(&f.spec.record)?.map(|r| r.title).unwrap_or_default();
             files.push((f, title));
         }
-        Ok(api::receipt(&order, &files, &root))
+        let projections = fjord_download::offer::Projection::named(&s.catalogue)?;
+        Ok(api::receipt(&order, &files, &projections, &root))
     })
     .await
 }
@@ -381,7 +382,8 @@ pub async fn dataset_feed(Ctx(s): Ctx, headers: HeaderMap, Path(name): Path<Stri
             let made = s.downloads.db.file(&spec.key())?.and_then(|f| f.made).map(fjord_core::time::rfc3339);
             files.push((spec, made));
         }
-        Ok(fjord_download::atom::dataset_feed(&record, &files, &feeds, &root))
+        let projections = fjord_download::offer::Projection::named(&s.catalogue)?;
+        Ok(fjord_download::atom::dataset_feed(&record, &files, &projections, &feeds, &root))
     })
     .await;
     match feed {

@@ -53,10 +53,17 @@ async fn allowed(s: &AppState, org: &str, dataset: &str) -> Result<(Slug, Slug),
     }
 }
 
-/// After a rollback: the registers follow the boundary datasets, off the runtime.
+/// After a rollback: [`after_publish`], off the runtime.
 fn registers_later(s: &AppState) {
     let s = s.clone();
-    tokio::task::spawn_blocking(move || crate::refresh_registers(&s.config, &s.store, &s.catalogue));
+    tokio::task::spawn_blocking(move || after_publish(&s));
+}
+
+/// What follows a new served version (a publish or a rollback): the registers follow the
+/// boundary datasets, and download files of versions no longer kept go.
+fn after_publish(s: &AppState) {
+    crate::refresh_registers(&s.config, &s.store, &s.catalogue);
+    s.downloads.sweep_logged();
 }
 
 fn audit(s: &AppState, action: &str, what: &str, from: &SocketAddr, outcome: &str) {
@@ -103,8 +110,7 @@ pub(crate) fn advance_later(s: &AppState, id: String) {
                 let what = format!("{}/{}", u.org, u.dataset);
                 let (what, outcome) = match (u.version, &u.report) {
                     (Some(v), _) if u.status == Status::Published => {
-                        // the registers follow a boundary dataset's new version
-                        crate::refresh_registers(&s.config, &s.store, &s.catalogue);
+                        after_publish(&s);
                         (format!("{what} v{v} from upload {id}"), "ok".into())
                     }
                     (_, report) => {

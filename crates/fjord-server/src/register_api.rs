@@ -65,10 +65,7 @@ fn items(s: &AppState, name: &str) -> Result<Option<Vec<Item>>, Problem> {
     Ok(Some(match name {
         "fylkesnummer" => from_catalogue("fylke")?,
         "kommunenummer" => from_catalogue("kommune")?,
-        "epsg-koder" => fjord_download::offer::known_projections()
-            .filter_map(fjord_download::offer::Projection::of)
-            .map(|p| valid(p.name, p.code))
-            .collect(),
+        "epsg-koder" => from_catalogue(fjord_download::offer::PROJECTIONS)?,
         "organisasjoner" => {
             s.identities.orgs().map_err(Problem::internal)?.into_iter().map(|o| valid(o.name, o.number)).collect()
         }

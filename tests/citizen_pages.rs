@@ -113,6 +113,7 @@ fn dataset_page_services_download_options_basket_and_order() {
     assert!(html.contains("<option value=\"25833\">EUREF89 UTM sone 33, 2d</option>"));
     assert!(html.contains("<option>GeoTIFF</option>") && html.contains(">Legg i kurv</button>"));
     assert!(html.contains("<option value=\"Kart\" data-type=\"polygon\""), "an area drawn on the map");
+    assert!(!html.contains("\"celle\""), "the thousands of map-sheet cells are left to the API");
     let (_, _, en) = page(&s, &format!("/metadata/{hoyde}?lang=en"), &[]);
     assert!(en.contains(">Add to basket</button>") && en.contains("<optgroup label=\"Counties\">"));
 

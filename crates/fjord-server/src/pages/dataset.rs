@@ -167,7 +167,15 @@ fn downloads(h: &mut String, t: &Texts, r: &Record, offer: &Offer, visit: &Visit
 
 /// The form itself, with the codelist for the page's script.
 fn download_form(h: &mut String, t: &Texts, r: &Record, areas: &Value) {
-    let list = areas.as_array().map(Vec::as_slice).unwrap_or_default();
+    // the country, counties and municipalities; not the map-sheet cells, which run to
+    // thousands for a national elevation dataset (an area drawn on the map stands in)
+    let list: Vec<&Value> = areas
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| ["landsdekkende", "fylke", "kommune"].contains(&a["type"].as_str().unwrap_or("")))
+        .collect();
     let _ = write!(
         h,
         "<form id=\"order-form\" class=\"download\" data-uuid=\"{}\" data-title=\"{}\" data-restricted=\"{}\">\
@@ -180,7 +188,7 @@ fn download_form(h: &mut String, t: &Texts, r: &Record, areas: &Value) {
     for (kind, label) in
         [("landsdekkende", t.area_country), ("fylke", t.area_counties), ("kommune", t.area_municipalities)]
     {
-        let of_kind: Vec<&Value> = list.iter().filter(|a| a["type"] == kind).collect();
+        let of_kind: Vec<&Value> = list.iter().copied().filter(|a| a["type"] == kind).collect();
         if of_kind.is_empty() {
             continue;
         }
@@ -208,7 +216,7 @@ fn download_form(h: &mut String, t: &Texts, r: &Record, areas: &Value) {
         drawn = t.area_drawn
     );
     // the first area's projections and formats; the page's script follows the area chosen
-    let first = list.first().cloned().unwrap_or(Value::Null);
+    let first = list.first().map_or(Value::Null, |a| (*a).clone());
     let _ = write!(
         h,
         "</select><label for=\"projection\">{}</label><select id=\"projection\" name=\"projection\">",
@@ -234,6 +242,6 @@ fn download_form(h: &mut String, t: &Texts, r: &Record, areas: &Value) {
         t.add_to_basket,
         t.added,
         // JSON inside a script element: `<` escaped so no `</script>` can end it early
-        areas.to_string().replace('<', "\\u003c")
+        Value::from(list.into_iter().cloned().collect::<Vec<_>>()).to_string().replace('<', "\\u003c")
     );
 }

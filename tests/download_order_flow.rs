@@ -218,6 +218,14 @@ fn a_citizen_orders_vector_and_elevation_files_and_downloads_them() {
     let (_, areas) = get(&s, &format!("/api/codelists/area/{hoyde}"), None);
     let cell = areas.as_array().unwrap().iter().find(|a| a["code"] == "250-6650").cloned();
     assert_eq!(cell.map(|c| c["type"].clone()), Some(json!("celle")), "the cell around Oslo");
+    let cells: Vec<&str> = areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["type"] == "celle")
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert!(!cells.contains(&"-100-6900"), "no cell of open sea west of Stad: {} cells", cells.len());
     let (_, vector_areas) = get(&s, &format!("/api/codelists/area/{kommuner}"), None);
     assert!(!vector_areas.to_string().contains("\"celle\""), "cells are offered for elevation");
     let asked =

@@ -1,7 +1,7 @@
 //! Map-sheet cells (`celle`), as GeoNorge offers its elevation products: squares of
 //! [`CELL_M`] metres of the storage CRS (EUREF89 UTM 33), aligned to multiples of their
 //! size and named by their south-west corner in kilometres (`250-6650`). An elevation
-//! dataset offers the cells its extent touches.
+//! dataset offers the cells that hold some of its heights.
 
 use crate::offer::Area;
 use fjord_catalogue::Record;
@@ -39,16 +39,23 @@ pub fn cells_of(record: &Record) -> Vec<Area> {
     out
 }
 
-/// The square of cell `code` in the storage CRS; `None` when the code names no cell.
-pub fn square(code: &str) -> Option<MultiPolygon<f64>> {
-    let (x, y) = code.split_once('-')?;
+/// The box of cell `code` in the storage CRS; `None` when the code names no cell.
+pub fn bbox(code: &str) -> Option<BBox> {
+    // the easting may be negative (west of 10.5° E), the northing is not
+    let (x, y) = code.rsplit_once('-')?;
     let (x, y) = (x.parse::<i64>().ok()?, y.parse::<i64>().ok()?);
     let km = CELL_M as i64 / 1000;
     if x % km != 0 || y % km != 0 {
         return None;
     }
     let (w, s) = ((x * 1000) as f64, (y * 1000) as f64);
-    let (e, n) = (w + CELL_M, s + CELL_M);
+    Some(BBox { minx: w, miny: s, maxx: w + CELL_M, maxy: s + CELL_M })
+}
+
+/// The square of cell `code` in the storage CRS; `None` when the code names no cell.
+pub fn square(code: &str) -> Option<MultiPolygon<f64>> {
+    let b = bbox(code)?;
+    let (w, s, e, n) = (b.minx, b.miny, b.maxx, b.maxy);
     Some(MultiPolygon(vec![polygon![(x: w, y: s), (x: e, y: s), (x: e, y: n), (x: w, y: n), (x: w, y: s)]]))
 }
 
@@ -61,6 +68,7 @@ mod tests {
         let square = square("250-6650").unwrap();
         let ring = &square.0[0].exterior().0;
         assert_eq!((ring[0].x, ring[0].y, ring[2].x, ring[2].y), (250_000.0, 6_650_000.0, 300_000.0, 6_700_000.0));
+        assert_eq!(bbox("-100-6900").map(|b| (b.minx, b.maxy)), Some((-100_000.0, 6_950_000.0)));
         for bad in ["251-6650", "x-1", "250", "250-6650-1"] {
             assert!(super::square(bad).is_none(), "{bad}");
         }

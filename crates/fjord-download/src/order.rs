@@ -166,9 +166,39 @@ impl Downloads {
         Ok((record, version))
     }
 
-    /// What a dataset offers.
+    /// What a dataset offers: [`Offer::of`], its map-sheet cells narrowed to those where
+    /// the served heights are found (looked for on a 16 × 16 grid of points a cell, at
+    /// the pyramid level of about that spacing).
     pub fn offer(&self, record: &Record) -> Result<Offer> {
-        Offer::of(&self.catalogue, record, &self.settings.projections)
+        let mut offer = Offer::of(&self.catalogue, record, &self.settings.projections)?;
+        let slug = record.dataset.as_deref().and_then(|d| Slug::new(d).ok());
+        let served = match (&slug, record.schema.is_none()) {
+            (Some(slug), true) => self.store.current_version(slug)?.map(|v| (slug, v)),
+            _ => None,
+        };
+        let Some((slug, version)) = served else { return Ok(offer) };
+        let layer = self.store.raster_at(slug, version)?;
+        const POINTS: usize = 16;
+        let step = crate::cells::CELL_M / POINTS as f64;
+        let mut heights = layer.sampler(layer.level_for(step));
+        let mut kept = Vec::with_capacity(offer.areas.len());
+        for area in std::mem::take(&mut offer.areas) {
+            let Some(b) = crate::cells::bbox(&area.code).filter(|_| area.kind == crate::cells::CELLS) else {
+                kept.push(area);
+                continue;
+            };
+            'cell: for j in 0..POINTS {
+                for i in 0..POINTS {
+                    let (x, y) = (b.minx + (i as f64 + 0.5) * step, b.miny + (j as f64 + 0.5) * step);
+                    if heights.nearest(x, y)?.is_some() {
+                        kept.push(area);
+                        break 'cell;
+                    }
+                }
+            }
+        }
+        offer.areas = kept;
+        Ok(offer)
     }
 
     /// Check an order whole and place it: its reference number. Nothing is queued when

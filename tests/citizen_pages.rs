@@ -178,6 +178,7 @@ fn logging_in_returns_to_the_restricted_dataset_and_shows_its_downloads() {
     assert!(html.contains(&format!("href=\"/login?return=%2Fmetadata%2F{hemmelig}\"")), "the login link: {html}");
     let (_, _, restricted) = page(&s, "/?access=restricted", &[]);
     assert!(restricted.contains("1 treff") && restricted.contains("Hemmelige punkter"));
+    assert!(!restricted.contains("class=\"thumb\""), "no thumbnail the WMS would refuse an anonymous visitor");
 
     // only paths on this site are returned to
     let (_, _, html) = login_form(&s, "%2F%2Fevil.example%2F");

@@ -43,7 +43,8 @@ pub async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     }
     h.push_str("<ol class=\"hits\">");
     for hit in &result.hits {
-        hit_item(&mut h, t, &hit.record);
+        let readable = crate::catalogue_api::readable(&state, &hit.record.access);
+        hit_item(&mut h, t, &hit.record, readable);
     }
     h.push_str("</ol>");
     pages(&mut h, &visit, t, offset, result.total as usize);
@@ -174,11 +175,11 @@ fn link(visit: &Visit, name: &str, value: Option<&str>) -> String {
     format!("/?{}", query_string(&pairs))
 }
 
-/// One hit: thumbnail, title linking to the dataset page, the start of the abstract and
-/// who and what it is.
-fn hit_item(h: &mut String, t: &Texts, r: &Record) {
+/// One hit: thumbnail (when the caller may see the data), title linking to the dataset
+/// page, the start of the abstract and who and what it is.
+fn hit_item(h: &mut String, t: &Texts, r: &Record, readable: bool) {
     h.push_str("<li class=\"hit\">");
-    if let (Some(layer), Some(b)) = (&r.dataset, r.bbox) {
+    if let (Some(layer), Some(b), true) = (&r.dataset, r.bbox, readable) {
         let _ = write!(
             h,
             "<img class=\"thumb\" src=\"{}\" alt=\"\" width=\"{THUMB_W}\" height=\"{THUMB_H}\" loading=\"lazy\">",

@@ -5,7 +5,20 @@ use crate::fold::fold;
 use crate::record::Record;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+/// Catalogues made before records had an access column get it, filled from the JSON.
+const ADD_ACCESS: &str = "
+ALTER TABLE records ADD COLUMN access TEXT;
+UPDATE records SET access = CASE json_extract(json, '$.access')
+    WHEN 'open' THEN 'no restrictions' WHEN 'partners' THEN 'norway digital restricted' ELSE 'restricted' END;
+";
+
+/// Every column a search filters, counts or orders by but the JSON: searches read this
+/// index in title order and never the records' JSON, but for the page they return.
+const BROWSE_INDEX: &str = "CREATE INDEX IF NOT EXISTS records_browse
+    ON records(title, kind, theme, org, access, west, south, east, north, updated, uuid);";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS records (
@@ -18,7 +31,9 @@ CREATE TABLE IF NOT EXISTS records (
     title   TEXT NOT NULL,
     updated TEXT NOT NULL,
     west REAL, south REAL, east REAL, north REAL,
-    json    TEXT NOT NULL
+    json    TEXT NOT NULL,
+    -- the access constraint as GeoNorge names it (iso19139::access_constraint)
+    access  TEXT
 );
 CREATE INDEX IF NOT EXISTS records_kind ON records(kind);
 CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
@@ -27,25 +42,50 @@ CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
 );
 ";
 
-/// The catalogue database: one SQLite file (WAL mode), one connection behind a mutex.
+/// The catalogue database: one SQLite file (WAL mode), one connection per core, each
+/// behind a mutex, so searches on different cores read at once.
 pub struct Catalogue {
-    conn: Mutex<Connection>,
+    conns: Vec<Mutex<Connection>>,
+    /// where the next caller waits when every connection is busy
+    next: AtomicUsize,
 }
 
 impl Catalogue {
     /// Open (creating if needed) the catalogue at `path`.
     pub fn open(path: &Path) -> Result<Catalogue> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(crate::register::SCHEMA)?;
-        Ok(Catalogue { conn: Mutex::new(conn) })
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16);
+        let mut conns = Vec::with_capacity(cores);
+        for i in 0..cores {
+            let conn = Connection::open(path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            // the whole catalogue of a country (tens of MB) stays in memory: mapped,
+            // so every connection reads the same pages without copying them
+            conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+            conn.pragma_update(None, "cache_size", -16_384)?;
+            if i == 0 {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.execute_batch(SCHEMA)?;
+                migrate(&conn)?;
+                conn.execute_batch(BROWSE_INDEX)?;
+                conn.execute_batch(crate::register::SCHEMA)?;
+            }
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conns.push(Mutex::new(conn));
+        }
+        Ok(Catalogue { conns, next: AtomicUsize::new(0) })
     }
 
+    /// A free connection, or, when all are busy, the next one in turn once it is free.
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        for c in &self.conns {
+            match c.try_lock() {
+                Ok(guard) => return guard,
+                Err(TryLockError::Poisoned(e)) => return e.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.conns.len();
+        self.conns[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Insert or replace a record (by uuid), in one transaction with its index entry.
@@ -62,8 +102,8 @@ impl Catalogue {
         }
         let b = r.bbox;
         tx.execute(
-            "INSERT INTO records (uuid, kind, dataset, org, theme, title, updated, west, south, east, north, json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO records (uuid, kind, dataset, org, theme, title, updated, west, south, east, north, json, access)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 r.uuid,
                 r.kind,
@@ -76,7 +116,8 @@ impl Catalogue {
                 b.map(|b| b.south),
                 b.map(|b| b.east),
                 b.map(|b| b.north),
-                json
+                json,
+                crate::iso19139::access_constraint(&r.access)
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -142,6 +183,17 @@ impl Catalogue {
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// Add what older catalogues lack, once, under a write lock so two processes opening the
+/// same catalogue do not both add it.
+fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let has_access: bool =
+        conn.query_row("SELECT count(*) FROM pragma_table_info('records') WHERE name = 'access'", [], |r| r.get(0))?;
+    let done = if has_access { Ok(()) } else { conn.execute_batch(ADD_ACCESS) };
+    conn.execute_batch(if done.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+    Ok(done?)
 }
 
 pub(crate) fn decode(uuid: &str, json: &str) -> Result<Record> {

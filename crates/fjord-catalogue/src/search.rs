@@ -4,8 +4,9 @@ use crate::db::{decode, Catalogue};
 use crate::error::{Error, Result};
 use crate::fold::match_expression;
 use crate::record::{GeoBox, Record};
-use rusqlite::types::Value as Sql;
+use rusqlite::types::{Value as Sql, ValueRef};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The most hits one page may hold.
 pub const MAX_LIMIT: usize = 1000;
@@ -161,45 +162,25 @@ pub struct SearchResult {
     pub facets: Facets,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Facet {
-    Theme,
-    Org,
-    Kind,
-    Access,
-}
-
-impl Facet {
-    fn column(self) -> &'static str {
-        match self {
-            Facet::Theme => "r.theme",
-            Facet::Org => "r.org",
-            Facet::Kind => "r.kind",
-            // iso19139::access_constraint in SQL: the access is "open", "partners", or
-            // an object
-            Facet::Access => {
-                "(CASE json_extract(r.json, '$.access') WHEN 'open' THEN 'no restrictions' \
-                 WHEN 'partners' THEN 'norway digital restricted' ELSE 'restricted' END)"
-            }
-        }
-    }
-}
-
-/// FROM and WHERE of a search, with its parameters, leaving out one facet's filter.
-fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (String, Vec<Sql>) {
+/// FROM and WHERE of a search, with its parameters; the facet filters (theme,
+/// organisation, kind, access) only with `facets`. With text the full-text index is read first
+/// and each match joined to its record, so that no filter's index can make SQLite run
+/// the full-text match once per record.
+fn from_where(q: &SearchQuery, text: Option<&str>, facets: bool) -> (String, Vec<Sql>) {
     let mut sql = String::from(" FROM records r");
     let mut conds = Vec::new();
     let mut params = Vec::new();
     if let Some(m) = text {
-        sql.push_str(" JOIN records_fts ON records_fts.rowid = r.id");
+        sql = " FROM records_fts CROSS JOIN records r ON r.id = records_fts.rowid".to_string();
         conds.push("records_fts MATCH ?".to_string());
         params.push(Sql::Text(m.to_string()));
     }
-    let filters = [(Facet::Theme, &q.theme), (Facet::Org, &q.org), (Facet::Kind, &q.kind), (Facet::Access, &q.access)];
-    for (facet, value) in filters {
-        if let Some(v) = value.as_ref().filter(|_| except != Some(facet)) {
-            conds.push(format!("{} = ?", facet.column()));
-            params.push(Sql::Text(v.clone()));
+    if facets {
+        for (column, value) in FACETS.iter().zip(facet_values(q)) {
+            if let Some(v) = value {
+                conds.push(format!("{column} = ?"));
+                params.push(Sql::Text(v.to_string()));
+            }
         }
     }
     if let Some(b) = q.bbox {
@@ -222,6 +203,29 @@ fn from_where(q: &SearchQuery, text: Option<&str>, except: Option<Facet>) -> (St
     (sql, params)
 }
 
+/// The facet columns, in the order of [`facet_values`].
+const FACETS: [&str; 4] = ["r.theme", "r.org", "r.kind", "r.access"];
+
+/// The value a query asks of each facet (theme, organisation, kind, access), if any.
+fn facet_values(q: &SearchQuery) -> [Option<&str>; 4] {
+    [q.theme.as_deref(), q.org.as_deref(), q.kind.as_deref(), q.access.as_deref()]
+}
+
+/// A text column's value; `None` for NULL.
+fn text_value(v: ValueRef<'_>) -> Option<&str> {
+    match v {
+        ValueRef::Text(t) => std::str::from_utf8(t).ok(),
+        _ => None,
+    }
+}
+
+/// Facet counts, the most frequent first (ties by value).
+fn ranked(counts: HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out
+}
+
 /// The FTS5 expression of a query's free text and field texts, all required; `None`
 /// when they hold no words.
 fn text_expression(q: &SearchQuery) -> Option<String> {
@@ -236,8 +240,7 @@ impl Catalogue {
     /// The records that are not open data, with their access constraints.
     pub fn restricted(&self) -> Result<Vec<(String, crate::record::Access)>> {
         let conn = self.conn();
-        let mut st =
-            conn.prepare("SELECT uuid, json FROM records WHERE json_extract(json, '$.access') IS NOT 'open'")?;
+        let mut st = conn.prepare("SELECT uuid, json FROM records WHERE access IS NOT 'no restrictions'")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -256,42 +259,55 @@ impl Catalogue {
         let text = text_expression(q);
         let conn = self.conn();
 
-        let (fw, params) = from_where(q, text.as_deref(), None);
-        let total: u64 =
-            conn.query_row(&format!("SELECT count(*){fw}"), rusqlite::params_from_iter(&params), |r| r.get(0))?;
-
-        let score = if text.is_some() { "-bm25(records_fts, 10.0, 2.0, 5.0, 1.0, 1.0)" } else { "0.0" };
-        let order = q.order.sql(text.is_some());
-        let mut page_params = params.clone();
-        page_params.extend([Sql::Integer(q.limit as i64), Sql::Integer(q.offset.min(i64::MAX as usize) as i64)]);
-        let mut stmt =
-            conn.prepare(&format!("SELECT r.uuid, r.json, {score} AS score{fw} ORDER BY {order} LIMIT ? OFFSET ?"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(&page_params), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?))
-        })?;
-        let mut hits = Vec::new();
-        for row in rows {
-            let (uuid, json, score) = row?;
-            hits.push(Hit { score, record: decode(&uuid, &json)? });
+        // The total and the facets in one pass over the records that meet every condition
+        // but the facet filters: a record counts in the total when it passes all four,
+        // and in a facet when it passes the other three.
+        let (fw, params) = from_where(q, text.as_deref(), false);
+        let wanted = facet_values(q);
+        let mut counts: [HashMap<String, u64>; 4] = Default::default();
+        let mut total = 0u64;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {}{fw}", FACETS.join(", ")))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(&params))?;
+        while let Some(row) = rows.next()? {
+            let values = [
+                text_value(row.get_ref(0)?),
+                text_value(row.get_ref(1)?),
+                text_value(row.get_ref(2)?),
+                text_value(row.get_ref(3)?),
+            ];
+            let pass: [bool; 4] = std::array::from_fn(|i| wanted[i].is_none_or(|w| values[i] == Some(w)));
+            total += u64::from(pass.iter().all(|p| *p));
+            for (i, slot) in counts.iter_mut().enumerate() {
+                let Some(v) = values[i].filter(|_| (0..4).all(|j| j == i || pass[j])) else { continue };
+                match slot.get_mut(v) {
+                    Some(n) => *n += 1,
+                    None => {
+                        slot.insert(v.to_string(), 1);
+                    }
+                }
+            }
         }
+        drop(rows);
+        let [theme, org, kind, access] = counts.map(ranked);
+        let facets = Facets { theme, org, kind, access };
 
-        let mut facets = Facets::default();
-        for (facet, slot) in [
-            (Facet::Theme, &mut facets.theme),
-            (Facet::Org, &mut facets.org),
-            (Facet::Kind, &mut facets.kind),
-            (Facet::Access, &mut facets.access),
-        ] {
-            let (fw, params) = from_where(q, text.as_deref(), Some(facet));
-            let col = facet.column();
-            let mut stmt = conn.prepare(&format!(
-                "SELECT {col}, count(*) AS n{fw}{} {col} IS NOT NULL GROUP BY {col} ORDER BY n DESC, {col}",
-                if fw.contains(" WHERE ") { " AND" } else { " WHERE" }
-            ))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&params), |r| {
-                Ok(FacetCount { value: r.get(0)?, count: r.get(1)? })
-            })?;
-            *slot = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // The page: ids in order (SQLite sorts ids and keys, not records), then each record.
+        let mut hits = Vec::new();
+        if (q.offset as u64) < total {
+            let (fw, mut params) = from_where(q, text.as_deref(), true);
+            let score = if text.is_some() { "-bm25(records_fts, 10.0, 2.0, 5.0, 1.0, 1.0)" } else { "0.0" };
+            let order = q.order.sql(text.is_some());
+            params.extend([Sql::Integer(q.limit as i64), Sql::Integer(q.offset.min(i64::MAX as usize) as i64)]);
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT r.id, {score} AS score{fw} ORDER BY {order} LIMIT ? OFFSET ?"))?;
+            let page = stmt
+                .query_map(rusqlite::params_from_iter(&params), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut get = conn.prepare_cached("SELECT uuid, json FROM records WHERE id = ?1")?;
+            for (id, score) in page {
+                let (uuid, json): (String, String) = get.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                hits.push(Hit { score, record: decode(&uuid, &json)? });
+            }
         }
         Ok(SearchResult { total, limit: q.limit, offset: q.offset, hits, facets })
     }
@@ -391,6 +407,53 @@ mod tests {
         assert_eq!(shown.facets.kind[0].count, all.total - 1);
         assert_eq!((page.total, page.hits.len()), (4, 1));
         assert!(c.search(&SearchQuery { limit: 0, ..SearchQuery::default() }).is_err());
+    }
+
+    #[test]
+    fn text_and_facet_filters_together() {
+        let (_d, c) = catalogue();
+        let count = |value: &str, count: u64| FacetCount { value: value.into(), count };
+        let r = c.search(&SearchQuery { org: Some("tromso".into()), ..q("høyde") }).unwrap();
+        assert_eq!((r.total, r.hits.len()), (1, 1));
+        assert_eq!(r.hits[0].record.uuid, "tromso");
+        assert!(r.hits[0].score > 0.0);
+        // the organisation facet leaves out its own filter, the others keep it
+        assert_eq!(r.facets.org, [count("kartverket", 1), count("tromso", 1)]);
+        assert_eq!(r.facets.theme, [count("Høydedata", 1)]);
+        assert_eq!(r.facets.kind, [count("dataset", 1)]);
+
+        let none = c.search(&SearchQuery { kind: Some("service".into()), ..q("høyde") }).unwrap();
+        assert_eq!((none.total, none.hits.len()), (0, 0));
+        assert_eq!(none.facets.kind, [count("dataset", 2)]);
+        assert!(none.facets.org.is_empty(), "no service record to count");
+
+        // a page past the end: the counts stay, the page is empty
+        let past = c.search(&SearchQuery { offset: 5, ..q("høyde") }).unwrap();
+        assert_eq!((past.total, past.hits.len(), past.facets.theme.len()), (2, 0, 1));
+    }
+
+    #[test]
+    fn searches_on_several_threads_at_once() {
+        let (_d, c) = catalogue();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..20 {
+                        assert_eq!(c.search(&q("høyde")).unwrap().total, 2);
+                        assert_eq!(c.search(&SearchQuery { limit: 10, ..SearchQuery::default() }).unwrap().total, 4);
+                    }
+                });
+            }
+        });
+        // a change made on one connection is read on every other
+        assert!(c.delete("flom").unwrap());
+        let seen = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| seen.lock().unwrap().push(c.search(&q("flom")).unwrap().total));
+            }
+        });
+        assert_eq!(seen.into_inner().unwrap(), [0, 0, 0, 0]);
     }
 
     #[test]

@@ -199,3 +199,39 @@ fn migrate(conn: &Connection) -> Result<()> {
 pub(crate) fn decode(uuid: &str, json: &str) -> Result<Record> {
     serde_json::from_str(json).map_err(|e| Error::Corrupt { uuid: uuid.to_string(), reason: e.to_string() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::testing::record;
+    use crate::{FacetCount, SearchQuery};
+
+    #[test]
+    fn older_catalogues_get_the_access_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite");
+        {
+            let c = Catalogue::open(&path).unwrap();
+            let mut closed = record("flom", "Flomsoner", "nve", "Samfunnssikkerhet", &[], (5.0, 58.0, 12.0, 62.0));
+            closed.access = crate::Access::Partners;
+            c.upsert(&closed).unwrap();
+            c.upsert(&record("fylker", "Fylker", "kartverket", "Basis geodata", &[], (4.0, 57.0, 31.0, 71.0))).unwrap();
+        }
+        // the layout before the column
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("DROP INDEX records_browse; ALTER TABLE records DROP COLUMN access")
+            .unwrap();
+        let c = Catalogue::open(&path).unwrap();
+        let all = c.search(&SearchQuery { limit: 10, ..SearchQuery::default() }).unwrap();
+        let count = |value: &str| FacetCount { value: value.into(), count: 1 };
+        assert_eq!(all.facets.access, [count("no restrictions"), count("norway digital restricted")]);
+        assert_eq!(c.restricted().unwrap().len(), 1);
+        // opening it again changes nothing
+        drop(c);
+        assert_eq!(
+            Catalogue::open(&path).unwrap().search(&SearchQuery { limit: 10, ..SearchQuery::default() }).unwrap().total,
+            2
+        );
+    }
+}

@@ -9,17 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
-DIR=${BENCH_DIR:-/tmp/fjord-bench}
 KIT_DEM=${KIT_DEM:-/tmp/peers/data/dem_no.tif}
-mkdir -p "$DIR"
+. benches/common.sh
 DEM="$DIR/dem_10k.tif"
 if [ ! -f "$DEM" ]; then
     [ -f "$KIT_DEM" ] || { echo "no $KIT_DEM: run ../shared/peers/start.sh mapserver first" >&2; exit 1; }
     gdalwarp -q -ot Float32 -r bilinear -tr 100 100 -te 0 7000000 1000000 8000000 \
         -co TILED=YES -co COMPRESS=DEFLATE "$KIT_DEM" "$DEM"
 fi
-
-. benches/common.sh
 
 echo "| run | gdal_translate -of COG (s) | fjord ingest-raster (s) |"
 echo "|---|---|---|"

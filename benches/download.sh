@@ -12,11 +12,8 @@ cd "$(dirname "$0")/.."
 N=${N:-1000000}
 RUNS=${RUNS:-3}
 COUNTY=${COUNTY:-34}
-DIR=${BENCH_DIR:-/tmp/fjord-bench}
-mkdir -p "$DIR"
-GPKG="$DIR/synthetic_$N.gpkg"
-benches/make_synthetic.sh "$N" "$GPKG"
 . benches/common.sh
+synthetic "$N"
 
 DATA="$DIR/download-data"
 rm -rf "$DATA"

@@ -10,13 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
 RUNS=${RUNS:-3}
-DIR=${BENCH_DIR:-/tmp/fjord-bench}
-mkdir -p "$DIR"
-GPKG="$DIR/synthetic_$N.gpkg"
-
-benches/make_synthetic.sh "$N" "$GPKG"
-
 . benches/common.sh
+synthetic "$N"
 
 echo "| run | ogr2ogr -f FlatGeobuf (s) | fjord ingest (s) |"
 echo "|---|---|---|"

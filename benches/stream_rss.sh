@@ -9,15 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
-DIR=${BENCH_DIR:-/tmp/fjord-bench}
 PORT=${PORT:-18181}
+. benches/common.sh
+synthetic "$N"
 DATA="$DIR/stream-data"
-mkdir -p "$DIR"
-benches/make_synthetic.sh "$N" "$DIR/synthetic_$N.gpkg"
-cargo build --release --bin fjord >/dev/null 2>&1 || cargo build --release --bin fjord
 FJORD=./target/release/fjord
 if ! $FJORD --data-dir "$DATA" datasets list 2>/dev/null | grep -q synthetic; then
-    $FJORD --data-dir "$DATA" ingest "$DIR/synthetic_$N.gpkg" --dataset synthetic --org bench >/dev/null
+    $FJORD --data-dir "$DATA" ingest "$GPKG" --dataset synthetic --org bench >/dev/null
 fi
 $FJORD --data-dir "$DATA" serve --listen "127.0.0.1:$PORT" >"$DIR/stream-serve.log" 2>&1 &
 PID=$!

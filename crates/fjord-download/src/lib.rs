@@ -66,7 +66,13 @@ pub struct Downloads {
     queue: queue::Queue,
     /// held while a bundle is packed, so two first downloads do not pack it at once
     packing: std::sync::Mutex<()>,
+    /// per elevation dataset version, the codes of the map-sheet cells that hold heights
+    /// (looked for once, not on every codelist or order)
+    cells: std::sync::Mutex<std::collections::HashMap<(String, u32), CellCodes>>,
 }
+
+/// The codes of the map-sheet cells that hold heights, shared.
+type CellCodes = Arc<std::collections::HashSet<String>>;
 
 impl Downloads {
     /// Open the service in `settings.dir` (created if needed): a crash's leftovers
@@ -84,8 +90,15 @@ impl Downloads {
         if resumed > 0 {
             tracing::info!(resumed, "download jobs a stop cut short are queued again");
         }
-        let downloads =
-            Downloads { db, store, catalogue, settings, queue: queue::Queue::default(), packing: Default::default() };
+        let downloads = Downloads {
+            db,
+            store,
+            catalogue,
+            settings,
+            queue: queue::Queue::default(),
+            packing: Default::default(),
+            cells: Default::default(),
+        };
         downloads.sweep_logged();
         Ok(downloads)
     }

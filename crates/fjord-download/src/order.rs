@@ -12,6 +12,8 @@ use fjord_catalogue::Record;
 use fjord_core::Slug;
 use geo::Contains;
 use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// An order as GeoNorge's clients send it (`POST /api/order`).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -167,8 +169,7 @@ impl Downloads {
     }
 
     /// What a dataset offers: [`Offer::of`], its map-sheet cells narrowed to those where
-    /// the served heights are found (looked for on a 16 × 16 grid of points a cell, at
-    /// the pyramid level of about that spacing).
+    /// the served heights are found ([`Downloads::cells_with_heights`]).
     pub fn offer(&self, record: &Record) -> Result<Offer> {
         let mut offer = Offer::of(&self.catalogue, record, &self.settings.projections)?;
         let slug = record.dataset.as_deref().and_then(|d| Slug::new(d).ok());
@@ -176,29 +177,45 @@ impl Downloads {
             (Some(slug), true) => self.store.current_version(slug)?.map(|v| (slug, v)),
             _ => None,
         };
-        let Some((slug, version)) = served else { return Ok(offer) };
+        if let Some((slug, version)) = served {
+            let found = self.cells_with_heights(slug, version, &offer.areas)?;
+            offer.areas.retain(|a| a.kind != crate::cells::CELLS || found.contains(&a.code));
+        }
+        Ok(offer)
+    }
+
+    /// The codes of the cells among `areas` where version `version` of elevation dataset
+    /// `slug` holds heights, looked for on a 16 × 16 grid of points a cell at the pyramid
+    /// level of about that spacing; kept per version (the last few).
+    fn cells_with_heights(&self, slug: &Slug, version: u32, areas: &[Area]) -> Result<Arc<HashSet<String>>> {
+        let key = (slug.to_string(), version);
+        if let Some(found) = self.cells.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(Arc::clone(found));
+        }
         let layer = self.store.raster_at(slug, version)?;
         const POINTS: usize = 16;
         let step = crate::cells::CELL_M / POINTS as f64;
         let mut heights = layer.sampler(layer.level_for(step));
-        let mut kept = Vec::with_capacity(offer.areas.len());
-        for area in std::mem::take(&mut offer.areas) {
-            let Some(b) = crate::cells::bbox(&area.code).filter(|_| area.kind == crate::cells::CELLS) else {
-                kept.push(area);
-                continue;
-            };
+        let mut found = HashSet::new();
+        for area in areas.iter().filter(|a| a.kind == crate::cells::CELLS) {
+            let Some(b) = crate::cells::bbox(&area.code) else { continue };
             'cell: for j in 0..POINTS {
                 for i in 0..POINTS {
                     let (x, y) = (b.minx + (i as f64 + 0.5) * step, b.miny + (j as f64 + 0.5) * step);
                     if heights.nearest(x, y)?.is_some() {
-                        kept.push(area);
+                        found.insert(area.code.clone());
                         break 'cell;
                     }
                 }
             }
         }
-        offer.areas = kept;
-        Ok(offer)
+        let found = Arc::new(found);
+        let mut kept = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= 16 {
+            kept.clear();
+        }
+        kept.insert(key, Arc::clone(&found));
+        Ok(found)
     }
 
     /// Check an order whole and place it: its reference number. Nothing is queued when

@@ -9,7 +9,7 @@
 //! cover the server is configured with (`services.terrain`), null without one.
 
 use crate::area::Area;
-use crate::features::{Api, Holding};
+use crate::features::Api;
 use crate::reply::Reply;
 use crate::OgcError;
 use fjord_core::{transform, BBox, Crs, Slug, STORAGE_CRS};
@@ -33,11 +33,11 @@ type Source = (Slug, Arc<RasterLayer>, Option<Arc<Area>>);
 fn sources(api: &Api) -> Result<Vec<Source>, OgcError> {
     let mut out = Vec::new();
     for id in api.store.datasets()? {
-        let Some((_, record)) = api.records.get(api.store, api.catalogue, &id)? else { continue };
+        let Some((version, record)) = api.records.get(api.store, api.catalogue, &id)? else { continue };
         if record.schema.is_some() || !api.may_see(&record) {
             continue;
         }
-        let (_, version, _, area) = api.readable_in_area(id.as_str(), Holding::Elevation)?;
+        let area = api.area_for(&record)?;
         out.push((id.clone(), api.store.raster_at(&id, version)?, area));
     }
     out.sort_by(|a, b| a.1.header().cell.total_cmp(&b.1.header().cell));

@@ -19,12 +19,21 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// The registers: (name in the URL, label).
-const REGISTERS: [(&str, &str); 4] = [
-    ("fylkesnummer", "Fylkesnummer"),
-    ("kommunenummer", "Kommunenummer"),
-    ("epsg-koder", "EPSG-koder"),
-    ("organisasjoner", "Organisasjoner"),
+/// Where a register's items are kept.
+#[derive(Clone, Copy)]
+enum Source {
+    /// a register of the catalogue, by its name there
+    Catalogue(&'static str),
+    /// the partner organisations of the identity database
+    Organisations,
+}
+
+/// The registers: (name in the URL, label, where its items are kept).
+const REGISTERS: [(&str, &str, Source); 4] = [
+    ("fylkesnummer", "Fylkesnummer", Source::Catalogue(fjord_download::offer::COUNTIES)),
+    ("kommunenummer", "Kommunenummer", Source::Catalogue(fjord_download::offer::MUNICIPALITIES)),
+    ("epsg-koder", "EPSG-koder", Source::Catalogue(fjord_download::offer::PROJECTIONS)),
+    ("organisasjoner", "Organisasjoner", Source::Organisations),
 ];
 
 /// One item of a register.
@@ -40,11 +49,13 @@ struct Item {
     valid_to: Option<String>,
 }
 
-/// The items of register `name`; `None` for no such register. Blocks (SQLite).
-fn items(s: &AppState, name: &str) -> Result<Option<Vec<Item>>, Problem> {
-    let from_catalogue = |register: &str| -> Result<Vec<Item>, Problem> {
-        let kept = s.catalogue.register(register).map_err(Problem::internal)?;
-        Ok(kept
+/// The items kept in `source`. Blocks (SQLite).
+fn items(s: &AppState, source: Source) -> Result<Vec<Item>, Problem> {
+    Ok(match source {
+        Source::Catalogue(register) => s
+            .catalogue
+            .register(register)
+            .map_err(Problem::internal)?
             .into_iter()
             .map(|i| Item {
                 label: i.name,
@@ -53,24 +64,21 @@ fn items(s: &AppState, name: &str) -> Result<Option<Vec<Item>>, Problem> {
                 valid_from: Some(i.valid_from),
                 valid_to: i.valid_to,
             })
-            .collect())
-    };
-    let valid = |label: String, codevalue: String| Item {
-        label,
-        codevalue,
-        status: "valid".into(),
-        valid_from: None,
-        valid_to: None,
-    };
-    Ok(Some(match name {
-        "fylkesnummer" => from_catalogue("fylke")?,
-        "kommunenummer" => from_catalogue("kommune")?,
-        "epsg-koder" => from_catalogue(fjord_download::offer::PROJECTIONS)?,
-        "organisasjoner" => {
-            s.identities.orgs().map_err(Problem::internal)?.into_iter().map(|o| valid(o.name, o.number)).collect()
-        }
-        _ => return Ok(None),
-    }))
+            .collect(),
+        Source::Organisations => s
+            .identities
+            .orgs()
+            .map_err(Problem::internal)?
+            .into_iter()
+            .map(|o| Item {
+                label: o.name,
+                codevalue: o.number,
+                status: "valid".into(),
+                valid_from: None,
+                valid_to: None,
+            })
+            .collect(),
+    })
 }
 
 /// Whether the client asks for XML.
@@ -89,7 +97,7 @@ pub async fn index(headers: HeaderMap) -> Response {
     let root = base(&headers, "");
     let list: Vec<_> = REGISTERS
         .iter()
-        .map(|(name, label)| json!({ "name": name, "label": label, "url": format!("{root}/api/register/{name}") }))
+        .map(|(name, label, _)| json!({ "name": name, "label": label, "url": format!("{root}/api/register/{name}") }))
         .collect();
     axum::Json(json!({ "registers": list })).into_response()
 }
@@ -101,13 +109,11 @@ pub async fn register(
     Path(name): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, Problem> {
-    let Some(&(_, label)) = REGISTERS.iter().find(|(n, _)| *n == name) else {
-        let known: Vec<&str> = REGISTERS.iter().map(|(n, _)| *n).collect();
+    let Some(&(_, label, source)) = REGISTERS.iter().find(|(n, _, _)| *n == name) else {
+        let known: Vec<&str> = REGISTERS.iter().map(|(n, _, _)| *n).collect();
         return Err(Problem::not_found(format!("no register '{name}'; there are {}", known.join(", "))));
     };
-    let asked = name.clone();
-    let found = state.blocking(move |s| items(s, &asked)).await.map_err(Problem::internal)??;
-    let items = found.ok_or_else(|| Problem::not_found(format!("no register '{name}'")))?;
+    let items = state.blocking(move |s| items(s, source)).await.map_err(Problem::internal)??;
     if !wants_xml(&params, &headers) {
         return Ok(axum::Json(json!({ "name": name, "label": label, "containeditems": items })).into_response());
     }

@@ -135,11 +135,17 @@ impl Api<'_> {
     /// area (storage CRS) they may see; for services that clip or mask to it.
     pub(crate) fn readable_in_area(&self, id: &str, what: Holding) -> Result<ReadableIn, OgcError> {
         let (slug, version, record) = self.described(id, what)?;
-        let area = match decide(self.caller, &record.access) {
-            Decision::Allow { areas } if !areas.is_empty() => Some(self.areas.get(self.store, &areas)?),
-            _ => None,
-        };
+        let area = self.area_for(&record)?;
         Ok((slug, version, record, area))
+    }
+
+    /// The area (storage CRS) the caller may read this record's data within, when their
+    /// access is limited to municipalities; `None` when it is not.
+    pub(crate) fn area_for(&self, record: &Record) -> Result<Option<Arc<Area>>, OgcError> {
+        match decide(self.caller, &record.access) {
+            Decision::Allow { areas } if !areas.is_empty() => Ok(Some(self.areas.get(self.store, &areas)?)),
+            _ => Ok(None),
+        }
     }
 
     /// The served version and record of a dataset holding `what` that the caller may

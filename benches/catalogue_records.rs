@@ -315,6 +315,7 @@ fn record(i: usize, s: &mut Stream) -> Record {
         created,
         updated,
         version: None,
+        properties: None,
     }
 }
 

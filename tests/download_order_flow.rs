@@ -32,10 +32,6 @@ fn get(s: &Server, path: &str, auth: Option<&str>) -> (u16, Value) {
     (status, json_of(&bytes))
 }
 
-fn basic(name: &str, secret: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{name}:{secret}")))
-}
-
 /// The metadata uuid of a dataset, from the catalogue.
 fn uuid_of(s: &Server, dataset: &str) -> String {
     let (_, found) = get(s, &format!("/api/catalogue/search?q={dataset}&limit=50"), None);

@@ -3,13 +3,7 @@
 //! refused; bad names, oversized and broken uploads leave nothing published or behind.
 
 mod common;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use common::*;
-
-fn basic(name: &str, secret: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{name}:{secret}")))
-}
 
 /// A request with a body and an Authorization header: (status, headers' Upload-Offset, body).
 fn send(

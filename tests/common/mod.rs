@@ -250,3 +250,25 @@ pub fn call(
 pub fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     hs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
+
+/// An HTTP Basic `Authorization` value.
+pub fn basic(name: &str, secret: &str) -> String {
+    use base64::Engine;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{name}:{secret}")))
+}
+
+/// Check an OpenAPI document with openapi-spec-validator (PyPI), written to `dir`; skipped
+/// with a printed reason only where python3 or the validator is missing.
+pub fn assert_valid_openapi(doc: &serde_json::Value, dir: &Path) {
+    let path = dir.join("openapi.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let check = "import json, sys\nfrom openapi_spec_validator import validate\nvalidate(json.load(open(sys.argv[1])))";
+    match Command::new("python3").args(["-c", check, path.to_str().unwrap()]).output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named 'openapi_spec_validator'") => {
+            println!("SKIPPED: openapi-spec-validator is not installed (just test-deps installs it)")
+        }
+        Ok(out) => panic!("the OpenAPI document does not validate:\n{}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => println!("SKIPPED: python3 cannot run: {e}"),
+    }
+}

@@ -92,9 +92,17 @@ pub enum Decision {
 /// holders of one of the roles (or a higher one in the same organisation). A role scoped to an area grants that area only;
 /// an unscoped role of the same organisation grants everything. A global administrator
 /// reads all.
+///
+/// A private constraint (one naming a person, [`Access::is_private`]) lets in only whom
+/// it names: a global administrator reads no one's form or register entry for being one.
 pub fn decide(caller: &Caller, access: &Access) -> Decision {
+    decide_as(caller, access, caller.admin && !access.is_private())
+}
+
+/// [`decide`], with whether the caller counts as a global administrator.
+fn decide_as(caller: &Caller, access: &Access, admin: bool) -> Decision {
     let everywhere = Decision::Allow { areas: Vec::new() };
-    if *access == Access::Open || caller.admin {
+    if *access == Access::Open || admin {
         return everywhere;
     }
     if caller.subject.is_none() || caller.loa == Loa::None {
@@ -102,6 +110,11 @@ pub fn decide(caller: &Caller, access: &Access) -> Decision {
     }
     let granting: Vec<&Membership> = match access {
         Access::Open | Access::Login => return everywhere,
+        Access::Person(subject) => {
+            return if caller.subject.as_deref() == Some(subject.as_str()) { everywhere } else { Decision::Forbidden };
+        }
+        Access::AnyOf(all) => return any_of(caller, all, admin),
+        Access::AllOf(all) => return all_of(caller, all, admin),
         Access::Level(level) => {
             let needed = if level.eq_ignore_ascii_case("high") { Loa::High } else { Loa::Substantial };
             return if caller.loa >= needed { everywhere } else { Decision::LevelTooLow };
@@ -129,6 +142,59 @@ pub fn decide(caller: &Caller, access: &Access) -> Decision {
     areas.sort();
     areas.dedup();
     Decision::Allow { areas }
+}
+
+/// The widest grant among `all`; refused, the refusal that asks least of the caller
+/// (log in, then a higher level, then forbidden). None at all: forbidden.
+fn any_of(caller: &Caller, all: &[Access], admin: bool) -> Decision {
+    let mut best = Decision::Forbidden;
+    for a in all {
+        match decide_as(caller, a, admin) {
+            Decision::Allow { areas } if areas.is_empty() => return Decision::Allow { areas },
+            Decision::Allow { areas } => match &mut best {
+                Decision::Allow { areas: got } => {
+                    got.extend(areas);
+                    got.sort();
+                    got.dedup();
+                }
+                _ => best = Decision::Allow { areas },
+            },
+            refused if !matches!(best, Decision::Allow { .. }) && rank(&refused) < rank(&best) => best = refused,
+            _ => {}
+        }
+    }
+    best
+}
+
+/// Granted only when every one of `all` grants, within the areas they all grant.
+fn all_of(caller: &Caller, all: &[Access], admin: bool) -> Decision {
+    let mut areas: Option<Vec<String>> = None;
+    for a in all {
+        match decide_as(caller, a, admin) {
+            Decision::Allow { areas: some } if some.is_empty() => {}
+            Decision::Allow { areas: some } => {
+                areas = Some(match areas {
+                    None => some,
+                    Some(had) => had.into_iter().filter(|a| some.contains(a)).collect(),
+                });
+                if areas.as_ref().is_some_and(Vec::is_empty) {
+                    return Decision::Forbidden;
+                }
+            }
+            refused => return refused,
+        }
+    }
+    Decision::Allow { areas: areas.unwrap_or_default() }
+}
+
+/// How much a refusal asks of the caller: logging in is the least, nothing helps the most.
+fn rank(d: &Decision) -> u8 {
+    match d {
+        Decision::Allow { .. } => 0,
+        Decision::Unauthenticated => 1,
+        Decision::LevelTooLow => 2,
+        Decision::Forbidden => 3,
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +248,34 @@ mod tests {
         // an unscoped role beside a scoped one grants everything
         let both = user(vec![member("nve", Role::Viewer, Some("0301")), member("nve", Role::Uploader, None)]);
         assert_eq!(decide(&both, &nve), all);
+    }
+
+    #[test]
+    fn a_person_and_combined_constraints() {
+        let all = Decision::Allow { areas: vec![] };
+        let kari = user(vec![]);
+        let ola = Caller { subject: Some("ola".into()), ..kari.clone() };
+        let clerk = Caller { subject: Some("per".into()), ..user(vec![member("nav", Role::Viewer, None)]) };
+        let admin = Caller { admin: true, subject: Some("root".into()), ..kari.clone() };
+        let sent = Access::AnyOf(vec![Access::Person("kari".into()), Access::Roles(vec!["nav:viewer".into()])]);
+        assert_eq!(decide(&kari, &sent), all);
+        assert_eq!(decide(&clerk, &sent), all);
+        assert_eq!(decide(&ola, &sent), Decision::Forbidden);
+        assert_eq!(decide(&Caller::anonymous(), &sent), Decision::Unauthenticated);
+        assert_eq!(decide(&admin, &sent), Decision::Forbidden, "private: an administrator is nobody special");
+        let entry = Access::AllOf(vec![Access::Person("kari".into()), Access::Level("high".into())]);
+        assert_eq!(decide(&kari, &entry), Decision::LevelTooLow);
+        assert_eq!(decide(&Caller { loa: Loa::High, ..kari.clone() }, &entry), all);
+        assert_eq!(decide(&ola, &entry), Decision::Forbidden);
+        assert!(entry.is_private() && sent.is_private() && !Access::Partners.is_private());
+        // areas: any of them widens, all of them narrows
+        let oslo = user(vec![member("nve", Role::Viewer, Some("0301")), member("nav", Role::Viewer, Some("3201"))]);
+        let either =
+            Access::AnyOf(vec![Access::Roles(vec!["nve:viewer".into()]), Access::Roles(vec!["nav:viewer".into()])]);
+        assert_eq!(decide(&oslo, &either), Decision::Allow { areas: vec!["0301".into(), "3201".into()] });
+        let both =
+            Access::AllOf(vec![Access::Roles(vec!["nve:viewer".into()]), Access::Roles(vec!["nav:viewer".into()])]);
+        assert_eq!(decide(&oslo, &both), Decision::Forbidden, "no municipality in both");
     }
 
     #[test]

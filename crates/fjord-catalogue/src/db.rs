@@ -1,12 +1,15 @@
 //! SQLite persistence of records and their full-text index.
 
+use crate::browse::Browse;
 use crate::error::{Error, Result};
 use crate::fold::fold;
+use crate::kind::{Declared, Kind};
 use crate::record::Record;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, TryLockError};
 
 /// Catalogues made before records had an access column get it, filled from the JSON.
 const ADD_ACCESS: &str = "
@@ -36,16 +39,31 @@ CREATE TABLE IF NOT EXISTS records (
     access  TEXT
 );
 CREATE INDEX IF NOT EXISTS records_kind ON records(kind);
-CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
+";
+
+/// The full-text index, named `{name}`: words folded (see [`fold`]), prefixes of two to
+/// four letters indexed as well, since every word of a search is matched as a prefix.
+const FTS: &str = "CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(
     title, abstract, keywords, org, theme,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
+);";
+
+/// Catalogues whose full-text index has no prefix indexes get one, filled from the old.
+const ADD_PREFIXES: &str = "
+INSERT INTO records_fts_new (rowid, title, abstract, keywords, org, theme)
+    SELECT rowid, title, abstract, keywords, org, theme FROM records_fts;
+DROP TABLE records_fts;
+ALTER TABLE records_fts_new RENAME TO records_fts;
 ";
 
 /// The catalogue database: one SQLite file (WAL mode), one connection per core, each
 /// behind a mutex, so searches on different cores read at once.
 pub struct Catalogue {
     conns: Vec<Mutex<Connection>>,
+    /// the record kinds portals declared, by name
+    kinds: RwLock<HashMap<String, Arc<Declared>>>,
+    /// what searches filter and count, kept in memory (see [`Browse`])
+    pub(crate) browse: Mutex<Option<Arc<Browse>>>,
     /// where the next caller waits when every connection is busy
     next: AtomicUsize,
 }
@@ -65,14 +83,16 @@ impl Catalogue {
             if i == 0 {
                 conn.pragma_update(None, "journal_mode", "WAL")?;
                 conn.execute_batch(SCHEMA)?;
+                conn.execute_batch(&FTS.replace("{name}", "records_fts"))?;
                 migrate(&conn)?;
                 conn.execute_batch(BROWSE_INDEX)?;
                 conn.execute_batch(crate::register::SCHEMA)?;
+                conn.execute_batch(crate::browse::SCHEMA)?;
             }
             conn.pragma_update(None, "synchronous", "FULL")?;
             conns.push(Mutex::new(conn));
         }
-        Ok(Catalogue { conns, next: AtomicUsize::new(0) })
+        Ok(Catalogue { conns, kinds: RwLock::default(), browse: Mutex::new(None), next: AtomicUsize::new(0) })
     }
 
     /// A free connection, or, when all are busy, the next one in turn once it is free.
@@ -88,8 +108,32 @@ impl Catalogue {
         self.conns[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Insert or replace a record (by uuid), in one transaction with its index entry.
+    /// Declare a kind of record (again: replace its schema); records of it are checked
+    /// against its schema from now on.
+    pub fn declare(&self, kind: Kind) -> Result<()> {
+        let declared = Declared::new(kind)?;
+        self.kinds.write().unwrap_or_else(|e| e.into_inner()).insert(declared.kind.name.clone(), Arc::new(declared));
+        Ok(())
+    }
+
+    /// The declared kinds, by name.
+    pub fn kinds(&self) -> Vec<Kind> {
+        let kinds = self.kinds.read().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<Kind> = kinds.values().map(|d| d.kind.clone()).collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Check a record against its kind's schema, if its kind was declared.
+    pub fn check(&self, r: &Record) -> Result<()> {
+        let declared = self.kinds.read().unwrap_or_else(|e| e.into_inner()).get(&r.kind).cloned();
+        declared.map_or(Ok(()), |d| d.check(r))
+    }
+
+    /// Insert or replace a record (by uuid), in one transaction with its index entry,
+    /// once its kind's schema accepts it.
     pub fn upsert(&self, r: &Record) -> Result<()> {
+        self.check(r)?;
         let json =
             serde_json::to_string(r).map_err(|e| Error::Corrupt { uuid: r.uuid.clone(), reason: e.to_string() })?;
         let mut conn = self.conn();
@@ -132,6 +176,7 @@ impl Catalogue {
                 fold(r.theme.as_deref().unwrap_or("")),
             ],
         )?;
+        crate::browse::bump(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -146,6 +191,7 @@ impl Catalogue {
             tx.execute("DELETE FROM records_fts WHERE rowid = ?1", [id])?;
             tx.execute("DELETE FROM records WHERE id = ?1", [id])?;
         }
+        crate::browse::bump(&tx)?;
         tx.commit()?;
         Ok(old.is_some())
     }
@@ -189,9 +235,22 @@ impl Catalogue {
 /// same catalogue do not both add it.
 fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
-    let has_access: bool =
-        conn.query_row("SELECT count(*) FROM pragma_table_info('records') WHERE name = 'access'", [], |r| r.get(0))?;
-    let done = if has_access { Ok(()) } else { conn.execute_batch(ADD_ACCESS) };
+    let done = (|| {
+        let has_access: bool =
+            conn.query_row("SELECT count(*) FROM pragma_table_info('records') WHERE name = 'access'", [], |r| {
+                r.get(0)
+            })?;
+        if !has_access {
+            conn.execute_batch(ADD_ACCESS)?;
+        }
+        let fts: String =
+            conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'records_fts'", [], |r| r.get(0))?;
+        if !fts.contains("prefix") {
+            conn.execute_batch(&FTS.replace("{name}", "records_fts_new"))?;
+            conn.execute_batch(ADD_PREFIXES)?;
+        }
+        Ok::<_, rusqlite::Error>(())
+    })();
     conn.execute_batch(if done.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
     Ok(done?)
 }
@@ -207,7 +266,7 @@ mod tests {
     use crate::{FacetCount, SearchQuery};
 
     #[test]
-    fn older_catalogues_get_the_access_column() {
+    fn older_catalogues_are_brought_up_to_date() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.sqlite");
         {
@@ -217,12 +276,24 @@ mod tests {
             c.upsert(&closed).unwrap();
             c.upsert(&record("fylker", "Fylker", "kartverket", "Basis geodata", &[], (4.0, 57.0, 31.0, 71.0))).unwrap();
         }
-        // the layout before the column
+        // the layout before the access column, the generation and the prefix indexes
         Connection::open(&path)
             .unwrap()
-            .execute_batch("DROP INDEX records_browse; ALTER TABLE records DROP COLUMN access")
+            .execute_batch(
+                "DROP INDEX records_browse; ALTER TABLE records DROP COLUMN access; DROP TABLE generation;
+                 CREATE VIRTUAL TABLE old USING fts5(title, abstract, keywords, org, theme,
+                     tokenize = 'unicode61 remove_diacritics 2');
+                 INSERT INTO old (rowid, title, abstract, keywords, org, theme)
+                     SELECT rowid, title, abstract, keywords, org, theme FROM records_fts;
+                 DROP TABLE records_fts; ALTER TABLE old RENAME TO records_fts;",
+            )
             .unwrap();
         let c = Catalogue::open(&path).unwrap();
+        let fts: String =
+            c.conn().query_row("SELECT sql FROM sqlite_master WHERE name = 'records_fts'", [], |r| r.get(0)).unwrap();
+        assert!(fts.contains("prefix"), "{fts}");
+        let text = SearchQuery { q: Some("flo".into()), limit: 10, ..SearchQuery::default() };
+        assert_eq!(c.search(&text).unwrap().total, 1);
         let all = c.search(&SearchQuery { limit: 10, ..SearchQuery::default() }).unwrap();
         let count = |value: &str| FacetCount { value: value.into(), count: 1 };
         assert_eq!(all.facets.access, [count("no restrictions"), count("norway digital restricted")]);

@@ -14,6 +14,22 @@ pub enum Error {
         /// what is wrong
         reason: String,
     },
+    /// A record that its kind's schema refuses.
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// the field, as a path into the record (`properties.deadline`, `title`)
+        field: String,
+        /// what is wrong with it
+        reason: String,
+    },
+    /// A record kind whose JSON Schema cannot be compiled.
+    #[error("record kind {kind}: its schema is not a valid JSON Schema: {reason}")]
+    BadKind {
+        /// the kind
+        kind: String,
+        /// what is wrong
+        reason: String,
+    },
     /// A search request outside the accepted bounds.
     #[error("{0}")]
     BadQuery(String),

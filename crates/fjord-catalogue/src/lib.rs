@@ -12,12 +12,14 @@
 //! DCAT-AP-NO JSON-LD, each with the online resources [`service_links`] lists for its
 //! dataset.
 
+mod browse;
 mod db;
 pub mod dcat;
 mod distribution;
 mod error;
 mod fold;
 pub mod iso19139;
+pub mod kind;
 mod record;
 mod register;
 mod search;
@@ -25,6 +27,7 @@ mod search;
 pub use db::Catalogue;
 pub use distribution::{service_links, OnlineResource, Protocol};
 pub use error::{Error, Result};
+pub use kind::Kind;
 pub use record::{Access, Coverage, GeoBox, HumanFields, Organisation, Record};
 pub use register::RegisterItem;
 pub use search::{FacetCount, Facets, Hit, Order, SearchQuery, SearchResult, TextField, MAX_LIMIT};

@@ -21,6 +21,28 @@ pub enum Access {
     /// holders of one of these roles: `org:role` (viewer, uploader, admin; a higher role
     /// counts) or `admin` (a global administrator)
     Roles(Vec<String>),
+    /// one person only: the user logged in under this name. A record with this anywhere
+    /// in its constraint is private: never listed to anyone else
+    Person(String),
+    /// anyone any of these constraints lets in (the person who sent a form, or the
+    /// authority it went to)
+    #[serde(rename = "any_of")]
+    AnyOf(Vec<Access>),
+    /// only those all of these constraints let in (the person, logged in at level high)
+    #[serde(rename = "all_of")]
+    AllOf(Vec<Access>),
+}
+
+impl Access {
+    /// Whether the constraint names a person: such a record is about or from one person,
+    /// and searches never list it to callers who may not read it.
+    pub fn is_private(&self) -> bool {
+        match self {
+            Access::Person(_) => true,
+            Access::AnyOf(all) | Access::AllOf(all) => all.iter().any(Access::is_private),
+            _ => false,
+        }
+    }
 }
 
 /// A geographic bounding box in EPSG:4258 (ETRS89), named by direction so no reader has
@@ -168,6 +190,10 @@ pub struct Record {
     pub updated: String,
     /// the dataset version being served
     pub version: Option<u32>,
+    /// the fields of a portal's record kind (an authority's contact, a tender's deadline),
+    /// checked against the kind's JSON Schema on every write ([`crate::Kind`])
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<serde_json::Value>,
 }
 
 /// Records for the crate's tests.
@@ -207,6 +233,7 @@ pub(crate) mod testing {
             created: "2026-01-01T00:00:00Z".into(),
             updated: "2026-01-01T00:00:00Z".into(),
             version: Some(1),
+            properties: None,
         }
     }
 

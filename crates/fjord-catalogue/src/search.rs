@@ -1,12 +1,14 @@
 //! Ranked full-text search with filters and facet counts.
 
+use crate::browse::{self, Browse, Row, FACETS, NONE};
 use crate::db::{decode, Catalogue};
 use crate::error::{Error, Result};
 use crate::fold::match_expression;
 use crate::record::{GeoBox, Record};
-use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::Connection;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The most hits one page may hold.
 pub const MAX_LIMIT: usize = 1000;
@@ -102,17 +104,6 @@ impl Order {
             }),
         }
     }
-
-    /// The SQL ORDER BY of this order (`score` is the relevance column).
-    fn sql(self, text: bool) -> &'static str {
-        match self {
-            Order::Relevance if text => "score DESC, r.title",
-            Order::Relevance | Order::Title => "r.title",
-            Order::Organisation => "r.org, r.title",
-            Order::Newest => "json_extract(r.json, '$.created') DESC, r.title",
-            Order::Updated => "r.updated DESC, r.title",
-        }
-    }
 }
 
 /// One hit: the record and its relevance (higher is better; 0 without a text query).
@@ -162,68 +153,9 @@ pub struct SearchResult {
     pub facets: Facets,
 }
 
-/// FROM and WHERE of a search, with its parameters; the facet filters (theme,
-/// organisation, kind, access) only with `facets`. With text the full-text index is read first
-/// and each match joined to its record, so that no filter's index can make SQLite run
-/// the full-text match once per record.
-fn from_where(q: &SearchQuery, text: Option<&str>, facets: bool) -> (String, Vec<Sql>) {
-    let mut sql = String::from(" FROM records r");
-    let mut conds = Vec::new();
-    let mut params = Vec::new();
-    if let Some(m) = text {
-        sql = " FROM records_fts CROSS JOIN records r ON r.id = records_fts.rowid".to_string();
-        conds.push("records_fts MATCH ?".to_string());
-        params.push(Sql::Text(m.to_string()));
-    }
-    if facets {
-        for (column, value) in FACETS.iter().zip(facet_values(q)) {
-            if let Some(v) = value {
-                conds.push(format!("{column} = ?"));
-                params.push(Sql::Text(v.to_string()));
-            }
-        }
-    }
-    if let Some(b) = q.bbox {
-        conds.push("r.west <= ? AND r.east >= ? AND r.south <= ? AND r.north >= ?".to_string());
-        params.extend([b.east, b.west, b.north, b.south].map(Sql::Real));
-    }
-    if !q.ids.is_empty() {
-        let list = vec!["?"; q.ids.len()].join(", ");
-        conds.push(format!("(r.uuid IN ({list}) OR r.dataset IN ({list}))"));
-        params.extend(q.ids.iter().chain(&q.ids).cloned().map(Sql::Text));
-    }
-    if !q.hidden.is_empty() {
-        conds.push(format!("r.uuid NOT IN ({})", vec!["?"; q.hidden.len()].join(", ")));
-        params.extend(q.hidden.iter().cloned().map(Sql::Text));
-    }
-    if !conds.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conds.join(" AND "));
-    }
-    (sql, params)
-}
-
-/// The facet columns, in the order of [`facet_values`].
-const FACETS: [&str; 4] = ["r.theme", "r.org", "r.kind", "r.access"];
-
 /// The value a query asks of each facet (theme, organisation, kind, access), if any.
-fn facet_values(q: &SearchQuery) -> [Option<&str>; 4] {
+fn facet_values(q: &SearchQuery) -> [Option<&str>; FACETS] {
     [q.theme.as_deref(), q.org.as_deref(), q.kind.as_deref(), q.access.as_deref()]
-}
-
-/// A text column's value; `None` for NULL.
-fn text_value(v: ValueRef<'_>) -> Option<&str> {
-    match v {
-        ValueRef::Text(t) => std::str::from_utf8(t).ok(),
-        _ => None,
-    }
-}
-
-/// Facet counts, the most frequent first (ties by value).
-fn ranked(counts: HashMap<String, u64>) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    out
 }
 
 /// The FTS5 expression of a query's free text and field texts, all required; `None`
@@ -239,77 +171,130 @@ fn text_expression(q: &SearchQuery) -> Option<String> {
 impl Catalogue {
     /// The records that are not open data, with their access constraints.
     pub fn restricted(&self) -> Result<Vec<(String, crate::record::Access)>> {
-        let conn = self.conn();
-        let mut st = conn.prepare("SELECT uuid, json FROM records WHERE access IS NOT 'no restrictions'")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (uuid, json) = row?;
-            let record = decode(&uuid, &json)?;
-            out.push((uuid, record.access));
-        }
-        Ok(out)
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let browse = self.browse(&tx)?;
+        Ok(browse.rows.iter().filter_map(|r| Some((r.uuid.to_string(), r.access.clone()?))).collect())
     }
 
-    /// Search the catalogue.
+    /// Search the catalogue: the full-text index gives the records the words match and
+    /// their relevance; the filters, facet counts and order come from the in-memory
+    /// [`Browse`] copy; the page's records are read by id. All in one read transaction.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult> {
         if q.limit == 0 || q.limit > MAX_LIMIT {
             return Err(Error::BadQuery(format!("limit must be between 1 and {MAX_LIMIT}")));
         }
         let text = text_expression(q);
-        let conn = self.conn();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let browse = self.browse(&tx)?;
 
-        // The total and the facets in one pass over the records that meet every condition
-        // but the facet filters: a record counts in the total when it passes all four,
-        // and in a facet when it passes the other three.
-        let (fw, params) = from_where(q, text.as_deref(), false);
-        let wanted = facet_values(q);
-        let mut counts: [HashMap<String, u64>; 4] = Default::default();
-        let mut total = 0u64;
-        let mut stmt = conn.prepare_cached(&format!("SELECT {}{fw}", FACETS.join(", ")))?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(&params))?;
-        while let Some(row) = rows.next()? {
-            let values = [
-                text_value(row.get_ref(0)?),
-                text_value(row.get_ref(1)?),
-                text_value(row.get_ref(2)?),
-                text_value(row.get_ref(3)?),
-            ];
-            let pass: [bool; 4] = std::array::from_fn(|i| wanted[i].is_none_or(|w| values[i] == Some(w)));
-            total += u64::from(pass.iter().all(|p| *p));
-            for (i, slot) in counts.iter_mut().enumerate() {
-                let Some(v) = values[i].filter(|_| (0..4).all(|j| j == i || pass[j])) else { continue };
-                match slot.get_mut(v) {
-                    Some(n) => *n += 1,
-                    None => {
-                        slot.insert(v.to_string(), 1);
-                    }
+        // the records the text matches, by position in `browse.rows`, with their relevance
+        let matches = match &text {
+            None => None,
+            Some(m) => Some(browse.matches(&tx, m)?),
+        };
+        let all: Vec<(u32, f64)>;
+        let matches: &[(u32, f64)] = match &matches {
+            Some(m) => m,
+            None => {
+                all = (0..browse.rows.len() as u32).map(|i| (i, 0.0)).collect();
+                &all
+            }
+        };
+
+        // The total and the facets in one pass: a record counts in the total when it
+        // passes all four facet filters, and in a facet when it passes the other three.
+        let wanted: [Option<std::result::Result<u32, ()>>; FACETS] =
+            std::array::from_fn(|i| facet_values(q)[i].map(|v| browse.value_index(i, v)));
+        let ids: HashSet<&str> = q.ids.iter().map(String::as_str).collect();
+        let hidden: HashSet<&str> = q.hidden.iter().map(String::as_str).collect();
+        let mut counts: [Vec<u64>; FACETS] = std::array::from_fn(|i| vec![0; browse.values[i].len()]);
+        let mut passing = Vec::new();
+        for &(i, score) in matches {
+            let row = &browse.rows[i as usize];
+            if !within(row.bbox, q.bbox)
+                || (!ids.is_empty()
+                    && !ids.contains(&*row.uuid)
+                    && !row.dataset.as_deref().is_some_and(|d| ids.contains(d)))
+                || hidden.contains(&*row.uuid)
+            {
+                continue;
+            }
+            let pass: [bool; FACETS] = std::array::from_fn(|f| wanted[f].is_none_or(|w| w == Ok(row.facets[f])));
+            if pass.iter().all(|p| *p) {
+                passing.push((i, score));
+            }
+            for (f, slot) in counts.iter_mut().enumerate() {
+                if row.facets[f] != NONE && (0..FACETS).all(|g| g == f || pass[g]) {
+                    slot[row.facets[f] as usize] += 1;
                 }
             }
         }
-        drop(rows);
-        let [theme, org, kind, access] = counts.map(ranked);
+        let [theme, org, kind, access] = std::array::from_fn(|f| browse.ranked(f, &counts[f]));
         let facets = Facets { theme, org, kind, access };
+        let total = passing.len() as u64;
 
-        // The page: ids in order (SQLite sorts ids and keys, not records), then each record.
+        // The page: the first offset + limit in order, then each record by id.
+        let cmp = order(&browse, q.order, text.is_some());
+        let end = q.offset.saturating_add(q.limit).min(passing.len());
+        if end < passing.len() {
+            passing.select_nth_unstable_by(end, &cmp);
+            passing.truncate(end);
+        }
+        passing.sort_unstable_by(&cmp);
         let mut hits = Vec::new();
-        if (q.offset as u64) < total {
-            let (fw, mut params) = from_where(q, text.as_deref(), true);
-            let score = if text.is_some() { "-bm25(records_fts, 10.0, 2.0, 5.0, 1.0, 1.0)" } else { "0.0" };
-            let order = q.order.sql(text.is_some());
-            params.extend([Sql::Integer(q.limit as i64), Sql::Integer(q.offset.min(i64::MAX as usize) as i64)]);
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT r.id, {score} AS score{fw} ORDER BY {order} LIMIT ? OFFSET ?"))?;
-            let page = stmt
-                .query_map(rusqlite::params_from_iter(&params), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut get = conn.prepare_cached("SELECT uuid, json FROM records WHERE id = ?1")?;
-            for (id, score) in page {
-                let (uuid, json): (String, String) = get.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                hits.push(Hit { score, record: decode(&uuid, &json)? });
-            }
+        let mut get = tx.prepare_cached("SELECT json FROM records WHERE id = ?1")?;
+        for &(i, score) in passing.iter().skip(q.offset) {
+            let row = &browse.rows[i as usize];
+            let json: String = get.query_row([row.id], |r| r.get(0))?;
+            hits.push(Hit { score, record: decode(&row.uuid, &json)? });
         }
         Ok(SearchResult { total, limit: q.limit, offset: q.offset, hits, facets })
+    }
+
+    /// The in-memory copy of what searches filter and count, made again when the
+    /// catalogue changed since (in this process or another).
+    fn browse(&self, conn: &Connection) -> Result<Arc<Browse>> {
+        let now = browse::generation(conn)?;
+        let mut cached = self.browse.lock().unwrap_or_else(|e| e.into_inner());
+        match &*cached {
+            Some(b) if b.generation == now => Ok(b.clone()),
+            _ => {
+                let b = Arc::new(Browse::load(conn, now)?);
+                *cached = Some(b.clone());
+                Ok(b)
+            }
+        }
+    }
+}
+
+/// Whether a record's extent meets the box asked (always, when none is asked; never,
+/// when the record has no extent).
+fn within(extent: Option<[f64; 4]>, bbox: Option<GeoBox>) -> bool {
+    match (extent, bbox) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some([w, s, e, n]), Some(b)) => w <= b.east && e >= b.west && s <= b.north && n >= b.south,
+    }
+}
+
+/// How two hits (position in `browse.rows`, relevance) compare in `order`; rows are in
+/// title order, so the position breaks ties by title.
+fn order(browse: &Browse, order: Order, text: bool) -> impl Fn(&(u32, f64), &(u32, f64)) -> std::cmp::Ordering + '_ {
+    move |a, b| {
+        let (ra, rb) = (&browse.rows[a.0 as usize], &browse.rows[b.0 as usize]);
+        let first = match order {
+            Order::Relevance if text => b.1.total_cmp(&a.1),
+            Order::Relevance | Order::Title => std::cmp::Ordering::Equal,
+            Order::Organisation => {
+                let org = |r: &Row| browse.values[1].get(r.facets[1] as usize).map(String::as_str);
+                org(ra).cmp(&org(rb))
+            }
+            Order::Newest => rb.created.cmp(&ra.created),
+            Order::Updated => rb.updated.cmp(&ra.updated),
+        };
+        first.then(a.0.cmp(&b.0))
     }
 }
 
@@ -457,6 +442,19 @@ mod tests {
     }
 
     #[test]
+    fn a_change_by_another_process_is_searched() {
+        let (dir, c) = catalogue();
+        assert_eq!(c.search(&q("flom")).unwrap().total, 1);
+        let other = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        other.upsert(&record("skred", "Skredfaresoner", "nve", "Natur", &["flom"], (5.0, 58.0, 12.0, 62.0))).unwrap();
+        let r = c.search(&SearchQuery { org: Some("nve".into()), ..q("flom") }).unwrap();
+        assert_eq!(r.total, 2);
+        assert_eq!(r.facets.theme.len(), 2, "the new theme is counted");
+        assert!(other.delete("flom").unwrap());
+        assert_eq!(c.search(&q("flom")).unwrap().hits[0].record.uuid, "skred");
+    }
+
+    #[test]
     fn orders_by_kartkatalog_name() {
         assert_eq!(Order::parse("newest"), Ok(Order::Newest));
         assert_eq!(Order::parse(""), Ok(Order::Relevance));
@@ -476,6 +474,10 @@ mod tests {
         newer.updated = "2999-01-01T00:00:00Z".into();
         c.upsert(&newer).unwrap();
         assert_eq!(uuids(Order::Updated)[0], "flom");
+        let mut made = c.get("fylker").unwrap().unwrap();
+        made.created = "2999-01-01T00:00:00Z".into();
+        c.upsert(&made).unwrap();
+        assert_eq!(uuids(Order::Newest)[0], "fylker");
     }
 
     proptest::proptest! {

@@ -199,5 +199,12 @@ pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
         };
         run_ingest(config, req)?;
     }
+    // the portals' sample records (authorities, forms, tenders, ...) in `portals/`
+    let portals = dir.join("portals");
+    if portals.is_dir() {
+        let (_, catalogue) = fjord_server::open_data(config)?;
+        let written = fjord_portals::seed(&catalogue, &portals, force)?;
+        println!("portal records: {written} written");
+    }
     Ok(())
 }

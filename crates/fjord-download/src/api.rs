@@ -44,6 +44,9 @@ fn required_role(access: &Access) -> Option<String> {
         Access::Level(l) => Some(format!("level:{l}")),
         Access::Organisations(orgs) => Some(orgs.join(",")),
         Access::Roles(roles) => Some(roles.join(",")),
+        Access::Person(_) => Some("person".into()),
+        Access::AnyOf(all) => Some(all.iter().filter_map(required_role).collect::<Vec<_>>().join("|")),
+        Access::AllOf(all) => Some(all.iter().filter_map(required_role).collect::<Vec<_>>().join("&")),
     }
 }
 

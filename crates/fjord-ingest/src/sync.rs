@@ -64,6 +64,7 @@ pub fn record_for(dataset: &Slug, info: &VersionInfo, created: Option<String>) -
         created: created.unwrap_or_else(|| info.lineage.at.clone()),
         updated: info.lineage.at.clone(),
         version: Some(info.version),
+        properties: None,
     }
 }
 

@@ -5,7 +5,7 @@ use crate::metrics::{self, Metrics};
 use crate::problem::Problem;
 use crate::tile_cache::TileCache;
 use crate::{account, auth, catalogue_api, csw, download, login, ogcapi, ops, pages, partners, tiles, wcs, wfs};
-use crate::{kartkatalog, records, register_api, wms, wmts};
+use crate::{kartkatalog, openapi, portals, records, register_api, wms, wmts};
 use axum::routing::get;
 use axum::Router;
 use fjord_catalogue::Catalogue;
@@ -116,7 +116,12 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .merge(download::routes())
         .route("/api/catalogue/search", get(catalogue_api::search))
-        .route("/api/catalogue/records/{uuid}", get(catalogue_api::record))
+        .route(
+            "/api/catalogue/records/{uuid}",
+            get(catalogue_api::record).put(portals::records::replace).delete(portals::records::remove),
+        )
+        .merge(portals::routes())
+        .route("/api/openapi.json", get(openapi::get))
         .route("/api/catalogue/dcat", get(catalogue_api::dcat))
         .route("/api/search", get(kartkatalog::search))
         .route("/api/register", get(register_api::index))

@@ -63,13 +63,18 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
     })
 }
 
-/// The records (uuids) the caller may not see: the restricted ones it may not read, where
-/// `auth.hide_restricted_records` hides them; none otherwise. Blocks (SQLite).
+/// The records (uuids) the caller may not see: private ones (a person's form or register
+/// entry) it may not read, and the restricted ones it may not read where
+/// `auth.hide_restricted_records` hides them. Blocks (SQLite).
 pub fn hidden(s: &AppState) -> fjord_catalogue::Result<Vec<String>> {
-    if !s.config.auth.hide_restricted_records {
-        return Ok(Vec::new());
-    }
-    Ok(s.catalogue.restricted()?.into_iter().filter(|(_, a)| !readable(s, a)).map(|(u, _)| u).collect())
+    Ok(s.catalogue.restricted()?.into_iter().filter(|(_, a)| !shown(s, a)).map(|(u, _)| u).collect())
+}
+
+/// Whether the caller may see a record with constraint `access` listed or described: when
+/// they may read it, or else when it names no person and `auth.hide_restricted_records`
+/// does not hide restricted records.
+pub(crate) fn shown(s: &AppState, access: &fjord_catalogue::Access) -> bool {
+    readable(s, access) || !(access.is_private() || s.config.auth.hide_restricted_records)
 }
 
 /// Run a search off the async runtime (SQLite blocks).
@@ -134,13 +139,12 @@ fn mark_readable(body: &mut Value, state: &AppState, access: &fjord_catalogue::A
     }
 }
 
-/// The record `uuid` if the caller may see it: 404 when there is none, or when it is
-/// restricted, the caller may not read it and `auth.hide_restricted_records` hides it.
+/// The record `uuid` if the caller may see it ([`shown`]): 404 when there is none or not.
 async fn visible_record(state: &AppState, uuid: &str) -> Result<Record, Problem> {
     let id = uuid.to_string();
     let record = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {
-        Some(r) if !state.config.auth.hide_restricted_records || readable(state, &r.access) => Ok(r),
+        Some(r) if shown(state, &r.access) => Ok(r),
         _ => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
     }
 }

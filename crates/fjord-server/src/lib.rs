@@ -21,9 +21,11 @@ mod kartkatalog;
 mod login;
 mod metrics;
 mod ogcapi;
+mod openapi;
 mod ops;
 mod pages;
 mod partners;
+mod portals;
 mod problem;
 mod records;
 mod refusals;
@@ -79,6 +81,7 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
     std::fs::create_dir_all(dir).map_err(|e| StartError::DataDir(dir.clone(), e))?;
     let store = Store::open(dir.join("store"), config.data.keep_versions)?;
     let catalogue = Catalogue::open(&dir.join("catalogue.sqlite"))?;
+    fjord_portals::declare(&catalogue)?;
     fjord_ingest::sync::reconcile(&store, &catalogue)?;
     refresh_registers(config, &store, &catalogue);
     Ok((Arc::new(store), Arc::new(catalogue)))

@@ -36,6 +36,7 @@ impl From<fjord_catalogue::Error> for Problem {
     fn from(e: fjord_catalogue::Error) -> Problem {
         match e {
             fjord_catalogue::Error::BadQuery(m) => Problem::bad_request(m),
+            e @ fjord_catalogue::Error::Invalid { .. } => Problem::bad_request(e.to_string()),
             other => Problem::internal(other),
         }
     }

@@ -1,0 +1,68 @@
+//! fjord-portals: the eGovernment portals (Norway.no, MyPage, Altinn forms with KOSTRA,
+//! Standardisation, Regelhjelp, Anskaffelser/Doffin, OEP, the National Register) as thin
+//! modules over the one catalogue.
+//!
+//! A portal owns no store and no search. It declares its record kinds, each with a JSON
+//! Schema for the kind's `properties` ([`fjord_catalogue::Kind`]), and keeps its records
+//! in the catalogue beside the datasets: the catalogue checks every write against the
+//! schema, searches every kind with the same search, and the one access policy
+//! (`fjord_auth::decide`) says who reads what. A module here holds what is particular to
+//! its portal: its kinds, its workflow (which status may follow which), and its sample
+//! records in `datasets/portals/`. Its HTTP routes and pages sit in fjord-server's
+//! `portals` module, one file per portal.
+
+pub mod draft;
+mod error;
+pub mod norway;
+
+pub use draft::Draft;
+pub use error::{Error, Result};
+
+use fjord_catalogue::{Catalogue, Kind};
+
+/// Every portal's record kinds.
+pub fn kinds() -> Vec<Kind> {
+    [norway::kinds()].concat()
+}
+
+/// Declare every portal's record kinds in the catalogue, so that their records are
+/// checked on every write.
+pub fn declare(catalogue: &Catalogue) -> fjord_catalogue::Result<()> {
+    for kind in kinds() {
+        catalogue.declare(kind)?;
+    }
+    Ok(())
+}
+
+/// Load the sample records of `dir` (`*.json`, each an array of [`Draft`]s): those whose
+/// uuid the catalogue lacks, or all when `force`. Returns how many were written.
+pub fn seed(catalogue: &Catalogue, dir: &std::path::Path, force: bool) -> Result<usize> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Io(dir.display().to_string(), e))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let now = fjord_core::time::now_rfc3339();
+    let mut written = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::Io(file.display().to_string(), e))?;
+        let drafts: Vec<Draft> =
+            serde_json::from_str(&text).map_err(|e| Error::Sample(file.display().to_string(), e.to_string()))?;
+        for draft in drafts {
+            let uuid = draft
+                .uuid
+                .clone()
+                .ok_or_else(|| Error::Sample(file.display().to_string(), format!("'{}' has no uuid", draft.title)))?;
+            let old = catalogue.get(&uuid)?;
+            if old.is_some() && !force {
+                continue;
+            }
+            let record = draft.into_record(&uuid, old.as_ref(), &now);
+            catalogue.upsert(&record).map_err(|e| Error::Sample(file.display().to_string(), format!("{uuid}: {e}")))?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}

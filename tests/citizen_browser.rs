@@ -8,40 +8,16 @@
 //! target/test-artefacts/citizen-*.png.
 
 mod common;
-use common::{root, seeded, Picture};
-use std::process::Command;
+use common::{root, run_browser, seeded, Picture};
 
 #[test]
 fn a_citizen_finds_previews_orders_and_downloads_elevation_in_chromium() {
-    let modules = root().join("web/node_modules");
-    for package in ["playwright-core", "axe-core"] {
-        if !modules.join(package).exists() {
-            println!("SKIPPED: {package} is not installed (just deps runs npm ci in web/)");
-            return;
-        }
-    }
-    if Command::new("chromium").arg("--version").output().is_err() {
-        println!("SKIPPED: chromium is not installed (just test-deps installs Debian's chromium)");
-        return;
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        println!("SKIPPED: node is not installed (just deps installs nodejs)");
-        return;
-    }
     let (dir, s) = seeded();
+    let downloads = dir.path().join("downloads-from-browser");
+    let Some(stdout) = run_browser("citizen_flow.cjs", &s, &[("DOWNLOADS", downloads.to_str().unwrap())]) else {
+        return;
+    };
     let artefacts = root().join("target/test-artefacts");
-    std::fs::create_dir_all(&artefacts).unwrap();
-    let out = Command::new("node")
-        .arg(root().join("tests/browser/citizen_flow.cjs"))
-        .env("NODE_PATH", &modules)
-        .env("FJORD_BASE", &s.base)
-        .env("ARTEFACTS", &artefacts)
-        .env("DOWNLOADS", dir.path().join("downloads-from-browser"))
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    println!("{stdout}");
-    assert!(out.status.success(), "the browser flow failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("downloaded "), "{stdout}");
 
     // the map preview as the browser drew it: grey hillshaded land, the rest of the box

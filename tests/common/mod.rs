@@ -272,3 +272,40 @@ pub fn assert_valid_openapi(doc: &serde_json::Value, dir: &Path) {
         Err(e) => println!("SKIPPED: python3 cannot run: {e}"),
     }
 }
+
+/// Run a browser script of tests/browser/ with node against server `s` (`FJORD_BASE`),
+/// screenshots going to target/test-artefacts (`ARTEFACTS`), with the extra environment
+/// `env`; its standard output. Panics when the script fails; `None`, with the reason
+/// printed, where Chromium, node or the npm packages of web/ (playwright-core, axe-core)
+/// are missing.
+pub fn run_browser(script: &str, s: &Server, env: &[(&str, &str)]) -> Option<String> {
+    let modules = root().join("web/node_modules");
+    for package in ["playwright-core", "axe-core"] {
+        if !modules.join(package).exists() {
+            println!("SKIPPED: {package} is not installed (just deps runs npm ci in web/)");
+            return None;
+        }
+    }
+    for (tool, why) in
+        [("chromium", "just test-deps installs Debian's chromium"), ("node", "just deps installs nodejs")]
+    {
+        if Command::new(tool).arg("--version").output().is_err() {
+            println!("SKIPPED: {tool} is not installed ({why})");
+            return None;
+        }
+    }
+    let artefacts = root().join("target/test-artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    let out = Command::new("node")
+        .arg(root().join("tests/browser").join(script))
+        .env("NODE_PATH", &modules)
+        .env("FJORD_BASE", &s.base)
+        .env("ARTEFACTS", &artefacts)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    println!("{stdout}");
+    assert!(out.status.success(), "the browser script {script} failed:\n{stdout}\n{stderr}");
+    Some(stdout.into_owned())
+}

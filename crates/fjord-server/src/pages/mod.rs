@@ -6,8 +6,8 @@
 
 mod basket;
 mod dataset;
-mod i18n;
-mod layout;
+pub mod i18n;
+pub mod layout;
 mod login;
 pub mod order;
 mod search;

@@ -20,7 +20,7 @@ fn catalogue(dir: &std::path::Path) -> Server {
 
 /// (uuid, title) of every record an anonymous caller sees, and the hidden one's uuid.
 fn records(server: &Server, data: &std::path::Path) -> (Vec<(String, String)>, String) {
-    let all = server.json("/api/catalogue/search?limit=100", 200);
+    let all = server.json("/api/catalogue/search?kind=dataset&limit=100", 200);
     let seen: Vec<(String, String)> = all["hits"]
         .as_array()
         .unwrap()

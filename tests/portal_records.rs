@@ -57,6 +57,12 @@ fn portal_records_are_written_checked_searched_and_kept_private() {
         all["facets"]["kind"].as_array().unwrap().iter().map(|f| f["value"].as_str().unwrap()).collect();
     assert!(kinds_found.contains(&"authority") && kinds_found.contains(&"dataset"), "{kinds_found:?}");
 
+    // the spatial catalogue's services list datasets and services, not portal records
+    assert_eq!(s.json("/api/catalogue/search?q=eiendomsregister", 200)["total"], 1);
+    assert_eq!(s.json("/api/search?text=eiendomsregister", 200)["NumFound"], 0);
+    assert_eq!(s.json("/ogcapi/collections/catalogue/items?q=eiendomsregister", 200)["numberMatched"], 0);
+    assert_eq!(s.get("/ogcapi/collections/catalogue/items/authority-kartverket").0, 404);
+
     // writing: anonymous 401, a viewer 403, another organisation's 403, the uploader 201
     let path = "/api/catalogue/records";
     let good = authority("kv-honefoss", "honefoss@kartverket.no");

@@ -67,6 +67,9 @@ pub struct SearchQuery {
     pub hidden: Vec<String>,
     /// the order of the hits
     pub order: Order,
+    /// only the spatial catalogue's own records (datasets, services), not those of the
+    /// kinds portals declared: what CSW, OGC API – Records, DCAT and Kartkatalog list
+    pub metadata_only: bool,
 }
 
 /// How hits are ordered; ties go by title.
@@ -207,6 +210,11 @@ impl Catalogue {
         // passes all four facet filters, and in a facet when it passes the other three.
         let wanted: [Option<std::result::Result<u32, ()>>; FACETS] =
             std::array::from_fn(|i| facet_values(q)[i].map(|v| browse.value_index(i, v)));
+        let portal_kinds: Vec<u32> = if q.metadata_only {
+            self.kinds().iter().filter_map(|k| browse.value_index(2, &k.name).ok()).collect()
+        } else {
+            Vec::new()
+        };
         let ids: HashSet<&str> = q.ids.iter().map(String::as_str).collect();
         let hidden: HashSet<&str> = q.hidden.iter().map(String::as_str).collect();
         let mut counts: [Vec<u64>; FACETS] = std::array::from_fn(|i| vec![0; browse.values[i].len()]);
@@ -218,6 +226,7 @@ impl Catalogue {
                     && !ids.contains(&*row.uuid)
                     && !row.dataset.as_deref().is_some_and(|d| ids.contains(d)))
                 || hidden.contains(&*row.uuid)
+                || portal_kinds.contains(&row.facets[2])
             {
                 continue;
             }
@@ -452,6 +461,20 @@ mod tests {
         assert_eq!(r.facets.theme.len(), 2, "the new theme is counted");
         assert!(other.delete("flom").unwrap());
         assert_eq!(c.search(&q("flom")).unwrap().hits[0].record.uuid, "skred");
+    }
+
+    #[test]
+    fn portal_records_can_be_left_out() {
+        let (_d, c) = catalogue();
+        let schema = serde_json::json!({"type": "object"});
+        c.declare(crate::Kind { name: "authority".into(), title: "Virksomhet".into(), schema }).unwrap();
+        let mut nve = record("nve", "NVE, flom og skred", "nve", "Natur", &[], (5.0, 58.0, 12.0, 62.0));
+        nve.kind = "authority".into();
+        c.upsert(&nve).unwrap();
+        assert_eq!(c.search(&q("flom")).unwrap().total, 2);
+        let only = c.search(&SearchQuery { metadata_only: true, ..q("flom") }).unwrap();
+        assert_eq!((only.total, only.hits[0].record.uuid.as_str()), (1, "flom"));
+        assert_eq!(only.facets.kind, [FacetCount { value: "dataset".into(), count: 1 }]);
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
         offset,
         hidden: Vec::new(),
         order: fjord_catalogue::Order::parse(params.get("orderby").map_or("", |o| o.trim()))?,
+        metadata_only: false,
     })
 }
 

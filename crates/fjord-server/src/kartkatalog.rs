@@ -41,7 +41,14 @@ fn parse(params: &[(String, String)]) -> Result<SearchQuery, String> {
     if text.is_some_and(|t| t.len() > 1000) {
         return Err("text is longer than 1000 bytes".into());
     }
-    let mut q = SearchQuery { q: text.map(str::to_string), limit, offset: offset - 1, order, ..SearchQuery::default() };
+    let mut q = SearchQuery {
+        q: text.map(str::to_string),
+        limit,
+        offset: offset - 1,
+        order,
+        metadata_only: true,
+        ..SearchQuery::default()
+    };
     // facets[N]name and facets[N]value pair up by N
     for (key, name) in params {
         let Some(n) = key.strip_prefix("facets[").and_then(|k| k.strip_suffix("]name")) else { continue };

@@ -6,6 +6,7 @@ use super::capabilities::parameter_domain;
 use super::encode::{self, Page};
 use super::request::{Domain, GetRecordById, GetRecords};
 use super::Csw;
+use crate::records::is_portal_record;
 use crate::reply::Reply;
 use crate::OwsError;
 use fjord_catalogue::SearchQuery;
@@ -24,7 +25,7 @@ fn failed(e: fjord_catalogue::Error) -> OwsError {
 pub fn get_records(csw: &Csw, g: &GetRecords) -> Result<Reply, OwsError> {
     let max = g.query.limit;
     // a page of at least one is searched even when none is to be returned
-    let query = SearchQuery { limit: max.max(1), hidden: csw.hidden.to_vec(), ..g.query.clone() };
+    let query = SearchQuery { limit: max.max(1), hidden: csw.hidden.to_vec(), metadata_only: true, ..g.query.clone() };
     let result = csw.catalogue.search(&query).map_err(failed)?;
     let records: Vec<String> = if g.hits || max == 0 {
         Vec::new()
@@ -42,7 +43,7 @@ pub fn get_records(csw: &Csw, g: &GetRecords) -> Result<Reply, OwsError> {
 pub fn get_record_by_id(csw: &Csw, g: &GetRecordById) -> Result<Reply, OwsError> {
     let mut records = Vec::new();
     for id in g.ids.iter().filter(|id| !csw.hidden.contains(id)) {
-        if let Some(r) = csw.catalogue.get(id).map_err(failed)? {
+        if let Some(r) = csw.catalogue.get(id).map_err(failed)?.filter(|r| !is_portal_record(csw.catalogue, r)) {
             records.push(encode::record(&r, g.schema, g.elements, csw.base));
         }
     }
@@ -61,7 +62,8 @@ pub fn get_domain(csw: &Csw, d: &Domain) -> Result<Reply, OwsError> {
             (true, name, values)
         }
         Domain::Property(name) => {
-            let query = SearchQuery { limit: 1, hidden: csw.hidden.to_vec(), ..SearchQuery::default() };
+            let query =
+                SearchQuery { limit: 1, hidden: csw.hidden.to_vec(), metadata_only: true, ..SearchQuery::default() };
             let facets = csw.catalogue.search(&query).map_err(failed)?.facets;
             let counted = match name.rsplit(':').next().unwrap_or("") {
                 "Type" | "type" => facets.kind,

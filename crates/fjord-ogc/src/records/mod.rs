@@ -68,7 +68,7 @@ pub(crate) fn description(base: &str) -> Value {
 /// `/collections/catalogue/items`: a page of the search, with links to the next and
 /// previous pages and the facet counts.
 pub fn items(r: &Records, params: &[(String, String)], f: Format) -> Result<Reply, OgcError> {
-    let query = SearchQuery { hidden: r.hidden.to_vec(), ..request::parse(params, r.max_limit)? };
+    let query = SearchQuery { hidden: r.hidden.to_vec(), metadata_only: true, ..request::parse(params, r.max_limit)? };
     let result = r.catalogue.search(&query).map_err(|e| match e {
         fjord_catalogue::Error::BadQuery(why) => OgcError::invalid(why),
         other => OgcError::internal(other),
@@ -112,7 +112,13 @@ pub fn item(r: &Records, id: &str, f: Format) -> Result<Reply, OgcError> {
     if r.hidden.iter().any(|h| h == id) {
         return Err(missing());
     }
-    let record = r.catalogue.get(id)?.ok_or_else(missing)?;
+    let record = r.catalogue.get(id)?.filter(|rec| !is_portal_record(r.catalogue, rec)).ok_or_else(missing)?;
     let value = encode::record(&record, r.base);
     Ok(answer(value, f, &record.title, encode::record_html))
+}
+
+/// Whether a record is of a kind a portal declared (an authority, a tender): the spatial
+/// catalogue's services list datasets and services only.
+pub fn is_portal_record(catalogue: &fjord_catalogue::Catalogue, record: &fjord_catalogue::Record) -> bool {
+    catalogue.kinds().iter().any(|k| k.name == record.kind)
 }

@@ -9,6 +9,7 @@ use crate::catalogue_api::{parse_search, run_search};
 use crate::home::esc;
 use axum::http::StatusCode;
 use axum::response::Response;
+use fjord_catalogue::SearchQuery;
 use fjord_catalogue::{FacetCount, GeoBox, Order, Record, SearchResult};
 use std::fmt::Write;
 
@@ -23,7 +24,7 @@ pub async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     let mut params = visit.params();
     params.insert("limit".into(), PAGE.to_string());
     let q = match parse_search(&params, PAGE) {
-        Ok(q) => q,
+        Ok(q) => SearchQuery { metadata_only: true, ..q },
         Err(why) => return visit.error(StatusCode::BAD_REQUEST, &why),
     };
     let offset = q.offset;

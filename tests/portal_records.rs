@@ -131,8 +131,15 @@ fn portal_records_are_written_checked_searched_and_kept_private() {
 
     // the OpenAPI document of fjord's own JSON APIs
     let doc = s.json("/api/openapi.json", 200);
-    for p in ["/api/catalogue/search", "/api/catalogue/records", "/api/catalogue/records/{uuid}", "/api/portals/kinds"]
-    {
+    for p in [
+        "/api/catalogue/search",
+        "/api/catalogue/records",
+        "/api/catalogue/records/{uuid}",
+        "/api/portals/kinds",
+        "/api/order",
+        "/api/partners/{org}/datasets/{id}/uploads",
+        "/api/elevation/profile",
+    ] {
         assert!(doc["paths"][p].is_object(), "{p} missing");
     }
     assert_valid_openapi(&doc, d);

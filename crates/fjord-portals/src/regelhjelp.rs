@@ -48,11 +48,12 @@ pub const INDUSTRIES: [(&str, &str, &str); 10] = [
 /// Check a NACE code as asked (`56`, `56.1`, `56.101`), or refuse it naming `nace`.
 pub fn parse_nace(code: &str) -> Result<String, Error> {
     let code = code.trim();
-    let (division, rest) = code.split_at(code.len().min(2));
-    let ok = division.len() == 2
-        && division.bytes().all(|b| b.is_ascii_digit())
-        && (rest.is_empty()
-            || rest.strip_prefix('.').is_some_and(|r| (1..=3).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_digit())));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let ok = code.split_at_checked(2).is_some_and(|(division, rest)| {
+        digits(division)
+            && (rest.is_empty()
+                || rest.strip_prefix('.').is_some_and(|r| (1..=3).contains(&r.len()) && digits(r)))
+    });
     if ok {
         Ok(code.to_string())
     } else {

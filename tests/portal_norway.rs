@@ -63,9 +63,12 @@ fn norway_no_finds_by_topic_lists_authorities_and_routes_helpdesk_requests() {
     assert_eq!(by_service["properties"]["authority"], "authority-nav");
     assert_eq!(by_service["properties"]["sender"], "ola");
     assert_eq!(by_service["access"], json!({"any_of": [{"person": "ola"}, {"roles": ["nav:viewer"]}]}));
-    let (status, by_topic) = ask(json!({"topic": "Skatt og avgift", "subject": "Skattekort", "message": "Hvor finner jeg skattekortet?"}));
+    let (status, by_topic) =
+        ask(json!({"topic": "Skatt og avgift", "subject": "Skattekort", "message": "Hvor finner jeg skattekortet?"}));
     assert_eq!((status, by_topic["organisation"]["id"].as_str()), (201, Some("skatteetaten")), "{by_topic}");
-    let (status, chosen) = ask(json!({"topic": "Skatt og avgift", "authority": "authority-nav", "subject": "Sykepenger", "message": "Et spørsmål"}));
+    let (status, chosen) = ask(
+        json!({"topic": "Skatt og avgift", "authority": "authority-nav", "subject": "Sykepenger", "message": "Et spørsmål"}),
+    );
     assert_eq!((status, chosen["organisation"]["id"].as_str()), (201, Some("nav")), "the choice wins: {chosen}");
 
     // refusals name the field
@@ -86,10 +89,13 @@ fn norway_no_finds_by_topic_lists_authorities_and_routes_helpdesk_requests() {
     assert!(refused(with(json!({"service": "Romreiser"}))).starts_with("service:"));
     assert!(refused(with(json!({"authority": "authority-nope"}))).starts_with("authority:"));
     assert!(refused(json!({"topic": "Skatt og avgift", "subject": " ", "message": "x"})).starts_with("subject:"));
-    assert!(refused(json!({"topic": "Skatt og avgift", "subject": "x", "message": ""})).starts_with("properties.message:"));
+    assert!(
+        refused(json!({"topic": "Skatt og avgift", "subject": "x", "message": ""})).starts_with("properties.message:")
+    );
     let bad_mail = refused(json!({"topic": "Skatt og avgift", "subject": "x", "message": "y", "reply_to": "nei"}));
     assert!(bad_mail.starts_with("properties.reply_to:"), "{bad_mail}");
-    assert!(refused(json!({"topic": "Skatt og avgift", "subject": "x", "message": "y", "colour": 1})).contains("unknown field"));
+    assert!(refused(json!({"topic": "Skatt og avgift", "subject": "x", "message": "y", "colour": 1}))
+        .contains("unknown field"));
     let (status, _) = send(&s, "POST", path, Some(&ola), &Value::String("{not json".into()));
     assert_eq!(status, 400);
 
@@ -116,7 +122,10 @@ fn norway_no_finds_by_topic_lists_authorities_and_routes_helpdesk_requests() {
     let (_, _, topic_page) = s.get("/norge?theme=Mat%20og%20landbruk");
     assert!(topic_page.contains("/norge/virksomheter/authority-mattilsynet"), "{topic_page}");
     let (_, _, searched) = s.get("/norge?q=skjenkebevilling&lang=en");
-    assert!(searched.contains("/regelhjelp#regulation-serving-licence") && searched.contains("Services</a>"), "{searched}");
+    assert!(
+        searched.contains("/regelhjelp#regulation-serving-licence") && searched.contains("Services</a>"),
+        "{searched}"
+    );
     assert_eq!(s.get("/norge?q=kart&offset=x").0, 400);
     let (_, _, list) = s.get("/norge/virksomheter");
     assert!(list.contains("Brønnøysundregistrene") && list.contains("974760673"));
@@ -135,7 +144,8 @@ fn norway_no_finds_by_topic_lists_authorities_and_routes_helpdesk_requests() {
 
     // the OpenAPI document
     let doc = s.json("/api/openapi.json", 200);
-    for p in ["/api/norway/topics", "/api/norway/authorities", "/api/norway/authorities/{uuid}", "/api/norway/helpdesk"] {
+    for p in ["/api/norway/topics", "/api/norway/authorities", "/api/norway/authorities/{uuid}", "/api/norway/helpdesk"]
+    {
         assert!(doc["paths"][p].is_object(), "{p} missing");
     }
     assert_valid_openapi(&doc, d);

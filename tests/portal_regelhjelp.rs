@@ -30,13 +30,19 @@ fn the_guide_lists_what_applies_to_an_industry_across_authorities() {
     // a restaurant: food rules (56), serving licences (56.101), and what applies to all
     let restaurant = s.json("/api/regelhjelp?nace=56.101", 200);
     let found = uuids(&restaurant);
-    for u in ["regulation-smilefjes", "regulation-serving-licence", "regulation-vat-registration", "regulation-fire-safety"] {
+    for u in
+        ["regulation-smilefjes", "regulation-serving-licence", "regulation-vat-registration", "regulation-fire-safety"]
+    {
         assert!(found.contains(&u.to_string()), "{u}: {found:?}");
     }
     assert!(!found.contains(&"regulation-construction-hms-card".to_string()));
     assert!(!found.contains(&"regulation-taxi-taximeter".to_string()));
-    let authorities: Vec<&str> =
-        restaurant["authorities"].as_array().unwrap().iter().map(|a| a["authority"]["name"].as_str().unwrap()).collect();
+    let authorities: Vec<&str> = restaurant["authorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["authority"]["name"].as_str().unwrap())
+        .collect();
     let mut sorted = authorities.clone();
     sorted.sort_unstable();
     assert_eq!(authorities, sorted, "grouped by authority, by name");
@@ -47,7 +53,10 @@ fn the_guide_lists_what_applies_to_an_industry_across_authorities() {
     assert_eq!(food["authorities"].as_array().unwrap().len(), 1);
     assert_eq!(food["authorities"][0]["authority"]["id"], "mattilsynet");
     let builder = uuids(&s.json("/api/regelhjelp?nace=41.200", 200));
-    assert!(builder.contains(&"regulation-construction-hms-card".to_string()) && builder.contains(&"regulation-building-permit".to_string()));
+    assert!(
+        builder.contains(&"regulation-construction-hms-card".to_string())
+            && builder.contains(&"regulation-building-permit".to_string())
+    );
     assert!(!builder.contains(&"regulation-smilefjes".to_string()));
     let pub_rules = uuids(&s.json("/api/regelhjelp?nace=56.301", 200));
     assert!(pub_rules.contains(&"regulation-serving-licence".to_string()), "56.3 covers 56.301");
@@ -69,8 +78,14 @@ fn the_guide_lists_what_applies_to_an_industry_across_authorities() {
         "properties": {"nace": ["56.101"], "requirement": "Opplys om opprinnelseslandet til storfekjøtt.",
                        "legal_reference": "Matinformasjonsforskriften § 11"}});
     let post = |body: &Value| {
-        let (status, _, out) =
-            call(&s, "POST", "/api/catalogue/records", Some(&mari), &[("Content-Type", "application/json")], body.to_string().as_bytes());
+        let (status, _, out) = call(
+            &s,
+            "POST",
+            "/api/catalogue/records",
+            Some(&mari),
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        );
         (status, serde_json::from_slice::<Value>(&out).unwrap_or(Value::Null))
     };
     let mut bad = rule.clone();

@@ -76,8 +76,14 @@ fn every_fjord_service_is_linked_to_the_standards_it_declares() {
         "properties": {"name": "OGC API – Processes", "version": "1.0", "status": "recommended", "area": "Geografisk informasjon",
                        "identifiers": ["http://www.opengis.net/spec/ogcapi-processes-1/1.0"]}});
     let post = |body: &Value, auth: Option<&str>| {
-        let (status, _, out) =
-            call(&s, "POST", "/api/catalogue/records", auth, &[("Content-Type", "application/json")], body.to_string().as_bytes());
+        let (status, _, out) = call(
+            &s,
+            "POST",
+            "/api/catalogue/records",
+            auth,
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        );
         (status, serde_json::from_slice::<Value>(&out).unwrap_or(Value::Null))
     };
     assert_eq!(post(&good, None).0, 401);

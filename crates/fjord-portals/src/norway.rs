@@ -138,14 +138,20 @@ pub fn route<'a>(req: &HelpRequest, authorities: &'a [Record]) -> Result<&'a Rec
         return Err(refuse("topic", "choose a topic, a service or an authority"));
     }
     let candidates: Vec<&Record> = authorities.iter().filter(|a| works_with(a, topic)).collect();
-    let main: Vec<&Record> =
-        candidates.iter().copied().filter(|a| a.theme.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(topic))).collect();
+    let main: Vec<&Record> = candidates
+        .iter()
+        .copied()
+        .filter(|a| a.theme.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(topic)))
+        .collect();
     match (candidates.as_slice(), main.as_slice()) {
         ([], _) => Err(refuse("topic", format!("no public authority works with '{topic}'; choose an authority"))),
         ([one], _) | (_, [one]) => Ok(one),
         (many, _) => {
             let names: Vec<&str> = many.iter().map(|a| a.title.as_str()).collect();
-            Err(refuse("authority", format!("several authorities work with '{topic}' ({}); choose one", names.join(", "))))
+            Err(refuse(
+                "authority",
+                format!("several authorities work with '{topic}' ({}); choose one", names.join(", ")),
+            ))
         }
     }
 }

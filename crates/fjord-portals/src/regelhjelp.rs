@@ -51,8 +51,7 @@ pub fn parse_nace(code: &str) -> Result<String, Error> {
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let ok = code.split_at_checked(2).is_some_and(|(division, rest)| {
         digits(division)
-            && (rest.is_empty()
-                || rest.strip_prefix('.').is_some_and(|r| (1..=3).contains(&r.len()) && digits(r)))
+            && (rest.is_empty() || rest.strip_prefix('.').is_some_and(|r| (1..=3).contains(&r.len()) && digits(r)))
     });
     if ok {
         Ok(code.to_string())
@@ -75,7 +74,8 @@ pub fn covers(rule: &str, nace: &str) -> bool {
 /// on `topic` (any when `None`; its theme, any case).
 pub fn applies(r: &Record, nace: Option<&str>, topic: Option<&str>) -> bool {
     let industry = nace.is_none_or(|n| crate::norway::strings(r, "nace").iter().any(|rule| covers(rule, n)));
-    let on_topic = topic.is_none_or(|t| r.theme.as_deref().is_some_and(|th| th.to_lowercase() == t.trim().to_lowercase()));
+    let on_topic =
+        topic.is_none_or(|t| r.theme.as_deref().is_some_and(|th| th.to_lowercase() == t.trim().to_lowercase()));
     industry && on_topic
 }
 
@@ -150,8 +150,11 @@ mod tests {
         let restaurant: Vec<&str> =
             rules.iter().filter(|r| applies(r, Some("56.101"), None)).map(|r| r.uuid.as_str()).collect();
         assert_eq!(restaurant, ["food", "vat", "hms"]);
-        let food: Vec<&str> =
-            rules.iter().filter(|r| applies(r, Some("56.301"), Some("mat og drikke"))).map(|r| r.uuid.as_str()).collect();
+        let food: Vec<&str> = rules
+            .iter()
+            .filter(|r| applies(r, Some("56.301"), Some("mat og drikke")))
+            .map(|r| r.uuid.as_str())
+            .collect();
         assert_eq!(food, ["food", "serving"]);
         assert_eq!(rules.iter().filter(|r| applies(r, None, None)).count(), 5);
         let groups = by_authority(rules.into_iter().filter(|r| applies(r, Some("56.301"), None)).collect());

@@ -60,8 +60,11 @@ async fn topics(Ctx(state): Ctx) -> Result<Json<Value>, Problem> {
 /// `GET /api/norway/authorities?topic=`: the public authorities (working with `topic`).
 async fn authorities(Ctx(state): Ctx, Query(p): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
     let topic = p.get("topic").map(|t| t.trim()).filter(|t| !t.is_empty());
-    let list: Vec<Record> =
-        every(&state, AUTHORITY, None).await?.into_iter().filter(|a| topic.is_none_or(|t| norway::works_with(a, t))).collect();
+    let list: Vec<Record> = every(&state, AUTHORITY, None)
+        .await?
+        .into_iter()
+        .filter(|a| topic.is_none_or(|t| norway::works_with(a, t)))
+        .collect();
     Ok(Json(json!({ "total": list.len(), "authorities": list })))
 }
 
@@ -144,10 +147,20 @@ async fn front_page(Ctx(state): Ctx, visit: Visit) -> Response {
             return visit.error(p.status, &p.detail);
         }
     }
-    let _ = write!(h, "<section aria-labelledby=\"topics\"><h2 id=\"topics\">{}</h2><ul class=\"topics\">", tr(lang, "Tema", "Topics"));
+    let _ = write!(
+        h,
+        "<section aria-labelledby=\"topics\"><h2 id=\"topics\">{}</h2><ul class=\"topics\">",
+        tr(lang, "Tema", "Topics")
+    );
     for t in &topics {
         let href = format!("/norge?theme={}", fjord_core::url::encode_component(&t.value));
-        let _ = write!(h, "<li><a href=\"{}\">{}</a> <span class=\"n\">({})</span></li>", esc(&href), esc(&t.value), t.count);
+        let _ = write!(
+            h,
+            "<li><a href=\"{}\">{}</a> <span class=\"n\">({})</span></li>",
+            esc(&href),
+            esc(&t.value),
+            t.count
+        );
     }
     let _ = write!(
         h,
@@ -171,7 +184,11 @@ async fn hits(h: &mut String, state: &AppState, visit: &Visit) -> Result<(), Pro
         Some(t) => format!("{} {} «{}»", result.total, tr(lang, "treff i tema", "hits in topic"), t),
         None => format!("{} {}", result.total, tr(lang, "treff", "hits")),
     };
-    let _ = write!(h, "<section aria-labelledby=\"hits-heading\"><h2 id=\"hits-heading\" role=\"status\">{}</h2><ol class=\"hits\">", esc(&heading));
+    let _ = write!(
+        h,
+        "<section aria-labelledby=\"hits-heading\"><h2 id=\"hits-heading\" role=\"status\">{}</h2><ol class=\"hits\">",
+        esc(&heading)
+    );
     for hit in &result.hits {
         let r = &hit.record;
         let _ = write!(
@@ -318,9 +335,13 @@ async fn help_form(
     let option = |value: &str, label: &str, on: bool| {
         format!("<option value=\"{}\"{}>{}</option>", esc(value), if on { " selected" } else { "" }, esc(label))
     };
-    let authority_options: String = std::iter::once(option("", tr(lang, "Finn riktig virksomhet for meg", "Find the right authority for me"), chosen.is_empty()))
-        .chain(authorities.iter().map(|a| option(&a.uuid, &a.title, a.uuid == chosen)))
-        .collect();
+    let authority_options: String = std::iter::once(option(
+        "",
+        tr(lang, "Finn riktig virksomhet for meg", "Find the right authority for me"),
+        chosen.is_empty(),
+    ))
+    .chain(authorities.iter().map(|a| option(&a.uuid, &a.title, a.uuid == chosen)))
+    .collect();
     let topic_options: String = std::iter::once(option("", "—", req.topic.is_empty()))
         .chain(topics.iter().map(|t| option(t, t, *t == req.topic)))
         .collect();

@@ -48,7 +48,9 @@ async fn guide(Ctx(state): Ctx, Query(p): Query<HashMap<String, String>>) -> Res
     let total: usize = groups.iter().map(|(_, rules)| rules.len()).sum();
     let authorities: Vec<Value> =
         groups.into_iter().map(|(org, rules)| json!({"authority": org, "regulations": rules})).collect();
-    Ok(Json(json!({"nace": given(&p, "nace"), "topic": given(&p, "topic"), "total": total, "authorities": authorities})))
+    Ok(Json(
+        json!({"nace": given(&p, "nace"), "topic": given(&p, "topic"), "total": total, "authorities": authorities}),
+    ))
 }
 
 /// `GET /regelhjelp?nace=&topic=`: the guide: an industry and a topic to choose, and the
@@ -74,9 +76,11 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
         format!("<option value=\"{}\"{}>{}</option>", esc(value), if on { " selected" } else { "" }, esc(label))
     };
     let industries: String = std::iter::once(option("", tr(lang, "Alle bransjer", "Every industry"), nace.is_none()))
-        .chain(INDUSTRIES.iter().map(|(code, nb, en)| {
-            option(code, &format!("{code} {}", tr(lang, nb, en)), nace == Some(*code))
-        }))
+        .chain(
+            INDUSTRIES
+                .iter()
+                .map(|(code, nb, en)| option(code, &format!("{code} {}", tr(lang, nb, en)), nace == Some(*code))),
+        )
         .collect();
     let topics: String = std::iter::once(option("", tr(lang, "Alle tema", "Every topic"), topic.is_none()))
         .chain(all_topics.iter().map(|t| option(t, t, topic == Some(t.as_str()))))
@@ -122,9 +126,7 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
 
 /// The OpenAPI paths of these routes.
 pub fn openapi() -> Vec<(&'static str, Value)> {
-    let query = |name: &str, description: &str| {
-        json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": description})
-    };
+    let query = |name: &str, description: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": description});
     vec![(
         "/api/regelhjelp",
         json!({"get": {

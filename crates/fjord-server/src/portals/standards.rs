@@ -42,7 +42,12 @@ pub fn services() -> Vec<Service> {
     };
     vec![
         service("wms", "WMS 1.3.0", "/wms?SERVICE=WMS&REQUEST=GetCapabilities", &["http://www.opengis.net/wms"]),
-        service("wmts", "WMTS 1.0.0", "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities", &["http://www.opengis.net/wmts/1.0"]),
+        service(
+            "wmts",
+            "WMTS 1.0.0",
+            "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities",
+            &["http://www.opengis.net/wmts/1.0"],
+        ),
         service(
             "wfs",
             "WFS 2.0",
@@ -193,7 +198,11 @@ async fn standard_page(Ctx(state): Ctx, visit: Visit, Path(uuid): Path<String>) 
         })
         .collect();
     if conforming.is_empty() {
-        let _ = write!(h, "<p>{}</p>", tr(lang, "Ingen av fjords tjenester erklærer denne standarden.", "None of fjord's services declares it."));
+        let _ = write!(
+            h,
+            "<p>{}</p>",
+            tr(lang, "Ingen av fjords tjenester erklærer denne standarden.", "None of fjord's services declares it.")
+        );
     }
     h.push_str("<ul class=\"services\">");
     for (s, by) in &conforming {

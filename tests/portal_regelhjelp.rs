@@ -77,17 +77,7 @@ fn the_guide_lists_what_applies_to_an_industry_across_authorities() {
         "organisation": {"id": "mattilsynet", "name": "Mattilsynet"},
         "properties": {"nace": ["56.101"], "requirement": "Opplys om opprinnelseslandet til storfekjøtt.",
                        "legal_reference": "Matinformasjonsforskriften § 11"}});
-    let post = |body: &Value| {
-        let (status, _, out) = call(
-            &s,
-            "POST",
-            "/api/catalogue/records",
-            Some(&mari),
-            &[("Content-Type", "application/json")],
-            body.to_string().as_bytes(),
-        );
-        (status, serde_json::from_slice::<Value>(&out).unwrap_or(Value::Null))
-    };
+    let post = |body: &Value| send(&s, "POST", "/api/catalogue/records", Some(&mari), body);
     let mut bad = rule.clone();
     bad["properties"]["nace"] = json!(["restaurant"]);
     let (status, problem) = post(&bad);

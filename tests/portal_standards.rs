@@ -75,17 +75,7 @@ fn every_fjord_service_is_linked_to_the_standards_it_declares() {
     let good = json!({"kind": "standard", "title": "OGC API – Processes", "organisation": {"id": "digdir", "name": "Digdir"},
         "properties": {"name": "OGC API – Processes", "version": "1.0", "status": "recommended", "area": "Geografisk informasjon",
                        "identifiers": ["http://www.opengis.net/spec/ogcapi-processes-1/1.0"]}});
-    let post = |body: &Value, auth: Option<&str>| {
-        let (status, _, out) = call(
-            &s,
-            "POST",
-            "/api/catalogue/records",
-            auth,
-            &[("Content-Type", "application/json")],
-            body.to_string().as_bytes(),
-        );
-        (status, serde_json::from_slice::<Value>(&out).unwrap_or(Value::Null))
-    };
+    let post = |body: &Value, auth: Option<&str>| send(&s, "POST", "/api/catalogue/records", auth, body);
     assert_eq!(post(&good, None).0, 401);
     let mut bad = good.clone();
     bad["properties"]["status"] = json!("optional");

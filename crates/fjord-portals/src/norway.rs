@@ -6,10 +6,11 @@
 //! citizen chose, else the one offering the chosen service, else the one working with the
 //! topic.
 
+use crate::draft::strings;
 use crate::Draft;
 use fjord_catalogue::{Access, Error, Record};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The kind of the inventory of public authorities.
 pub const AUTHORITY: &str = "authority";
@@ -63,16 +64,6 @@ pub fn kinds() -> Vec<fjord_catalogue::Kind> {
             }),
         },
     ]
-}
-
-/// The strings of property `name` of a record (`offers`, `topics`).
-pub fn strings<'a>(r: &'a Record, name: &str) -> Vec<&'a str> {
-    r.properties
-        .as_ref()
-        .and_then(|p| p.get(name))
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
 }
 
 /// Whether authority `r` works with `topic`: its theme or one of its topics, any case.
@@ -200,22 +191,9 @@ pub fn request_draft(req: &HelpRequest, sender: &str, authority: &Record) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fjord_catalogue::Organisation;
 
     fn authority(uuid: &str, theme: &str, topics: &[&str], offers: &[&str]) -> Record {
-        let draft = Draft {
-            uuid: Some(uuid.into()),
-            kind: AUTHORITY.into(),
-            title: uuid.to_uppercase(),
-            abstract_text: String::new(),
-            organisation: Organisation { id: uuid.into(), name: uuid.to_uppercase() },
-            keywords: vec![],
-            theme: Some(theme.into()),
-            bbox: None,
-            access: Access::Open,
-            properties: Some(json!({"topics": topics, "offers": offers})),
-        };
-        draft.into_record(uuid, None, "2026-01-01T00:00:00Z")
+        crate::draft::sample(AUTHORITY, uuid, uuid, theme, json!({"topics": topics, "offers": offers}))
     }
 
     fn sample() -> Vec<Record> {

@@ -73,7 +73,7 @@ pub fn covers(rule: &str, nace: &str) -> bool {
 /// Whether regulation `r` applies to a business in industry `nace` (any when `None`),
 /// on `topic` (any when `None`; its theme, any case).
 pub fn applies(r: &Record, nace: Option<&str>, topic: Option<&str>) -> bool {
-    let industry = nace.is_none_or(|n| crate::norway::strings(r, "nace").iter().any(|rule| covers(rule, n)));
+    let industry = nace.is_none_or(|n| crate::draft::strings(r, "nace").iter().any(|rule| covers(rule, n)));
     let on_topic =
         topic.is_none_or(|t| r.theme.as_deref().is_some_and(|th| th.to_lowercase() == t.trim().to_lowercase()));
     industry && on_topic
@@ -96,23 +96,10 @@ pub fn by_authority(rules: Vec<Record>) -> Vec<(Organisation, Vec<Record>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Draft;
-    use fjord_catalogue::Access;
 
     fn rule(uuid: &str, org: &str, nace: &[&str], topic: &str) -> Record {
-        Draft {
-            uuid: None,
-            kind: REGULATION.into(),
-            title: uuid.into(),
-            abstract_text: String::new(),
-            organisation: Organisation { id: org.into(), name: org.to_uppercase() },
-            keywords: vec![],
-            theme: Some(topic.into()),
-            bbox: None,
-            access: Access::Open,
-            properties: Some(json!({"nace": nace, "requirement": "x", "legal_reference": "y"})),
-        }
-        .into_record(uuid, None, "2026-01-01T00:00:00Z")
+        let properties = json!({"nace": nace, "requirement": "x", "legal_reference": "y"});
+        crate::draft::sample(REGULATION, uuid, org, topic, properties)
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use fjord_catalogue::{Kind, Record};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The kind of a standard.
 pub const STANDARD: &str = "standard";
@@ -49,12 +49,7 @@ pub struct Service {
 
 /// The identifying URIs of standard record `r`.
 pub fn identifiers(r: &Record) -> Vec<&str> {
-    crate::norway::strings(r, "identifiers")
-}
-
-/// A standard's property as text (`status`, `version`, `area`), or "".
-pub fn text<'a>(r: &'a Record, name: &str) -> &'a str {
-    r.properties.as_ref().and_then(|p| p.get(name)).and_then(Value::as_str).unwrap_or("")
+    crate::draft::strings(r, "identifiers")
 }
 
 /// The URIs among `declares` by which a service conforms to standard `r`: those equal to
@@ -82,23 +77,16 @@ pub fn of_service<'a>(service: &Service, standards: &'a [Record]) -> Vec<&'a Rec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Draft;
-    use fjord_catalogue::{Access, Organisation};
+    use crate::draft::text;
 
     fn standard(uuid: &str, ids: &[&str]) -> Record {
-        Draft {
-            uuid: None,
-            kind: STANDARD.into(),
-            title: uuid.into(),
-            abstract_text: String::new(),
-            organisation: Organisation { id: "digdir".into(), name: "Digdir".into() },
-            keywords: vec![],
-            theme: None,
-            bbox: None,
-            access: Access::Open,
-            properties: Some(json!({"identifiers": ids, "status": "mandatory"})),
-        }
-        .into_record(uuid, None, "2026-01-01T00:00:00Z")
+        crate::draft::sample(
+            STANDARD,
+            uuid,
+            "digdir",
+            "Digitalisering",
+            json!({"identifiers": ids, "status": "mandatory"}),
+        )
     }
 
     #[test]

@@ -80,3 +80,14 @@ pub fn page_of(r: &Record) -> String {
         _ => format!("/api/catalogue/records/{uuid}"),
     }
 }
+
+/// A query parameter, trimmed; `None` when absent or empty.
+pub fn given<'a>(p: &'a std::collections::HashMap<String, String>, name: &str) -> Option<&'a str> {
+    p.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// An `<option>` of a page's `<select>`, selected when `on`.
+pub fn option(value: &str, label: &str, on: bool) -> String {
+    use crate::home::esc;
+    format!("<option value=\"{}\"{}>{}</option>", esc(value), if on { " selected" } else { "" }, esc(label))
+}

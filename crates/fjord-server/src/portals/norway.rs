@@ -3,7 +3,7 @@
 //! requests go to the authority that answers them (the routing rule is
 //! `fjord_portals::norway::route`). JSON under `/api/norway/`, pages under `/norge`.
 
-use super::{every, one, page_of, tr};
+use super::{every, given, one, option, page_of, tr};
 use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::catalogue_api::{parse_search, run_search};
@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use fjord_catalogue::{FacetCount, Record, SearchQuery};
+use fjord_portals::draft::{strings, text};
 use fjord_portals::norway::{self, HelpRequest, AUTHORITY, HELPDESK_REQUEST};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -59,7 +60,7 @@ async fn topics(Ctx(state): Ctx) -> Result<Json<Value>, Problem> {
 
 /// `GET /api/norway/authorities?topic=`: the public authorities (working with `topic`).
 async fn authorities(Ctx(state): Ctx, Query(p): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
-    let topic = p.get("topic").map(|t| t.trim()).filter(|t| !t.is_empty());
+    let topic = given(&p, "topic");
     let list: Vec<Record> = every(&state, AUTHORITY, None)
         .await?
         .into_iter()
@@ -106,7 +107,7 @@ async fn send(Ctx(state): Ctx, body: Bytes) -> Result<Response, Problem> {
 /// citizen's their own.
 async fn requests(Ctx(state): Ctx, Query(p): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
     sender(&state)?;
-    let to = p.get("authority").map(|t| t.trim()).filter(|t| !t.is_empty());
+    let to = given(&p, "authority");
     let list: Vec<Record> = every(&state, HELPDESK_REQUEST, None)
         .await?
         .into_iter()
@@ -229,17 +230,12 @@ async fn authorities_page(Ctx(state): Ctx, visit: Visit) -> Response {
             name = esc(&a.title),
             abs = esc(&a.abstract_text),
             org_no = tr(lang, "Org.nr.", "Org. no."),
-            number = esc(prop(a, "organisation_number")),
-            offers = esc(&norway::strings(a, "offers").join(", ")),
+            number = esc(text(a, "organisation_number")),
+            offers = esc(&strings(a, "offers").join(", ")),
         );
     }
     h.push_str("</ul>");
     visit.page(title, &h, &[])
-}
-
-/// A record's text property, or "".
-fn prop<'a>(r: &'a Record, name: &str) -> &'a str {
-    r.properties.as_ref().and_then(|p| p.get(name)).and_then(Value::as_str).unwrap_or("")
 }
 
 /// `GET /norge/virksomheter/{uuid}`: one authority: what it offers, its topics, contact,
@@ -264,7 +260,7 @@ async fn authority_page(Ctx(state): Ctx, visit: Visit, Path(uuid): Path<String>)
         name = esc(&a.title),
         abs = esc(&a.abstract_text),
         org_no = tr(lang, "Organisasjonsnummer", "Organisation number"),
-        number = esc(prop(&a, "organisation_number")),
+        number = esc(text(&a, "organisation_number")),
         email_l = tr(lang, "E-post", "E-mail"),
         email = esc(&c("email")),
         phone_l = tr(lang, "Telefon", "Phone"),
@@ -272,9 +268,9 @@ async fn authority_page(Ctx(state): Ctx, visit: Visit, Path(uuid): Path<String>)
         web_l = tr(lang, "Nettsted", "Website"),
         web = esc(&c("web")),
         offers_l = tr(lang, "Tjenester", "Services"),
-        offers = list(norway::strings(&a, "offers")),
+        offers = list(strings(&a, "offers")),
         topics_l = tr(lang, "Tema", "Topics"),
-        topics = list(norway::strings(&a, "topics")),
+        topics = list(strings(&a, "topics")),
         uuid = esc(&fjord_core::url::encode_component(&a.uuid)),
         ask = tr(lang, "Send et spørsmål til", "Send a question to"),
     );
@@ -324,7 +320,7 @@ async fn help_form(
         Ok(a) => a,
         Err(p) => return visit.error(p.status, &p.detail),
     };
-    let mut topics: Vec<&str> = authorities.iter().flat_map(|a| norway::strings(a, "topics")).collect();
+    let mut topics: Vec<&str> = authorities.iter().flat_map(|a| strings(a, "topics")).collect();
     topics.sort_unstable();
     topics.dedup();
     let chosen = req.authority.as_deref().unwrap_or("");
@@ -332,9 +328,6 @@ async fn help_form(
     if let Some(e) = error {
         let _ = write!(h, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
     }
-    let option = |value: &str, label: &str, on: bool| {
-        format!("<option value=\"{}\"{}>{}</option>", esc(value), if on { " selected" } else { "" }, esc(label))
-    };
     let authority_options: String = std::iter::once(option(
         "",
         tr(lang, "Finn riktig virksomhet for meg", "Find the right authority for me"),

@@ -3,7 +3,7 @@
 //! authority (`fjord_portals::regelhjelp`). JSON at `/api/regelhjelp`, the guide at
 //! `/regelhjelp`.
 
-use super::{every, tr};
+use super::{every, given, option, tr};
 use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::home::esc;
@@ -14,6 +14,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Json;
 use fjord_catalogue::{Organisation, Record};
+use fjord_portals::draft::text;
 use fjord_portals::regelhjelp::{self, INDUSTRIES, REGULATION};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -35,11 +36,6 @@ async fn applicable(
     let all = every(state, REGULATION, None).await?;
     let rules = all.into_iter().filter(|r| regelhjelp::applies(r, nace.as_deref(), topic)).collect();
     Ok(regelhjelp::by_authority(rules))
-}
-
-/// A query parameter, trimmed; `None` when absent or empty.
-fn given<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    p.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// `GET /api/regelhjelp?nace=&topic=`: the rules that apply, grouped by authority.
@@ -72,9 +68,6 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
         Err(p) => return visit.error(p.status, &p.detail),
     };
     let title = "Regelhjelp";
-    let option = |value: &str, label: &str, on: bool| {
-        format!("<option value=\"{}\"{}>{}</option>", esc(value), if on { " selected" } else { "" }, esc(label))
-    };
     let industries: String = std::iter::once(option("", tr(lang, "Alle bransjer", "Every industry"), nace.is_none()))
         .chain(
             INDUSTRIES
@@ -104,8 +97,6 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     for (org, rules) in &groups {
         let _ = write!(h, "<section><h3>{}</h3><ul class=\"lines\">", esc(&org.name));
         for r in rules {
-            let p = r.properties.clone().unwrap_or(Value::Null);
-            let s = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
             let _ = write!(
                 h,
                 "<li id=\"{uuid}\"><strong>{title}</strong> <span class=\"meta\">({theme})</span><br>{req}<br>\
@@ -113,10 +104,10 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
                 uuid = esc(&r.uuid),
                 title = esc(&r.title),
                 theme = esc(r.theme.as_deref().unwrap_or("")),
-                req = esc(&s("requirement")),
+                req = esc(text(r, "requirement")),
                 legal_l = tr(lang, "Hjemmel", "Legal basis"),
-                url = esc(&s("url")),
-                legal = esc(&s("legal_reference")),
+                url = esc(text(r, "url")),
+                legal = esc(text(r, "legal_reference")),
             );
         }
         h.push_str("</ul></section>");

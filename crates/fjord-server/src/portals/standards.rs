@@ -16,6 +16,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Json;
 use fjord_catalogue::Record;
+use fjord_portals::draft::text;
 use fjord_portals::standards::{self, Service, STANDARD};
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -99,7 +100,7 @@ async fn services_api(Ctx(state): Ctx) -> Result<Json<Value>, Problem> {
             let conforms: Vec<Value> = standards::of_service(s, &all)
                 .into_iter()
                 .map(|r| {
-                    json!({"uuid": r.uuid, "title": r.title, "status": standards::text(r, "status"),
+                    json!({"uuid": r.uuid, "title": r.title, "status": text(r, "status"),
                            "href": format!("/api/standards/{}", r.uuid)})
                 })
                 .collect();
@@ -125,7 +126,7 @@ async fn list_page(Ctx(state): Ctx, visit: Visit) -> Response {
         Ok(a) => a,
         Err(p) => return visit.error(p.status, &p.detail),
     };
-    all.sort_by(|a, b| standards::text(a, "area").cmp(standards::text(b, "area")).then(a.title.cmp(&b.title)));
+    all.sort_by(|a, b| text(a, "area").cmp(text(b, "area")).then(a.title.cmp(&b.title)));
     let title = tr(lang, "Standarder", "Standards");
     let mut h = format!(
         "<h1>{title}</h1><p>{intro}</p><table><thead><tr><th scope=\"col\">{std_l}</th><th scope=\"col\">{ver_l}</th>\
@@ -152,9 +153,9 @@ async fn list_page(Ctx(state): Ctx, visit: Visit) -> Response {
             "<tr><td><a href=\"/standarder/{uuid}\">{title}</a></td><td>{version}</td><td>{status}</td><td>{area}</td><td>{services}</td></tr>",
             uuid = esc(&fjord_core::url::encode_component(&r.uuid)),
             title = esc(&r.title),
-            version = esc(standards::text(r, "version")),
-            status = status_label(lang, standards::text(r, "status")),
-            area = esc(standards::text(r, "area")),
+            version = esc(text(r, "version")),
+            status = status_label(lang, text(r, "status")),
+            area = esc(text(r, "area")),
             services = esc(&conforming.join(", ")),
         );
     }
@@ -169,7 +170,7 @@ async fn standard_page(Ctx(state): Ctx, visit: Visit, Path(uuid): Path<String>) 
         Ok(r) => r,
         Err(p) => return visit.error(p.status, &p.detail),
     };
-    let spec = standards::text(&r, "specification");
+    let spec = text(&r, "specification");
     let ids: String = standards::identifiers(&r).iter().map(|i| format!("<li><code>{}</code></li>", esc(i))).collect();
     let mut h = format!(
         "<h1>{title}</h1><p>{abs}</p><dl class=\"facts\"><dt>{name_l}</dt><dd>{name}</dd><dt>{ver_l}</dt><dd>{version}</dd>\
@@ -178,13 +179,13 @@ async fn standard_page(Ctx(state): Ctx, visit: Visit, Path(uuid): Path<String>) 
         title = esc(&r.title),
         abs = esc(&r.abstract_text),
         name_l = tr(lang, "Navn", "Name"),
-        name = esc(standards::text(&r, "name")),
+        name = esc(text(&r, "name")),
         ver_l = tr(lang, "Versjon", "Version"),
-        version = esc(standards::text(&r, "version")),
+        version = esc(text(&r, "version")),
         status_l = tr(lang, "Status", "Status"),
-        status = status_label(lang, standards::text(&r, "status")),
+        status = status_label(lang, text(&r, "status")),
         area_l = tr(lang, "Område", "Area"),
-        area = esc(standards::text(&r, "area")),
+        area = esc(text(&r, "area")),
         spec_l = tr(lang, "Spesifikasjon", "Specification"),
         spec = esc(spec),
         ids_l = tr(lang, "Identifisert ved", "Identified by"),

@@ -190,6 +190,8 @@ async fn hits(h: &mut String, state: &AppState, visit: &Visit) -> Result<(), Pro
         "<section aria-labelledby=\"hits-heading\"><h2 id=\"hits-heading\" role=\"status\">{}</h2><ol class=\"hits\">",
         esc(&heading)
     );
+    // each hit says its kind by the kind's declared title
+    let kinds = state.catalogue.kinds();
     for hit in &result.hits {
         let r = &hit.record;
         let _ = write!(
@@ -200,16 +202,11 @@ async fn hits(h: &mut String, state: &AppState, visit: &Visit) -> Result<(), Pro
             title = esc(&r.title),
             abs = esc(&r.abstract_text.chars().take(280).collect::<String>()),
             org = esc(&r.organisation.name),
-            kind = esc(&kind_label(state, &r.kind)),
+            kind = esc(kinds.iter().find(|k| k.name == r.kind).map_or(r.kind.as_str(), |k| k.title.as_str())),
         );
     }
     h.push_str("</ol></section>");
     Ok(())
-}
-
-/// A kind's title as declared (`dataset` and `service` as the catalogue names them).
-fn kind_label(state: &AppState, kind: &str) -> String {
-    state.catalogue.kinds().into_iter().find(|k| k.name == kind).map_or_else(|| kind.to_string(), |k| k.title)
 }
 
 /// `GET /norge/virksomheter?topic=`: the inventory of public authorities.

@@ -4,6 +4,10 @@
 //! classic services' capabilities) against the standards' identifying URIs
 //! (`fjord_portals::standards::conforms`). JSON under `/api/standards`, pages under
 //! `/standarder`.
+//!
+//! Dataset records are left as they are: a dataset does not conform to a protocol, the
+//! services serving it do; its record already links those services, and
+//! `/api/standards/services` says which standards each of them conforms to.
 
 use super::{every, one, tr};
 use crate::app::AppState;

@@ -49,7 +49,7 @@ fn the_guide_lists_what_applies_to_an_industry_across_authorities() {
     assert!(authorities.len() >= 5, "{authorities:?}");
 
     // narrowed by topic; a whole division; a building firm
-    let food = s.json("/api/regelhjelp?nace=56.101&topic=Mat%20og%20drikke", 200);
+    let food = s.json("/api/regelhjelp?nace=56.101&topic=Mat%20og%20landbruk", 200);
     assert_eq!(food["authorities"].as_array().unwrap().len(), 1);
     assert_eq!(food["authorities"][0]["authority"]["id"], "mattilsynet");
     let builder = uuids(&s.json("/api/regelhjelp?nace=41.200", 200));
@@ -73,7 +73,7 @@ fn the_guide_lists_what_applies_to_an_industry_across_authorities() {
     add_user(d, "mari", "tilsyn med maten 2026");
     ok(d, &["orgs", "member", "mattilsynet", "mari", "--role", "uploader"]);
     let mari = basic("mari", "tilsyn med maten 2026");
-    let rule = json!({"kind": "regulation", "title": "Merking av kjøttets opprinnelse", "theme": "Mat og drikke",
+    let rule = json!({"kind": "regulation", "title": "Merking av kjøttets opprinnelse", "theme": "Mat og landbruk",
         "organisation": {"id": "mattilsynet", "name": "Mattilsynet"},
         "properties": {"nace": ["56.101"], "requirement": "Opplys om opprinnelseslandet til storfekjøtt.",
                        "legal_reference": "Matinformasjonsforskriften § 11"}});
@@ -87,7 +87,7 @@ fn the_guide_lists_what_applies_to_an_industry_across_authorities() {
     bad["properties"].as_object_mut().unwrap().remove("legal_reference");
     assert!(post(&bad).1["detail"].as_str().unwrap().starts_with("properties.legal_reference:"));
     assert_eq!(post(&rule).0, 201);
-    let after = s.json("/api/regelhjelp?nace=56.101&topic=mat%20og%20drikke", 200);
+    let after = s.json("/api/regelhjelp?nace=56.101&topic=mat%20og%20landbruk", 200);
     assert_eq!(after["total"].as_u64().unwrap(), food["total"].as_u64().unwrap() + 1);
 
     // the page

@@ -119,6 +119,10 @@ fn norway_no_finds_by_topic_lists_authorities_and_routes_helpdesk_requests() {
         "{searched}"
     );
     assert_eq!(s.get("/norge?q=kart&offset=x").0, 400);
+    let (_, _, first) = s.get("/norge?kind=regulation");
+    assert!(first.contains("rel=\"next\" href=\"/norge?kind=regulation&amp;offset=20\""), "{first}");
+    let (_, _, second) = s.get("/norge?kind=regulation&offset=20");
+    assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""), "{second}");
     let (_, _, list) = s.get("/norge/virksomheter");
     assert!(list.contains("Brønnøysundregistrene") && list.contains("974760673"));
     let (_, _, one) = s.get("/norge/virksomheter/authority-nav");

@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::catalogue_api::{parse_search, run_search};
 use crate::home::esc;
-use crate::pages::layout::Visit;
+use crate::pages::layout::{query_string, Visit};
 use crate::problem::Problem;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
@@ -119,7 +119,7 @@ async fn requests(Ctx(state): Ctx, Query(p): Query<HashMap<String, String>>) -> 
     Ok(Json(json!({ "total": list.len(), "requests": list })))
 }
 
-/// `GET /norge?q=&theme=&offset=`: the topics, a search box across every kind, and the
+/// `GET /norge?q=&theme=&kind=&offset=`: the topics, a search box across every kind, and the
 /// hits of the search when one is asked.
 async fn front_page(Ctx(state): Ctx, visit: Visit) -> Response {
     let lang = visit.lang;
@@ -143,7 +143,7 @@ async fn front_page(Ctx(state): Ctx, visit: Visit) -> Response {
         q = esc(visit.param("q").unwrap_or("")),
         button = tr(lang, "Søk", "Search"),
     );
-    if visit.param("q").is_some() || visit.param("theme").is_some() {
+    if ["q", "theme", "kind"].iter().any(|p| visit.param(p).is_some()) {
         if let Err(p) = hits(&mut h, &state, &visit).await {
             return visit.error(p.status, &p.detail);
         }
@@ -174,12 +174,16 @@ async fn front_page(Ctx(state): Ctx, visit: Visit) -> Response {
     visit.page(tr(lang, "Tjenester", "Services"), &h, &[])
 }
 
+/// Hits per page of Norway.no's search.
+const PAGE: usize = 20;
+
 /// The hits of the visit's search (`q`, `theme`, `offset`) over every kind.
 async fn hits(h: &mut String, state: &AppState, visit: &Visit) -> Result<(), Problem> {
     let lang = visit.lang;
     let mut params = visit.params();
-    params.insert("limit".into(), "20".into());
-    let q = parse_search(&params, 20).map_err(Problem::bad_request)?;
+    params.insert("limit".into(), PAGE.to_string());
+    let q = parse_search(&params, PAGE).map_err(Problem::bad_request)?;
+    let offset = q.offset;
     let result = run_search(state, q).await?;
     let heading = match visit.param("theme") {
         Some(t) => format!("{} {} «{}»", result.total, tr(lang, "treff i tema", "hits in topic"), t),
@@ -205,7 +209,23 @@ async fn hits(h: &mut String, state: &AppState, visit: &Visit) -> Result<(), Pro
             kind = esc(kinds.iter().find(|k| k.name == r.kind).map_or(r.kind.as_str(), |k| k.title.as_str())),
         );
     }
-    h.push_str("</ol></section>");
+    h.push_str("</ol>");
+    let page_link = |to: usize, label: &str, rel: &str| {
+        let mut pairs: Vec<(String, String)> = ["q", "theme", "kind"]
+            .iter()
+            .filter_map(|k| visit.param(k).map(|v| (k.to_string(), v.to_string())))
+            .collect();
+        pairs.push(("offset".into(), to.to_string()));
+        format!("<a rel=\"{rel}\" href=\"/norge?{}\">{label}</a> ", esc(&query_string(&pairs)))
+    };
+    h.push_str("<nav class=\"pages\">");
+    if offset > 0 {
+        h.push_str(&page_link(offset.saturating_sub(PAGE), tr(lang, "Forrige side", "Previous page"), "prev"));
+    }
+    if offset + result.hits.len() < result.total as usize {
+        h.push_str(&page_link(offset + PAGE, tr(lang, "Neste side", "Next page"), "next"));
+    }
+    h.push_str("</nav></section>");
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! A citizen at Norway.no in a real browser (Debian's Chromium, headless, driven by
 //! playwright-core from web/): opens the topic "Arbeid" from the front page, opens NAV,
-//! logs in on the way to the helpdesk form and sends NAV a question; axe-core checks
+//! logs in on the way to the helpdesk form and sends NAV a question, then one routed by
+//! the service chosen (Skattemelding, to Skatteetaten); axe-core checks
 //! every page for serious or critical accessibility violations. The request is then
 //! read over the API as NAV's clerk. The script is tests/browser/norway_flow.cjs; its
 //! screenshots are kept in target/test-artefacts/norway-*.png.

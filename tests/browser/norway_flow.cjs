@@ -2,7 +2,8 @@
 // by tests/portal_norway_browser.rs with FJORD_BASE (the server), ARTEFACTS (where
 // screenshots go), and USER_NAME and PASSWORD (a citizen's login): opens the topic "Arbeid",
 // opens NAV among the hits, asks NAV a question, logs in on the way, sends the request
-// and sees where it went; axe-core checks each page for serious or critical WCAG 2.1
+// and sees where it went, then sends one routed by the service chosen (to Skatteetaten);
+// axe-core checks each page for serious or critical WCAG 2.1
 // A/AA violations. Exits non-zero with the reason when a step fails.
 'use strict';
 const { chromium } = require('playwright-core');
@@ -62,6 +63,16 @@ async function main() {
     check(receipt.includes('sendt til') && receipt.includes('NAV'), `the receipt: ${receipt}`);
     await accessible(page, 'receipt');
     await page.screenshot({ path: path.join(artefacts, 'norway-sent.png'), fullPage: true });
+
+    // a second question, routed by the service chosen
+    await page.goto(base + '/norge/hjelp');
+    await page.locator('#service').selectOption('Skattemelding');
+    await page.getByLabel('Emne').fill('Endre skattemeldingen');
+    await page.getByLabel('Spørsmålet ditt').fill('Kan jeg endre skattemeldingen etter fristen?');
+    await page.getByRole('button', { name: 'Send henvendelsen' }).click();
+    await page.waitForSelector('p.notice');
+    const second = await page.locator('p.notice').textContent();
+    check(second.includes('Skatteetaten'), `the second receipt: ${second}`);
 
     // a phone's width: nothing wider than the screen
     await page.setViewportSize({ width: 360, height: 740 });

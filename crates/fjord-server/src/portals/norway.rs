@@ -355,23 +355,34 @@ async fn help_form(
     let topic_options: String = std::iter::once(option("", "—", req.topic.is_empty()))
         .chain(topics.iter().map(|t| option(t, t, *t == req.topic)))
         .collect();
+    let service = req.service.as_deref().unwrap_or("");
+    let mut service_options = option("", "—", service.is_empty());
+    for a in &authorities {
+        let _ = write!(service_options, "<optgroup label=\"{}\">", esc(&a.title));
+        for offer in strings(a, "offers") {
+            service_options.push_str(&option(offer, offer, offer == service));
+        }
+        service_options.push_str("</optgroup>");
+    }
     let form = |csrf: &str| {
         format!(
             "{h}<form method=\"post\" action=\"/norge/hjelp\" class=\"portal\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
              <label for=\"authority\">{authority_l}</label><select id=\"authority\" name=\"authority\">{authority_options}</select>\
-             <label for=\"topic\">{topic_l}</label><select id=\"topic\" name=\"topic\" aria-describedby=\"topic-help\">{topic_options}</select>\
-             <p id=\"topic-help\" class=\"help\">{topic_help}</p>\
+             <label for=\"service\">{service_l}</label><select id=\"service\" name=\"service\" aria-describedby=\"route-help\">{service_options}</select>\
+             <label for=\"topic\">{topic_l}</label><select id=\"topic\" name=\"topic\" aria-describedby=\"route-help\">{topic_options}</select>\
+             <p id=\"route-help\" class=\"help\">{route_help}</p>\
              <label for=\"subject\">{subject_l}</label><input id=\"subject\" name=\"subject\" required maxlength=\"200\" value=\"{subject}\">\
              <label for=\"message\">{message_l}</label><textarea id=\"message\" name=\"message\" required rows=\"6\" maxlength=\"5000\">{message}</textarea>\
              <label for=\"reply_to\">{reply_l}</label><input id=\"reply_to\" name=\"reply_to\" type=\"email\" autocomplete=\"email\" value=\"{reply}\">\
              <button>{send}</button></form>",
             csrf = esc(csrf),
             authority_l = tr(lang, "Virksomhet", "Authority"),
+            service_l = tr(lang, "Tjeneste", "Service"),
             topic_l = tr(lang, "Tema", "Topic"),
-            topic_help = tr(
+            route_help = tr(
                 lang,
-                "Velger du ikke virksomhet, sendes henvendelsen til virksomheten som har temaet.",
-                "Without an authority chosen, the request goes to the authority for the topic."
+                "Velger du ikke virksomhet, går henvendelsen til virksomheten som tilbyr tjenesten, ellers til den som har temaet.",
+                "Without an authority chosen, the request goes to the authority offering the service, else to the one for the topic."
             ),
             subject_l = tr(lang, "Emne", "Subject"),
             subject = esc(&req.subject),

@@ -309,3 +309,18 @@ pub fn run_browser(script: &str, s: &Server, env: &[(&str, &str)]) -> Option<Str
     assert!(out.status.success(), "the browser script {script} failed:\n{stdout}\n{stderr}");
     Some(stdout.into_owned())
 }
+
+/// A JSON request (`Value::Null`: no body) with an Authorization header: (status, the
+/// body as JSON, or as a string when it is not JSON).
+pub fn send(
+    s: &Server,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}

@@ -86,3 +86,37 @@ impl Draft {
         }
     }
 }
+
+/// A portal record's text property `name` (`properties.status`), or "".
+pub fn text<'a>(r: &'a Record, name: &str) -> &'a str {
+    r.properties.as_ref().and_then(|p| p.get(name)).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A portal record's list of texts `name` (`properties.offers`), empty when absent.
+pub fn strings<'a>(r: &'a Record, name: &str) -> Vec<&'a str> {
+    r.properties
+        .as_ref()
+        .and_then(|p| p.get(name))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// An open record of `kind` for the modules' tests: `uuid` owned by organisation `org`
+/// (named in capitals), filed under `theme`, with `properties`.
+#[cfg(test)]
+pub(crate) fn sample(kind: &str, uuid: &str, org: &str, theme: &str, properties: Value) -> Record {
+    Draft {
+        uuid: None,
+        kind: kind.into(),
+        title: uuid.to_uppercase(),
+        abstract_text: String::new(),
+        organisation: Organisation { id: org.into(), name: org.to_uppercase() },
+        keywords: vec![],
+        theme: Some(theme.into()),
+        bbox: None,
+        access: Access::Open,
+        properties: Some(properties),
+    }
+    .into_record(uuid, None, "2026-01-01T00:00:00Z")
+}

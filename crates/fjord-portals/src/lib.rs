@@ -14,6 +14,8 @@
 pub mod draft;
 mod error;
 pub mod norway;
+pub mod regelhjelp;
+pub mod standards;
 
 pub use draft::Draft;
 pub use error::{Error, Result};
@@ -22,7 +24,7 @@ use fjord_catalogue::{Catalogue, Kind};
 
 /// Every portal's record kinds.
 pub fn kinds() -> Vec<Kind> {
-    [norway::kinds()].concat()
+    [norway::kinds(), standards::kinds(), regelhjelp::kinds()].concat()
 }
 
 /// Declare every portal's record kinds in the catalogue, so that their records are

@@ -15,7 +15,7 @@ mod openapi;
 pub(crate) mod request;
 
 pub(crate) use collections::collection_members;
-pub use collections::{collection, collections, conformance, landing, queryables};
+pub use collections::{collection, collections, conformance, landing, queryables, CONFORMANCE};
 pub use items::{item, items};
 pub use openapi::document as openapi;
 pub use request::ItemsRequest;

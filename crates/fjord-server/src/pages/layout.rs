@@ -96,6 +96,7 @@ impl Visit {
              <header><a class=\"site\" href=\"/\">{site}</a><nav aria-label=\"{menu}\"><ul>\
              <li><a href=\"/\">{search}</a></li>\
              <li><a href=\"/nedlasting\">{basket} <span class=\"count\" data-basket-count>0</span></a></li>\
+             <li><a href=\"/norge\">{services}</a></li>\
              <li><a href=\"{switch}\" lang=\"{other_code}\" hreflang=\"{other_code}\">{other_name}</a></li>\
              <li>{user}</li></ul></nav></header>\
              <main id=\"main\">{body}</main></body></html>",
@@ -106,6 +107,7 @@ impl Visit {
             menu = t.nav_search,
             search = t.nav_search,
             basket = t.nav_basket,
+            services = crate::portals::tr(self.lang, "Tjenester", "Services"),
             switch = esc(&self.switched()),
             other_code = other.code(),
             other_name = other.texts().language_name,

@@ -3,17 +3,91 @@
 //! records live in fjord-portals; here only the routes, over the one catalogue, search
 //! and access policy.
 
+pub mod norway;
 pub mod records;
+pub mod regelhjelp;
+pub mod standards;
 
 use crate::app::AppState;
+use crate::catalogue_api::run_search;
+use crate::problem::Problem;
+use fjord_catalogue::{Order, Record, SearchQuery, MAX_LIMIT};
 use serde_json::Value;
 
 /// Every portal's routes.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().merge(records::routes())
+    axum::Router::new()
+        .merge(records::routes())
+        .merge(norway::routes())
+        .merge(standards::routes())
+        .merge(regelhjelp::routes())
 }
 
 /// Every portal's paths for the OpenAPI document: (path, path item).
 pub fn openapi() -> Vec<(&'static str, Value)> {
-    [records::openapi()].concat()
+    [records::openapi(), norway::openapi(), standards::openapi(), regelhjelp::openapi()].concat()
+}
+
+/// Every record of `kind` (on `theme` when given) the caller may see, by title, through
+/// the one catalogue search and its access policy.
+pub async fn every(state: &AppState, kind: &str, theme: Option<&str>) -> Result<Vec<Record>, Problem> {
+    let mut q = SearchQuery {
+        kind: Some(kind.to_string()),
+        theme: theme.map(str::to_string),
+        order: Order::Title,
+        limit: MAX_LIMIT,
+        ..SearchQuery::default()
+    };
+    let mut records = Vec::new();
+    loop {
+        let page = run_search(state, q.clone()).await?;
+        let n = page.hits.len();
+        records.extend(page.hits.into_iter().map(|h| h.record));
+        q.offset += n;
+        if n == 0 || q.offset as u64 >= page.total {
+            return Ok(records);
+        }
+    }
+}
+
+/// The record `uuid` of `kind` if the caller may see it; 404 otherwise.
+pub async fn one(state: &AppState, kind: &str, uuid: &str) -> Result<Record, Problem> {
+    let id = uuid.to_string();
+    let found = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
+    match found {
+        Some(r) if r.kind == kind && crate::catalogue_api::shown(state, &r.access) => Ok(r),
+        _ => Err(Problem::not_found(format!("no {kind} '{uuid}'"))),
+    }
+}
+
+/// A page text in the visit's language.
+pub fn tr(lang: crate::pages::i18n::Lang, nb: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        crate::pages::i18n::Lang::Nb => nb,
+        crate::pages::i18n::Lang::En => en,
+    }
+}
+
+/// Where a record of any kind is shown to a citizen: its portal's page, or the
+/// catalogue's.
+pub fn page_of(r: &Record) -> String {
+    let uuid = fjord_core::url::encode_component(&r.uuid);
+    match r.kind.as_str() {
+        fjord_portals::norway::AUTHORITY => format!("/norge/virksomheter/{uuid}"),
+        fjord_portals::standards::STANDARD => format!("/standarder/{uuid}"),
+        fjord_portals::regelhjelp::REGULATION => format!("/regelhjelp#{uuid}"),
+        "dataset" | "service" => format!("/metadata/{uuid}"),
+        _ => format!("/api/catalogue/records/{uuid}"),
+    }
+}
+
+/// A query parameter, trimmed; `None` when absent or empty.
+pub fn given<'a>(p: &'a std::collections::HashMap<String, String>, name: &str) -> Option<&'a str> {
+    p.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// An `<option>` of a page's `<select>`, selected when `on`.
+pub fn option(value: &str, label: &str, on: bool) -> String {
+    use crate::home::esc;
+    format!("<option value=\"{}\"{}>{}</option>", esc(value), if on { " selected" } else { "" }, esc(label))
 }

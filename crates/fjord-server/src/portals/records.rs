@@ -61,7 +61,7 @@ pub fn may_write(state: &AppState, org: &str) -> Result<(), Problem> {
 }
 
 /// Write `record` (off the runtime); a schema refusal is a 400 naming the field.
-async fn write(state: &AppState, record: Record) -> Result<Record, Problem> {
+pub(crate) async fn write(state: &AppState, record: Record) -> Result<Record, Problem> {
     state
         .blocking(move |s| s.catalogue.upsert(&record).map(|_| record))
         .await

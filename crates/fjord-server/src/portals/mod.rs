@@ -3,6 +3,9 @@
 //! records live in fjord-portals; here only the routes, over the one catalogue, search
 //! and access policy.
 
+pub mod doffin;
+pub mod folkeregister;
+pub mod oep;
 pub mod records;
 
 use crate::app::AppState;
@@ -10,10 +13,20 @@ use serde_json::Value;
 
 /// Every portal's routes.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().merge(records::routes())
+    axum::Router::new().merge(records::routes()).merge(doffin::routes()).merge(folkeregister::routes()).merge(oep::routes())
 }
 
 /// Every portal's paths for the OpenAPI document: (path, path item).
 pub fn openapi() -> Vec<(&'static str, Value)> {
-    [records::openapi()].concat()
+    [records::openapi(), doffin::openapi(), folkeregister::openapi(), oep::openapi()].concat()
+}
+
+/// What follows a write (or removal) of portal record `record` by `by`, off the runtime:
+/// Doffin's map layer follows its notices past a draft.
+pub(crate) fn after_write(s: &AppState, record: &fjord_catalogue::Record, by: &str) -> Result<(), String> {
+    use fjord_portals::doffin;
+    if record.kind == doffin::KIND && doffin::status_of(record) != Some(doffin::Status::Draft) {
+        self::doffin::layer::publish(&s.store, &s.catalogue, &s.config.data.dir.join("tmp"), by)?;
+    }
+    Ok(())
 }

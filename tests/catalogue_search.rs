@@ -34,7 +34,8 @@ fn seeded_catalogue_answers_over_http() {
     let orgs = all["facets"]["org"].as_array().unwrap();
     assert!(orgs.iter().any(|f| f["value"] == "kartverket" && f["count"].as_u64().unwrap() >= 2), "{orgs:?}");
     assert!(!all["facets"]["theme"].as_array().unwrap().is_empty());
-    assert_eq!(all["facets"]["kind"][0]["value"], "dataset");
+    // the portals' sample records outnumber the datasets; the kind facet has both
+    assert!(all["facets"]["kind"].as_array().unwrap().iter().any(|f| f["value"] == "dataset"), "{all}");
 
     // filters: theme, org, bbox (EPSG:4258) and paging links
     let theme = server.json("/api/catalogue/search?theme=Basis%20geodata&limit=100", 200);

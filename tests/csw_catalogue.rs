@@ -49,7 +49,11 @@ fn iso19139_records_parse_with_owslib_and_hide_restricted_ones() {
     let dir = tempfile::tempdir().unwrap();
     let server = catalogue(dir.path());
     let (seen, hidden) = records(&server, dir.path());
-    assert_eq!(seen.len(), 5, "the five samples (four datasets, Doffin's notices), not the restricted record: {seen:?}");
+    assert_eq!(
+        seen.len(),
+        5,
+        "the five samples (four datasets, Doffin's notices), not the restricted record: {seen:?}"
+    );
 
     let (status, ct, xml) = server.get(&format!("/api/catalogue/records/{}.xml", seen[0].0));
     assert_eq!((status, ct.as_str()), (200, "application/xml"), "{xml}");

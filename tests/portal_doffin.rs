@@ -74,7 +74,8 @@ fn a_buyer_publishes_a_tender_and_suppliers_find_it_on_the_map() {
     assert_eq!(status, 201, "{draft}");
     let uuid = draft["uuid"].as_str().unwrap().to_string();
     assert_eq!(draft["properties"]["status"], "draft");
-    let found = |auth: Option<&str>| send(&s, "GET", "/api/doffin/notices?q=kaifront", auth, &Value::Null).1["total"].clone();
+    let found =
+        |auth: Option<&str>| send(&s, "GET", "/api/doffin/notices?q=kaifront", auth, &Value::Null).1["total"].clone();
     assert_eq!((found(None), found(Some(&sven)), found(Some(&berit))), (json!(0), json!(0), json!(1)));
     assert_eq!(s.get(&format!("/doffin/{uuid}")).0, 404, "the draft's page is hers");
     let to = format!("/api/doffin/notices/{uuid}/status");
@@ -107,9 +108,8 @@ fn a_buyer_publishes_a_tender_and_suppliers_find_it_on_the_map() {
     assert_eq!(ours[0]["properties"]["cpv"], "45241100-9");
     let c = &ours[0]["geometry"]["coordinates"];
     assert!((c[0].as_f64().unwrap() - 6.1495).abs() < 1e-6 && (c[1].as_f64().unwrap() - 62.4722).abs() < 1e-6, "{c}");
-    let (status, _, gml) = s.get(
-        "/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=doffin-kunngjoringer&COUNT=100",
-    );
+    let (status, _, gml) =
+        s.get("/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=doffin-kunngjoringer&COUNT=100");
     assert_eq!(status, 200, "{gml}");
     assert!(gml.contains("Ny kai i Ålesund sentrum") && gml.contains(&uuid), "{gml}");
     let (status, ct, png) = fetch(

@@ -29,7 +29,9 @@ fn the_register_is_read_by_the_person_and_the_offices_minimised_and_audited() {
     for (org, number) in [("nav", "889640782"), ("kommune-0301", "958935420"), ("kommune-4601", "964338531")] {
         ok(d, &["orgs", "add", org, "--number", number, "--name", org]);
     }
-    for (user, org) in [("nora", Some("nav")), ("oskar", Some("kommune-0301")), ("bjorn", Some("kommune-4601")), ("sven", None)] {
+    for (user, org) in
+        [("nora", Some("nav")), ("oskar", Some("kommune-0301")), ("bjorn", Some("kommune-4601")), ("sven", None)]
+    {
         add_user(d, user, "et passord for registeret");
         if let Some(org) = org {
             ok(d, &["orgs", "member", org, user, "--role", "viewer"]);
@@ -86,9 +88,13 @@ fn the_register_is_read_by_the_person_and_the_offices_minimised_and_audited() {
     assert_eq!(get(&s, "/api/folkeregister/persons/12345", Some(&as_user("nora"))).0, 400);
 
     // no search lists an entry to anyone but the person; the records API neither
-    for (who, auth) in
-        [("anonymous", None), ("sven", Some(as_user("sven"))), ("NAV", Some(as_user("nora"))), ("root", Some(root.clone())), ("ingrid at substantial", Some(substantial.clone()))]
-    {
+    for (who, auth) in [
+        ("anonymous", None),
+        ("sven", Some(as_user("sven"))),
+        ("NAV", Some(as_user("nora"))),
+        ("root", Some(root.clone())),
+        ("ingrid at substantial", Some(substantial.clone())),
+    ] {
         let (_, found) = get(&s, "/api/catalogue/search?kind=person&limit=100", auth.as_deref());
         assert_eq!(found["total"], 0, "{who}: {found}");
         let (_, found) = get(&s, "/api/catalogue/search?q=Nilsen", auth.as_deref());

@@ -48,14 +48,20 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
     let masked = entry(&all, EXEMPT)["record"].clone();
     assert_eq!(masked["document_title"], "Unntatt offentlighet – Offl. § 13");
     assert_eq!(masked["sender_recipient"], "Unntatt offentlighet");
-    assert_eq!((masked["case_number"].as_str(), masked["document_date"].as_str()), (Some("2026/2188"), Some("2026-02-10")));
+    assert_eq!(
+        (masked["case_number"].as_str(), masked["document_date"].as_str()),
+        (Some("2026/2188"), Some("2026-02-10"))
+    );
     assert_eq!(entry(&all, EXEMPT)["agency"]["name"], "Bergen kommune");
     let as_ola = get("/api/oep/records?agency=bergen-kommune", Some(&who("ola"))).1;
     assert_eq!(entry(&as_ola, EXEMPT)["record"]["document_title"], "Unntatt offentlighet – Offl. § 13");
     let as_vera = get("/api/oep/records?agency=bergen-kommune", Some(&who("vera"))).1;
     assert_eq!(entry(&as_vera, EXEMPT)["record"]["document_title"], "Bekymringsmelding – barn i Årstad bydel");
     let internal = entry(&all, "oep-oslo-kommune-2026-1502-1")["record"].clone();
-    assert!(internal["document_title"].as_str().unwrap().starts_with("Unntatt") && internal["sender_recipient"] == "Byrådsavdeling for finans");
+    assert!(
+        internal["document_title"].as_str().unwrap().starts_with("Unntatt")
+            && internal["sender_recipient"] == "Byrådsavdeling for finans"
+    );
     // its content is found by no search, nor read through the records API
     assert_eq!(s.json("/api/oep/records?q=bekymringsmelding", 200)["total"], 0);
     assert_eq!(s.json("/api/catalogue/search?q=bekymringsmelding", 200)["total"], 0);
@@ -75,7 +81,12 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
     let listed = |u: Option<&str>| get("/api/oep/requests", u).1["total"].clone();
     assert_eq!(get("/api/oep/requests", None).0, 401);
     assert_eq!(
-        (listed(Some(&who("ola"))), listed(Some(&who("kari"))), listed(Some(&who("vera"))), listed(Some(&who("berit")))),
+        (
+            listed(Some(&who("ola"))),
+            listed(Some(&who("kari"))),
+            listed(Some(&who("vera"))),
+            listed(Some(&who("berit")))
+        ),
         (json!(1), json!(0), json!(1), json!(1))
     );
     assert_eq!(s.json("/api/catalogue/search?kind=access-request", 200)["total"], 0, "private");
@@ -87,8 +98,13 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
     assert_eq!(send(&s, "POST", &to, Some(&who("vera")), &json!({"status": "granted"})).0, 403, "viewers read");
     let (status, problem) = send(&s, "POST", &to, Some(&who("berit")), &json!({"status": "refused"}));
     assert!(status == 400 && problem["detail"].as_str().unwrap().starts_with("reason:"), "{problem}");
-    let (status, answered) =
-        send(&s, "POST", &to, Some(&who("berit")), &json!({"status": "refused", "reason": "Offl. § 13 jf. bvl. § 13-1"}));
+    let (status, answered) = send(
+        &s,
+        "POST",
+        &to,
+        Some(&who("berit")),
+        &json!({"status": "refused", "reason": "Offl. § 13 jf. bvl. § 13-1"}),
+    );
     assert_eq!(status, 200, "{answered}");
     assert_eq!(answered["properties"]["status"], "refused");
     let (status, problem) = send(&s, "POST", &to, Some(&who("berit")), &json!({"status": "granted"}));

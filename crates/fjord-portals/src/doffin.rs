@@ -149,7 +149,10 @@ pub fn check_change(old: Option<&Record>, new: &Record, now: i64) -> Result<(), 
     let Some(next) = status_of(new) else { return Ok(()) }; // the schema refuses it
     if let Some(prev) = old.and_then(status_of) {
         if prev != next && !prev.may_become(next) {
-            return Err(invalid("properties.status", format!("a {} notice cannot become {}", prev.name(), next.name())));
+            return Err(invalid(
+                "properties.status",
+                format!("a {} notice cannot become {}", prev.name(), next.name()),
+            ));
         }
         if prev == next && prev != Status::Draft && old.and_then(|o| o.properties.as_ref()) != new.properties.as_ref() {
             return Err(invalid("properties", format!("a {} notice is not changed", prev.name())));
@@ -166,7 +169,10 @@ pub fn check_change(old: Option<&Record>, new: &Record, now: i64) -> Result<(), 
         }
     }
     if new.access != access(next, &new.organisation.id) {
-        return Err(invalid("access", format!("a {} notice has access {:?}", next.name(), access(next, &new.organisation.id))));
+        return Err(invalid(
+            "access",
+            format!("a {} notice has access {:?}", next.name(), access(next, &new.organisation.id)),
+        ));
     }
     Ok(())
 }
@@ -189,10 +195,9 @@ pub fn bbox_of(place: &Value) -> Option<GeoBox> {
     let mut all = Vec::new();
     positions(&place["coordinates"], &mut all);
     let first = *all.first()?;
-    Some(all.iter().fold(
-        GeoBox { west: first.0, south: first.1, east: first.0, north: first.1 },
-        |b, &(x, y)| GeoBox { west: b.west.min(x), south: b.south.min(y), east: b.east.max(x), north: b.north.max(y) },
-    ))
+    Some(all.iter().fold(GeoBox { west: first.0, south: first.1, east: first.0, north: first.1 }, |b, &(x, y)| {
+        GeoBox { west: b.west.min(x), south: b.south.min(y), east: b.east.max(x), north: b.north.max(y) }
+    }))
 }
 
 /// A notice as its buyer sends it, made ready to write in `status`: the kind, the status,

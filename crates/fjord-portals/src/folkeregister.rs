@@ -106,10 +106,8 @@ pub fn office_fields(org: &str, municipality: &str) -> Option<&'static [&'static
 
 /// Whether members of organisation `org` read the register at all.
 pub fn is_office(org: &str) -> bool {
-    org.strip_prefix("kommune-").map_or_else(
-        || OFFICES.iter().any(|o| o.org == org),
-        |n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()),
-    )
+    org.strip_prefix("kommune-")
+        .map_or_else(|| OFFICES.iter().any(|o| o.org == org), |n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An entry's properties cut down to `fields`.

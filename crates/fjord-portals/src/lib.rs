@@ -13,8 +13,8 @@
 
 pub mod doffin;
 pub mod draft;
-pub mod folkeregister;
 mod error;
+pub mod folkeregister;
 pub mod norway;
 pub mod oep;
 
@@ -30,7 +30,10 @@ pub fn kinds() -> Vec<Kind> {
 
 /// Check a write of a portal record against its kind's workflow (beyond its schema):
 /// `old` is the record it replaces. A refusal names the field.
-pub fn check_change(old: Option<&fjord_catalogue::Record>, new: &fjord_catalogue::Record) -> fjord_catalogue::Result<()> {
+pub fn check_change(
+    old: Option<&fjord_catalogue::Record>,
+    new: &fjord_catalogue::Record,
+) -> fjord_catalogue::Result<()> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     match new.kind.as_str() {
         doffin::KIND => doffin::check_change(old, new, now),

@@ -84,7 +84,8 @@ async fn office_view(state: &AppState, id: &str) -> Result<Value, Problem> {
     }
     fields.sort_unstable();
     fields.dedup();
-    let seen_as: Vec<&str> = offices.into_iter().filter(|o| register::office_fields(o, municipality).is_some()).collect();
+    let seen_as: Vec<&str> =
+        offices.into_iter().filter(|o| register::office_fields(o, municipality).is_some()).collect();
     Ok(json!({ "entry": register::view(&entry, &fields), "seen_as": seen_as }))
 }
 
@@ -134,6 +135,19 @@ fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// A marital status as the page names it.
+fn marital(l: Lang, status: &str) -> &str {
+    match status {
+        "unmarried" => tr(l, "Ugift", "Unmarried"),
+        "married" => tr(l, "Gift", "Married"),
+        "registered-partner" => tr(l, "Registrert partner", "Registered partner"),
+        "separated" => tr(l, "Separert", "Separated"),
+        "divorced" => tr(l, "Skilt", "Divorced"),
+        "widowed" => tr(l, "Enke eller enkemann", "Widowed"),
+        other => other,
+    }
+}
+
 /// `GET /minside/folkeregister`: MyPage's view of the person's own entry; audited.
 async fn page(Ctx(state): Ctx, ConnectInfo(from): ConnectInfo<SocketAddr>, visit: Visit) -> Response {
     let l = visit.lang;
@@ -169,12 +183,20 @@ async fn page(Ctx(state): Ctx, ConnectInfo(from): ConnectInfo<SocketAddr>, visit
         (tr(l, "Navn", "Name"), format!("{} {}", text(&e["name"]["given"]), text(&e["name"]["family"]))),
         (
             tr(l, "Adresse", "Address"),
-            format!("{}, {} {}", text(&e["address"]["street"]), text(&e["address"]["postcode"]), text(&e["address"]["town"])),
+            format!(
+                "{}, {} {}",
+                text(&e["address"]["street"]),
+                text(&e["address"]["postcode"]),
+                text(&e["address"]["town"])
+            ),
         ),
-        (tr(l, "Kommune", "Municipality"), format!("{} ({})", text(&e["municipality"]["name"]), text(&e["municipality"]["number"]))),
+        (
+            tr(l, "Kommune", "Municipality"),
+            format!("{} ({})", text(&e["municipality"]["name"]), text(&e["municipality"]["number"])),
+        ),
         (tr(l, "Fødselsdato", "Date of birth"), text(&e["birth_date"])),
         (tr(l, "Statsborgerskap", "Citizenship"), text(&e["citizenship"])),
-        (tr(l, "Sivilstand", "Marital status"), text(&e["marital_status"])),
+        (tr(l, "Sivilstand", "Marital status"), marital(l, e["marital_status"].as_str().unwrap_or("")).to_string()),
     ];
     let mut h = format!("<h1>{title}</h1><dl class=\"facts\" id=\"entry\">");
     for (k, v) in rows {

@@ -13,7 +13,11 @@ use serde_json::Value;
 
 /// Every portal's routes.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().merge(records::routes()).merge(doffin::routes()).merge(folkeregister::routes()).merge(oep::routes())
+    axum::Router::new()
+        .merge(records::routes())
+        .merge(doffin::routes())
+        .merge(folkeregister::routes())
+        .merge(oep::routes())
 }
 
 /// Every portal's paths for the OpenAPI document: (path, path item).

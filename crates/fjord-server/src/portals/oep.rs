@@ -134,7 +134,8 @@ async fn request(Ctx(state): Ctx, Path(uuid): Path<String>, body: Bytes) -> Resu
         properties: Some(props),
     };
     let record = write(&state, None, draft.into_record(&id, None, &fjord_core::time::now_rfc3339())).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/catalogue/records/{id}"))], Json(record)).into_response())
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/catalogue/records/{id}"))], Json(record))
+        .into_response())
 }
 
 /// `GET /api/oep/requests?status=`: the requests the caller may read (their own, or
@@ -143,7 +144,11 @@ async fn requests(Ctx(state): Ctx, Query(params): Query<HashMap<String, String>>
     if state.caller.subject.is_none() {
         return Err(Problem { status: StatusCode::UNAUTHORIZED, detail: "log in to see your requests".into() });
     }
-    let q = SearchQuery { kind: Some(oep::REQUEST.into()), order: fjord_catalogue::Order::Newest, ..SearchQuery::default() };
+    let q = SearchQuery {
+        kind: Some(oep::REQUEST.into()),
+        order: fjord_catalogue::Order::Newest,
+        ..SearchQuery::default()
+    };
     let status = params.get("status").map(String::as_str).filter(|s| !s.is_empty());
     let list: Vec<Value> = all(&state, q)
         .await?
@@ -252,13 +257,15 @@ pub fn openapi() -> Vec<(&'static str, Value)> {
         "type": "object", "required": ["status"],
         "properties": {"status": {"enum": ["granted", "refused"]}, "reason": {"type": "string"}}
     }}}});
-    let refusals = |ok: &str| json!({
-        ok: {"description": "done", "content": {"application/json": {}}},
-        "400": {"$ref": "#/components/responses/BadRequest"},
-        "401": {"$ref": "#/components/responses/Unauthorized"},
-        "403": {"$ref": "#/components/responses/Forbidden"},
-        "404": {"$ref": "#/components/responses/NotFound"}
-    });
+    let refusals = |ok: &str| {
+        json!({
+            ok: {"description": "done", "content": {"application/json": {}}},
+            "400": {"$ref": "#/components/responses/BadRequest"},
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "403": {"$ref": "#/components/responses/Forbidden"},
+            "404": {"$ref": "#/components/responses/NotFound"}
+        })
+    };
     vec![
         (
             "/api/oep/records",

@@ -36,10 +36,14 @@ fn meta() -> HumanFields {
                         deadline and status."
             .into(),
         organisation_name: Some("Direktoratet for forvaltning og økonomi (DFØ)".into()),
-        keywords: ["doffin", "anskaffelser", "anbud", "kunngjøring", "procurement", "tender"].map(String::from).to_vec(),
+        keywords: ["doffin", "anskaffelser", "anbud", "kunngjøring", "procurement", "tender"]
+            .map(String::from)
+            .to_vec(),
         theme: Some("Samfunnssikkerhet".into()),
         license: Some("NLOD 2.0".into()),
-        lineage_note: Some("Publiseres fra Doffin-kunngjøringene i katalogen hver gang en kunngjøring endrer status.".into()),
+        lineage_note: Some(
+            "Publiseres fra Doffin-kunngjøringene i katalogen hver gang en kunngjøring endrer status.".into(),
+        ),
         ..HumanFields::default()
     }
 }

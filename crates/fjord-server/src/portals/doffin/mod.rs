@@ -86,7 +86,8 @@ async fn notice(state: &AppState, uuid: &str, to_read: bool) -> Result<Record, P
 /// `POST /api/doffin/notices`: a buyer's new notice, as a draft (a portal record's fields;
 /// `kind`, `status`, `access` and `bbox` are set here); 201 with its URL.
 async fn create(Ctx(state): Ctx, body: Bytes) -> Result<Response, Problem> {
-    let mut draft: Draft = serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("the notice: {e}")))?;
+    let mut draft: Draft =
+        serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("the notice: {e}")))?;
     may_write(&state, &draft.organisation.id)?;
     if !draft.properties.as_ref().is_some_and(Value::is_object) {
         return Err(Problem::bad_request("properties: the notice's fields (buyer, cpv, deadline, ...) are required"));
@@ -104,8 +105,9 @@ async fn create(Ctx(state): Ctx, body: Bytes) -> Result<Response, Problem> {
 async fn set_status(Ctx(state): Ctx, Path(uuid): Path<String>, body: Bytes) -> Result<Json<Record>, Problem> {
     let change: Value = serde_json::from_slice(&body).map_err(|e| Problem::bad_request(format!("the change: {e}")))?;
     let name = change["status"].as_str().unwrap_or_default();
-    let next = Status::parse(name)
-        .ok_or_else(|| Problem::bad_request(format!("status: '{name}' is none of draft, published, awarded, closed")))?;
+    let next = Status::parse(name).ok_or_else(|| {
+        Problem::bad_request(format!("status: '{name}' is none of draft, published, awarded, closed"))
+    })?;
     let old = notice(&state, &uuid, false).await?;
     may_write(&state, &old.organisation.id)?;
     let mut draft = Draft::of(&old);

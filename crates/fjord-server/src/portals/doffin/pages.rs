@@ -134,7 +134,12 @@ async fn search(Ctx(state): Ctx, visit: Visit) -> Response {
         let mut more = visit.params().into_iter().filter(|(k, _)| k != "limit").collect::<Vec<_>>();
         more.push(("limit".into(), "200".into()));
         more.sort();
-        let _ = write!(h, "<p class=\"pages\"><a href=\"/doffin?{}\">{}</a></p>", esc(&query_string(&more)), tr(l, "Vis flere", "Show more"));
+        let _ = write!(
+            h,
+            "<p class=\"pages\"><a href=\"/doffin?{}\">{}</a></p>",
+            esc(&query_string(&more)),
+            tr(l, "Vis flere", "Show more")
+        );
     }
     h.push_str("</section>");
     visit.page(tr(l, "Doffin", "Doffin"), &h, &["ol.js", "doffin.js"])
@@ -178,9 +183,15 @@ async fn notice(Ctx(state): Ctx, visit: Visit, Path(uuid): Path<String>) -> Resp
     }
     h.push_str("</dl>");
     if state.caller.may_upload(&r.organisation.id) {
-        let next: Vec<Status> = Status::ALL.into_iter().filter(|n| status.is_some_and(|s| s != *n && s.may_become(*n))).collect();
+        let next: Vec<Status> =
+            Status::ALL.into_iter().filter(|n| status.is_some_and(|s| s != *n && s.may_become(*n))).collect();
         if !next.is_empty() {
-            let _ = write!(h, "<h2>{}</h2><div class=\"actions\" data-notice=\"{}\">", tr(l, "Neste steg", "Next step"), esc(&r.uuid));
+            let _ = write!(
+                h,
+                "<h2>{}</h2><div class=\"actions\" data-notice=\"{}\">",
+                tr(l, "Neste steg", "Next step"),
+                esc(&r.uuid)
+            );
             for n in next {
                 let verb = match n {
                     Status::Published => tr(l, "Kunngjør", "Publish"),
@@ -223,15 +234,11 @@ async fn new_notice(Ctx(state): Ctx, visit: Visit) -> Response {
         );
         return visit.page(tr(l, "Ny kunngjøring", "New notice"), &body, &[]);
     }
-    let orgs: Vec<&str> = state
-        .caller
-        .memberships
-        .iter()
-        .map(|m| m.org.as_str())
-        .filter(|o| state.caller.may_upload(o))
-        .collect();
+    let orgs: Vec<&str> =
+        state.caller.memberships.iter().map(|m| m.org.as_str()).filter(|o| state.caller.may_upload(o)).collect();
     if orgs.is_empty() {
-        return visit.error(StatusCode::FORBIDDEN, tr(l, "Du skriver ikke for noen oppdragsgiver.", "You write for no buyer."));
+        return visit
+            .error(StatusCode::FORBIDDEN, tr(l, "Du skriver ikke for noen oppdragsgiver.", "You write for no buyer."));
     }
     let mut options = String::new();
     for o in &orgs {
@@ -249,8 +256,18 @@ async fn new_notice(Ctx(state): Ctx, visit: Visit) -> Response {
     h.push_str(&input("title", tr(l, "Tittel", "Title"), "text", "required"));
     h.push_str(&input("abstract", tr(l, "Beskrivelse", "Description"), "text", ""));
     h.push_str(&input("buyer_name", tr(l, "Oppdragsgivers navn", "Buyer's name"), "text", "required"));
-    h.push_str(&input("orgnr", tr(l, "Organisasjonsnummer", "Organisation number"), "text", "required inputmode=\"numeric\""));
-    h.push_str(&input("cpv", tr(l, "CPV-koder (komma mellom)", "CPV codes (comma between)"), "text", "required placeholder=\"45233141-9\""));
+    h.push_str(&input(
+        "orgnr",
+        tr(l, "Organisasjonsnummer", "Organisation number"),
+        "text",
+        "required inputmode=\"numeric\"",
+    ));
+    h.push_str(&input(
+        "cpv",
+        tr(l, "CPV-koder (komma mellom)", "CPV codes (comma between)"),
+        "text",
+        "required placeholder=\"45233141-9\"",
+    ));
     h.push_str(&input("deadline", tr(l, "Tilbudsfrist (UTC)", "Tender deadline (UTC)"), "datetime-local", "required"));
     h.push_str(&input("amount", tr(l, "Anslått verdi (NOK)", "Estimated value (NOK)"), "number", "min=\"0\""));
     let _ = write!(

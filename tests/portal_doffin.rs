@@ -10,14 +10,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-/// (status, body as JSON, or as a string when it is not JSON)
-fn send(s: &Server, method: &str, path: &str, auth: Option<&str>, body: &Value) -> (u16, Value) {
-    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
-    let text = String::from_utf8_lossy(&out).into_owned();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
 fn notice(cpv: &str, deadline: &str) -> Value {
     json!({
         "kind": "tender-notice",
@@ -63,38 +55,39 @@ fn a_buyer_publishes_a_tender_and_suppliers_find_it_on_the_map() {
     // refusals: anonymous 401, a stranger 403, a bad CPV code 400 naming the field
     let path = "/api/doffin/notices";
     let good = notice("45241100-9", "2027-06-01T12:00:00+02:00");
-    assert_eq!(send(&s, "POST", path, None, &good).0, 401);
-    assert_eq!(send(&s, "POST", path, Some(&sven), &good).0, 403);
-    let (status, problem) = send(&s, "POST", path, Some(&berit), &notice("4524110", "2027-06-01T12:00:00Z"));
+    assert_eq!(send_json(&s, "POST", path, None, &good).0, 401);
+    assert_eq!(send_json(&s, "POST", path, Some(&sven), &good).0, 403);
+    let (status, problem) = send_json(&s, "POST", path, Some(&berit), &notice("4524110", "2027-06-01T12:00:00Z"));
     assert_eq!(status, 400, "{problem}");
     assert!(problem["detail"].as_str().unwrap().starts_with("properties.cpv[0]:"), "{problem}");
 
     // the buyer drafts: the draft is hers, not on the map
-    let (status, draft) = send(&s, "POST", path, Some(&berit), &good);
+    let (status, draft) = send_json(&s, "POST", path, Some(&berit), &good);
     assert_eq!(status, 201, "{draft}");
     let uuid = draft["uuid"].as_str().unwrap().to_string();
     assert_eq!(draft["properties"]["status"], "draft");
-    let found =
-        |auth: Option<&str>| send(&s, "GET", "/api/doffin/notices?q=kaifront", auth, &Value::Null).1["total"].clone();
+    let found = |auth: Option<&str>| {
+        send_json(&s, "GET", "/api/doffin/notices?q=kaifront", auth, &Value::Null).1["total"].clone()
+    };
     assert_eq!((found(None), found(Some(&sven)), found(Some(&berit))), (json!(0), json!(0), json!(1)));
     assert_eq!(s.get(&format!("/doffin/{uuid}")).0, 404, "the draft's page is hers");
     let to = format!("/api/doffin/notices/{uuid}/status");
 
     // a stranger cannot publish it; a past deadline is refused naming the field
-    assert_eq!(send(&s, "POST", &to, Some(&sven), &json!({"status": "published"})).0, 403);
-    assert_eq!(send(&s, "POST", &to, None, &json!({"status": "published"})).0, 401);
+    assert_eq!(send_json(&s, "POST", &to, Some(&sven), &json!({"status": "published"})).0, 403);
+    assert_eq!(send_json(&s, "POST", &to, None, &json!({"status": "published"})).0, 401);
     let mut late = good.clone();
     late["properties"]["deadline"] = json!("2020-01-01T12:00:00Z");
-    let (status, late_draft) = send(&s, "POST", path, Some(&berit), &late);
+    let (status, late_draft) = send_json(&s, "POST", path, Some(&berit), &late);
     assert_eq!(status, 201);
     let late_to = format!("/api/doffin/notices/{}/status", late_draft["uuid"].as_str().unwrap());
-    let (status, problem) = send(&s, "POST", &late_to, Some(&berit), &json!({"status": "published"}));
+    let (status, problem) = send_json(&s, "POST", &late_to, Some(&berit), &json!({"status": "published"}));
     assert_eq!(status, 400, "{problem}");
     assert!(problem["detail"].as_str().unwrap().starts_with("properties.deadline:"), "{problem}");
-    assert_eq!(send(&s, "POST", &to, Some(&berit), &json!({"status": "awarded"})).0, 400, "not yet published");
+    assert_eq!(send_json(&s, "POST", &to, Some(&berit), &json!({"status": "awarded"})).0, 400, "not yet published");
 
     // published: in the search, WFS, OGC API items and the map
-    let (status, notice) = send(&s, "POST", &to, Some(&berit), &json!({"status": "published"}));
+    let (status, notice) = send_json(&s, "POST", &to, Some(&berit), &json!({"status": "published"}));
     assert_eq!(status, 200, "{notice}");
     assert_eq!(notice["access"], "open");
     assert_eq!(found(None), json!(1));
@@ -125,19 +118,22 @@ fn a_buyer_publishes_a_tender_and_suppliers_find_it_on_the_map() {
     assert!(page.contains("Ny kai i Ålesund sentrum") && page.contains("doffin-map"), "{page}");
     assert!(s.get(&format!("/doffin/{uuid}")).2.contains("942953119"));
 
-    assert_eq!(send(&s, "POST", &to, Some(&sven), &json!({"status": "closed"})).0, 403);
-    assert_eq!(send(&s, "POST", "/api/doffin/notices/nope/status", Some(&berit), &json!({"status": "closed"})).0, 404);
+    assert_eq!(send_json(&s, "POST", &to, Some(&sven), &json!({"status": "closed"})).0, 403);
+    assert_eq!(
+        send_json(&s, "POST", "/api/doffin/notices/nope/status", Some(&berit), &json!({"status": "closed"})).0,
+        404
+    );
 
     // forward only: a published notice is not edited through the records API either
     let mut edited = notice.clone();
     edited["properties"]["cpv"] = json!(["45000000-7"]);
-    let (status, problem) = send(&s, "PUT", &format!("/api/catalogue/records/{uuid}"), Some(&berit), &edited);
+    let (status, problem) = send_json(&s, "PUT", &format!("/api/catalogue/records/{uuid}"), Some(&berit), &edited);
     assert_eq!(status, 400, "{problem}");
     let (status, awarded) =
-        send(&s, "POST", &to, Some(&berit), &json!({"status": "awarded", "awarded_to": "Sunnmøre Kai AS"}));
+        send_json(&s, "POST", &to, Some(&berit), &json!({"status": "awarded", "awarded_to": "Sunnmøre Kai AS"}));
     assert_eq!(status, 200, "{awarded}");
     assert_eq!(awarded["properties"]["awarded_to"], "Sunnmøre Kai AS");
-    let (status, problem) = send(&s, "POST", &to, Some(&berit), &json!({"status": "closed"}));
+    let (status, problem) = send_json(&s, "POST", &to, Some(&berit), &json!({"status": "closed"}));
     assert_eq!(status, 400, "{problem}");
     assert!(problem["detail"].as_str().unwrap().starts_with("properties.status:"));
     let items = s.json("/ogcapi/collections/doffin-kunngjoringer/items?limit=100", 200);

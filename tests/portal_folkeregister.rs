@@ -11,9 +11,7 @@ use serde_json::Value;
 const INGRID: &str = "01019012345"; // a sample entry: Oslo (0301), username "ingrid"
 
 fn get(s: &Server, path: &str, auth: Option<&str>) -> (u16, Value) {
-    let (status, _, body) = call(s, "GET", path, auth, &[], &[]);
-    let text = String::from_utf8_lossy(&body).into_owned();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    send_json(s, "GET", path, auth, &Value::Null)
 }
 
 fn keys(v: &Value) -> Vec<String> {

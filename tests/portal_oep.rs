@@ -11,13 +11,6 @@ use serde_json::{json, Value};
 
 const EXEMPT: &str = "oep-bergen-kommune-2026-2188-1"; // "Bekymringsmelding – barn i Årstad bydel", Offl. § 13
 
-fn send(s: &Server, method: &str, path: &str, auth: Option<&str>, body: &Value) -> (u16, Value) {
-    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
-    let text = String::from_utf8_lossy(&out).into_owned();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
 fn entry<'a>(found: &'a Value, uuid: &str) -> &'a Value {
     found["records"].as_array().unwrap().iter().find(|r| r["uuid"] == uuid).unwrap_or_else(|| panic!("{found}"))
 }
@@ -33,7 +26,7 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
     ok(d, &["orgs", "member", "bergen-kommune", "berit", "--role", "uploader"]);
     ok(d, &["orgs", "member", "bergen-kommune", "vera", "--role", "viewer"]);
     let who = |u: &str| basic(u, "journalen er åpen 2026");
-    let get = |path: &str, auth: Option<&str>| send(&s, "GET", path, auth, &Value::Null);
+    let get = |path: &str, auth: Option<&str>| send_json(&s, "GET", path, auth, &Value::Null);
 
     // the search: all agencies, one agency, a span of dates, newest first
     let all = s.json("/api/oep/records?limit=100", 200);
@@ -72,9 +65,9 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
 
     // asking for access: logged in only; the request is the citizen's and the agency's
     let ask = format!("/api/oep/records/{EXEMPT}/requests");
-    assert_eq!(send(&s, "POST", &ask, None, &json!({})).0, 401);
-    assert_eq!(send(&s, "POST", "/api/oep/records/nope/requests", Some(&who("ola")), &json!({})).0, 404);
-    let (status, made) = send(&s, "POST", &ask, Some(&who("ola")), &json!({"message": "Jeg er forelder."}));
+    assert_eq!(send_json(&s, "POST", &ask, None, &json!({})).0, 401);
+    assert_eq!(send_json(&s, "POST", "/api/oep/records/nope/requests", Some(&who("ola")), &json!({})).0, 404);
+    let (status, made) = send_json(&s, "POST", &ask, Some(&who("ola")), &json!({"message": "Jeg er forelder."}));
     assert_eq!(status, 201, "{made}");
     assert_eq!(made["organisation"]["id"], "bergen-kommune", "routed to the agency");
     let request = made["uuid"].as_str().unwrap().to_string();
@@ -94,11 +87,11 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
 
     // the agency answers once; a refusal says why
     let to = format!("/api/oep/requests/{request}/answer");
-    assert_eq!(send(&s, "POST", &to, Some(&who("ola")), &json!({"status": "granted"})).0, 403);
-    assert_eq!(send(&s, "POST", &to, Some(&who("vera")), &json!({"status": "granted"})).0, 403, "viewers read");
-    let (status, problem) = send(&s, "POST", &to, Some(&who("berit")), &json!({"status": "refused"}));
+    assert_eq!(send_json(&s, "POST", &to, Some(&who("ola")), &json!({"status": "granted"})).0, 403);
+    assert_eq!(send_json(&s, "POST", &to, Some(&who("vera")), &json!({"status": "granted"})).0, 403, "viewers read");
+    let (status, problem) = send_json(&s, "POST", &to, Some(&who("berit")), &json!({"status": "refused"}));
     assert!(status == 400 && problem["detail"].as_str().unwrap().starts_with("reason:"), "{problem}");
-    let (status, answered) = send(
+    let (status, answered) = send_json(
         &s,
         "POST",
         &to,
@@ -107,7 +100,7 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
     );
     assert_eq!(status, 200, "{answered}");
     assert_eq!(answered["properties"]["status"], "refused");
-    let (status, problem) = send(&s, "POST", &to, Some(&who("berit")), &json!({"status": "granted"}));
+    let (status, problem) = send_json(&s, "POST", &to, Some(&who("berit")), &json!({"status": "granted"}));
     assert!(status == 400 && problem["detail"].as_str().unwrap().starts_with("status:"), "{problem}");
     let mine = get("/api/oep/requests", Some(&who("ola"))).1;
     assert_eq!(mine["requests"][0]["request"]["reason"], "Offl. § 13 jf. bvl. § 13-1", "the citizen reads the answer");

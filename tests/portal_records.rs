@@ -9,14 +9,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-/// (status, body as JSON, or as a string when it is not JSON)
-fn send(s: &Server, method: &str, path: &str, auth: Option<&str>, body: &Value) -> (u16, Value) {
-    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
-    let text = String::from_utf8_lossy(&out).into_owned();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
 fn authority(uuid: &str, email: &str) -> Value {
     json!({
         "uuid": uuid,
@@ -66,19 +58,19 @@ fn portal_records_are_written_checked_searched_and_kept_private() {
     // writing: anonymous 401, a viewer 403, another organisation's 403, the uploader 201
     let path = "/api/catalogue/records";
     let good = authority("kv-honefoss", "honefoss@kartverket.no");
-    assert_eq!(send(&s, "POST", path, None, &good).0, 401);
-    assert_eq!(send(&s, "POST", path, Some(&ola), &good).0, 403);
+    assert_eq!(send_json(&s, "POST", path, None, &good).0, 401);
+    assert_eq!(send_json(&s, "POST", path, Some(&ola), &good).0, 403);
     let mut other = good.clone();
     other["organisation"] = json!({"id": "nve", "name": "NVE"});
-    assert_eq!(send(&s, "POST", path, Some(&kari), &other).0, 403);
-    let (status, made) = send(&s, "POST", path, Some(&kari), &good);
+    assert_eq!(send_json(&s, "POST", path, Some(&kari), &other).0, 403);
+    let (status, made) = send_json(&s, "POST", path, Some(&kari), &good);
     assert_eq!(status, 201, "{made}");
-    assert_eq!(send(&s, "POST", path, Some(&kari), &good).0, 409, "the uuid exists");
+    assert_eq!(send_json(&s, "POST", path, Some(&kari), &good).0, 409, "the uuid exists");
     assert_eq!(s.json("/api/catalogue/search?q=hønefoss", 200)["total"], 1);
 
     // each refusal names the field
     let refused = |body: &Value| {
-        let (status, problem) = send(&s, "POST", path, Some(&kari), body);
+        let (status, problem) = send_json(&s, "POST", path, Some(&kari), body);
         assert_eq!(status, 400, "{problem}");
         problem["detail"].as_str().unwrap().to_string()
     };
@@ -96,36 +88,36 @@ fn portal_records_are_written_checked_searched_and_kept_private() {
     unknown["kind"] = json!("spaceship");
     assert!(refused(&unknown).contains("kind: 'spaceship' is not a portal record kind"));
     assert!(refused(&json!({"kind": "authority"})).contains("missing field"));
-    let (status, _) = send(&s, "POST", path, Some(&kari), &Value::String("{not json".into()));
+    let (status, _) = send_json(&s, "POST", path, Some(&kari), &Value::String("{not json".into()));
     assert_eq!(status, 400);
     assert!(s.json("/api/catalogue/search?q=kv-x", 200)["total"] == 0, "nothing refused was written");
 
     // replace and remove; a dataset's record is not written here
     let mut changed = good.clone();
     changed["title"] = json!("Kartverket Hønefoss");
-    let (status, body) = send(&s, "PUT", "/api/catalogue/records/kv-honefoss", Some(&kari), &changed);
+    let (status, body) = send_json(&s, "PUT", "/api/catalogue/records/kv-honefoss", Some(&kari), &changed);
     assert_eq!((status, body["title"].as_str()), (200, Some("Kartverket Hønefoss")));
     assert_eq!(body["created"], made["created"], "a replaced record keeps its creation time");
     let dataset = s.json("/api/catalogue/search?kind=dataset&org=kartverket&limit=1", 200)["hits"][0]["record"].clone();
     let ds_path = format!("/api/catalogue/records/{}", dataset["uuid"].as_str().unwrap());
-    assert_eq!(send(&s, "DELETE", &ds_path, Some(&kari), &Value::Null).0, 409, "publishing makes it");
-    assert_eq!(send(&s, "PUT", &ds_path, Some(&kari), &good).0, 400, "the body's uuid is another");
-    assert_eq!(send(&s, "DELETE", "/api/catalogue/records/kv-honefoss", Some(&ola), &Value::Null).0, 403);
-    assert_eq!(send(&s, "DELETE", "/api/catalogue/records/kv-honefoss", Some(&kari), &Value::Null).0, 204);
-    assert_eq!(send(&s, "GET", "/api/catalogue/records/kv-honefoss", None, &Value::Null).0, 404);
+    assert_eq!(send_json(&s, "DELETE", &ds_path, Some(&kari), &Value::Null).0, 409, "publishing makes it");
+    assert_eq!(send_json(&s, "PUT", &ds_path, Some(&kari), &good).0, 400, "the body's uuid is another");
+    assert_eq!(send_json(&s, "DELETE", "/api/catalogue/records/kv-honefoss", Some(&ola), &Value::Null).0, 403);
+    assert_eq!(send_json(&s, "DELETE", "/api/catalogue/records/kv-honefoss", Some(&kari), &Value::Null).0, 204);
+    assert_eq!(send_json(&s, "GET", "/api/catalogue/records/kv-honefoss", None, &Value::Null).0, 404);
 
     // a record naming a person is listed and shown to that person only
     let mut private = authority("kv-private", "kari@kartverket.no");
     private["title"] = json!("Karis egen henvendelse");
     private["access"] = json!({"person": "ola"});
-    assert_eq!(send(&s, "POST", path, Some(&kari), &private).0, 201);
+    assert_eq!(send_json(&s, "POST", path, Some(&kari), &private).0, 201);
     assert_eq!(s.json("/api/catalogue/search?q=henvendelse", 200)["total"], 0, "hidden from anonymous");
-    let as_kari = send(&s, "GET", "/api/catalogue/search?q=henvendelse", Some(&kari), &Value::Null).1;
+    let as_kari = send_json(&s, "GET", "/api/catalogue/search?q=henvendelse", Some(&kari), &Value::Null).1;
     assert_eq!(as_kari["total"], 0, "hidden from its writer, who is not the person");
-    let as_ola = send(&s, "GET", "/api/catalogue/search?q=henvendelse", Some(&ola), &Value::Null).1;
+    let as_ola = send_json(&s, "GET", "/api/catalogue/search?q=henvendelse", Some(&ola), &Value::Null).1;
     assert_eq!(as_ola["total"], 1, "{as_ola}");
-    assert_eq!(send(&s, "GET", "/api/catalogue/records/kv-private", None, &Value::Null).0, 404);
-    assert_eq!(send(&s, "GET", "/api/catalogue/records/kv-private", Some(&ola), &Value::Null).0, 200);
+    assert_eq!(send_json(&s, "GET", "/api/catalogue/records/kv-private", None, &Value::Null).0, 404);
+    assert_eq!(send_json(&s, "GET", "/api/catalogue/records/kv-private", Some(&ola), &Value::Null).0, 200);
     let csw = s.get("/csw?service=CSW&version=2.0.2&request=GetRecords&typeNames=csw:Record&resultType=results&constraintLanguage=CQL_TEXT&constraint=AnyText%20LIKE%20%27%25henvendelse%25%27").2;
     assert!(csw.contains("numberOfRecordsMatched=\"0\""), "{csw}");
 

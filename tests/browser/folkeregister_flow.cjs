@@ -5,28 +5,12 @@
 // register entry: not on MyPage, not through the API, not in the search; the person,
 // logged in at level high, reads their own. axe-core checks the pages.
 'use strict';
-const { chromium } = require('playwright-core');
-const axe = require('axe-core');
+const { check, accessible, launch, run } = require('./common.cjs');
 const path = require('path');
 
 const base = process.env.FJORD_BASE;
 const artefacts = process.env.ARTEFACTS;
 const entry = process.env.ENTRY;
-
-function check(ok, what) {
-  if (!ok) throw new Error(what);
-}
-
-/** axe-core in the page: no serious or critical WCAG 2.1 A/AA violations. */
-async function accessible(page, name) {
-  await page.addScriptTag({ content: axe.source });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) console.log(`axe ${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  check(bad.length === 0, `${name}: ${bad.length} serious or critical accessibility violations`);
-  console.log(`axe ${name}: ${result.passes.length} rules pass, no serious or critical violations`);
-}
 
 /** Log in through the gateway's page, from MyPage's register page, coming back to it. */
 async function logIn(page, user, password, otp) {
@@ -48,7 +32,7 @@ async function fetched(page, url) {
 }
 
 async function main() {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launch();
   const errors = [];
   try {
     // an unauthorised user: no entry on MyPage, 403 from the API, nothing in the search
@@ -91,7 +75,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

@@ -341,3 +341,18 @@ pub fn enrol_totp(data: &Path, user: &str) -> Vec<u8> {
     assert!(ids.confirm_totp(user, &earlier, now as i64).unwrap(), "the second factor is confirmed");
     secret
 }
+
+/// A JSON request (`body` null: none): (status, body as JSON, or as a string when it is
+/// not JSON).
+pub fn send_json(
+    s: &Server,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}

@@ -24,6 +24,14 @@ pub const LAYER_ORG: &str = "dfo";
 /// The kinds Doffin keeps.
 pub fn kinds() -> Vec<Kind> {
     let position = json!({"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}});
+    let ring = json!({"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 4, "items": position}});
+    let geometry = |kind: &str, coordinates: Value| {
+        json!({
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {"type": {"const": kind}, "coordinates": coordinates}
+        })
+    };
     vec![Kind {
         name: KIND.into(),
         title: "Kunngjøring av offentlig anskaffelse".into(),
@@ -55,27 +63,7 @@ pub fn kinds() -> Vec<Kind> {
                 "procedure": {"enum": ["open", "restricted", "negotiated", "competitive-dialogue", "below-threshold"]},
                 "status": {"enum": Status::ALL.iter().map(|s| s.name()).collect::<Vec<_>>()},
                 "awarded_to": {"type": "string", "minLength": 1},
-                "place": {
-                    "oneOf": [
-                        {
-                            "type": "object",
-                            "required": ["type", "coordinates"],
-                            "properties": {"type": {"const": "Point"}, "coordinates": position}
-                        },
-                        {
-                            "type": "object",
-                            "required": ["type", "coordinates"],
-                            "properties": {
-                                "type": {"const": "Polygon"},
-                                "coordinates": {
-                                    "type": "array",
-                                    "minItems": 1,
-                                    "items": {"type": "array", "minItems": 4, "items": position}
-                                }
-                            }
-                        }
-                    ]
-                }
+                "place": {"oneOf": [geometry("Point", position), geometry("Polygon", ring)]}
             }
         }),
     }]

@@ -5,6 +5,7 @@
 //! read, and every refusal, goes to the audit log (`folkeregister.read`). The entries are
 //! private records: no search lists them to anyone but the person.
 
+use super::tr;
 use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::catalogue_api::run_search;
@@ -125,14 +126,6 @@ async fn me(Ctx(state): Ctx, ConnectInfo(from): ConnectInfo<SocketAddr>) -> Resu
     let answer = own_entry(&state).await;
     audit(&state, "own entry", &from, &outcome(&answer));
     answer.map(|e| Json(json!({ "entry": e })))
-}
-
-/// A text in the page's language.
-fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nb => nb,
-        Lang::En => en,
-    }
 }
 
 /// A marital status as the page names it.

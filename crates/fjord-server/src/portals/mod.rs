@@ -34,3 +34,25 @@ pub(crate) fn after_write(s: &AppState, record: &fjord_catalogue::Record, by: &s
     }
     Ok(())
 }
+
+/// A text in the page's language (each portal keeps its texts beside its pages).
+pub(crate) fn tr(lang: crate::pages::i18n::Lang, nb: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        crate::pages::i18n::Lang::Nb => nb,
+        crate::pages::i18n::Lang::En => en,
+    }
+}
+
+/// The start of a portal's search page: its heading, a line about it and the search
+/// form with its text field, left open for the portal's own filters.
+pub(crate) fn search_form(visit: &crate::pages::layout::Visit, action: &str, title: &str, intro: &str) -> String {
+    let l = visit.lang;
+    format!(
+        "<h1>{title}</h1><p>{intro}</p><form class=\"search\" method=\"get\" action=\"{action}\" role=\"search\">\
+         <label for=\"q\">{words}</label><div class=\"bar\"><input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\">\
+         <button type=\"submit\">{find}</button></div>",
+        words = tr(l, "Søkeord", "Search words"),
+        q = crate::home::esc(visit.param("q").unwrap_or("")),
+        find = tr(l, "Søk", "Search"),
+    )
+}

@@ -6,11 +6,11 @@
 //! lists their own) and answer them (`POST /api/oep/requests/{uuid}/answer`).
 
 use super::records::{may_write, write};
+use super::{search_form, tr};
 use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::catalogue_api::{parse_search, readable, run_search};
 use crate::home::esc;
-use crate::pages::i18n::Lang;
 use crate::pages::layout::Visit;
 use crate::problem::Problem;
 use axum::body::Bytes;
@@ -175,14 +175,6 @@ async fn answer(Ctx(state): Ctx, Path(uuid): Path<String>, body: Bytes) -> Resul
     Ok(Json(write(&state, Some(old), record).await?))
 }
 
-/// A text in the page's language.
-fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nb => nb,
-        Lang::En => en,
-    }
-}
-
 /// `GET /oep?q=&agency=&from=&to=`: the journal search for citizens.
 async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     let l = visit.lang;
@@ -193,25 +185,24 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
         Err(p) => return visit.error(p.status, &p.detail),
     };
     let field = |name: &str| esc(visit.param(name).unwrap_or(""));
-    let mut h = format!(
-        "<h1>{title}</h1><p>{intro}</p><form class=\"search\" method=\"get\" action=\"/oep\" role=\"search\">\
-         <label for=\"q\">{words}</label><div class=\"bar\"><input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\">\
-         <button type=\"submit\">{find}</button></div>\
-         <label for=\"agency\">{agency}</label><input id=\"agency\" name=\"agency\" value=\"{agency_v}\">\
+    let mut h = search_form(
+        &visit,
+        "/oep",
+        tr(l, "Offentlig elektronisk postjournal", "Public electronic mail journal"),
+        tr(
+            l,
+            "Søk i journalene til offentlige virksomheter og be om innsyn i dokumentene.",
+            "Search the public agencies' journals and ask for access to their documents.",
+        ),
+    );
+    let _ = write!(
+        h,
+        "<label for=\"agency\">{agency}</label><input id=\"agency\" name=\"agency\" value=\"{agency_v}\">\
          <label for=\"from\">{from}</label><input id=\"from\" name=\"from\" type=\"date\" value=\"{from_v}\">\
          <label for=\"to\">{to}</label><input id=\"to\" name=\"to\" type=\"date\" value=\"{to_v}\"></form>\
          <h2>{total} {hits}</h2><table><caption class=\"help\">{caption}</caption><thead><tr><th scope=\"col\">{date}</th>\
          <th scope=\"col\">{agency}</th><th scope=\"col\">{case}</th><th scope=\"col\">{doc}</th><th scope=\"col\">{party}</th>\
          <th scope=\"col\">{code}</th></tr></thead><tbody>",
-        title = tr(l, "Offentlig elektronisk postjournal", "Public electronic mail journal"),
-        intro = tr(
-            l,
-            "Søk i journalene til offentlige virksomheter og be om innsyn i dokumentene.",
-            "Search the public agencies' journals and ask for access to their documents."
-        ),
-        words = tr(l, "Søkeord", "Search words"),
-        q = field("q"),
-        find = tr(l, "Søk", "Search"),
         agency = tr(l, "Virksomhet", "Agency"),
         agency_v = field("agency"),
         from = tr(l, "Fra dato", "From date"),

@@ -3,6 +3,7 @@
 //! buyer's buttons to publish, award or close it) and `/doffin/ny` (the buyer's form to
 //! draft and publish a notice). The texts, bokmål and English, live here.
 
+use super::super::{search_form, tr};
 use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::home::esc;
@@ -23,14 +24,6 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/doffin", get(search))
         .route("/doffin/ny", get(new_notice))
         .route("/doffin/{uuid}", get(notice))
-}
-
-/// A text in the page's language.
-fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nb => nb,
-        Lang::En => en,
-    }
 }
 
 /// A status as the pages name it.
@@ -68,24 +61,20 @@ async fn search(Ctx(state): Ctx, visit: Visit) -> Response {
         Err(p) => return visit.error(p.status, &p.detail),
     };
     let field = |name: &str| esc(visit.param(name).unwrap_or(""));
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<h1>{title}</h1><p>{intro}</p>\
-         <form class=\"search\" method=\"get\" action=\"/doffin\" role=\"search\">\
-         <label for=\"q\">{words}</label><div class=\"bar\"><input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\">\
-         <button type=\"submit\">{find}</button></div>\
-         <label for=\"cpv\">{cpv}</label><input id=\"cpv\" name=\"cpv\" inputmode=\"numeric\" value=\"{cpv_v}\">\
-         <label for=\"status\">{status}</label><select id=\"status\" name=\"status\"><option value=\"\">{any}</option>",
-        title = tr(l, "Doffin – offentlige anskaffelser", "Doffin – public procurement"),
-        intro = tr(
+    let mut h = search_form(
+        &visit,
+        "/doffin",
+        tr(l, "Doffin – offentlige anskaffelser", "Doffin – public procurement"),
+        tr(
             l,
             "Finn kunngjorte konkurranser fra offentlige oppdragsgivere over hele landet.",
-            "Find calls for tenders from public buyers all over Norway."
+            "Find calls for tenders from public buyers all over Norway.",
         ),
-        words = tr(l, "Søkeord", "Search words"),
-        q = field("q"),
-        find = tr(l, "Søk", "Search"),
+    );
+    let _ = write!(
+        h,
+        "<label for=\"cpv\">{cpv}</label><input id=\"cpv\" name=\"cpv\" inputmode=\"numeric\" value=\"{cpv_v}\">\
+         <label for=\"status\">{status}</label><select id=\"status\" name=\"status\"><option value=\"\">{any}</option>",
         cpv = tr(l, "CPV-kode (eller de første sifrene)", "CPV code (or its first digits)"),
         cpv_v = field("cpv"),
         status = tr(l, "Status", "Status"),

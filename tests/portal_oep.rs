@@ -85,6 +85,16 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
     assert_eq!(s.json("/api/catalogue/search?kind=access-request", 200)["total"], 0, "private");
     assert_eq!(get("/api/catalogue/search?kind=access-request", Some(&who("kari"))).1["total"], 0);
 
+    // the page: anonymous visitors are asked to log in, citizens get the button and
+    // their requests, the agency's writer the buttons to answer
+    let page = |auth: Option<&str>| String::from_utf8_lossy(&call(&s, "GET", "/oep", auth, &[], &[]).2).into_owned();
+    assert!(page(None).contains("Logg inn for å be om innsyn") && !page(None).contains("data-request"));
+    let olas = page(Some(&who("ola")));
+    assert!(olas.contains(&format!("data-request=\"{EXEMPT}\"")) && !olas.contains("Jeg er forelder"));
+    assert!(olas.contains("<h2 id=\"requests\">Innsynskrav</h2>") && !olas.contains("data-answer"), "{olas}");
+    assert!(page(Some(&who("berit"))).contains(&format!("data-answer=\"{request}\"")));
+    assert!(!page(Some(&who("vera"))).contains("data-answer"), "viewers do not answer");
+
     // the agency answers once; a refusal says why
     let to = format!("/api/oep/requests/{request}/answer");
     assert_eq!(send_json(&s, "POST", &to, Some(&who("ola")), &json!({"status": "granted"})).0, 403);

@@ -32,6 +32,11 @@ pub fn kinds() -> Vec<Kind> {
             "properties": {"type": {"const": kind}, "coordinates": coordinates}
         })
     };
+    // an object with these properties, every one required and no other
+    let all_of = |properties: Value| {
+        let required: Vec<String> = properties.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        json!({"type": "object", "required": required, "additionalProperties": false, "properties": properties})
+    };
     vec![Kind {
         name: KIND.into(),
         title: "Kunngjøring av offentlig anskaffelse".into(),
@@ -40,26 +45,16 @@ pub fn kinds() -> Vec<Kind> {
             "required": ["buyer", "cpv", "deadline", "procedure", "status", "place"],
             "additionalProperties": false,
             "properties": {
-                "buyer": {
-                    "type": "object",
-                    "required": ["name", "organisation_number"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "name": {"type": "string", "minLength": 1},
-                        "organisation_number": {"type": "string", "pattern": "^[0-9]{9}$"}
-                    }
-                },
+                "buyer": all_of(json!({
+                    "name": {"type": "string", "minLength": 1},
+                    "organisation_number": {"type": "string", "pattern": "^[0-9]{9}$"}
+                })),
                 "cpv": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[0-9]{8}-[0-9]$"}},
                 "deadline": {"type": "string", "format": "date-time"},
-                "value_estimate": {
-                    "type": "object",
-                    "required": ["amount", "currency"],
-                    "additionalProperties": false,
-                    "properties": {
-                        "amount": {"type": "number", "minimum": 0},
-                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}
-                    }
-                },
+                "value_estimate": all_of(json!({
+                    "amount": {"type": "number", "minimum": 0},
+                    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}
+                })),
                 "procedure": {"enum": ["open", "restricted", "negotiated", "competitive-dialogue", "below-threshold"]},
                 "status": {"enum": Status::ALL.iter().map(|s| s.name()).collect::<Vec<_>>()},
                 "awarded_to": {"type": "string", "minLength": 1},

@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::catalogue_api::{parse_search, readable, run_search};
 use crate::home::esc;
+use crate::pages::i18n::Lang;
 use crate::pages::layout::Visit;
 use crate::problem::Problem;
 use axum::body::Bytes;
@@ -138,22 +139,26 @@ async fn request(Ctx(state): Ctx, Path(uuid): Path<String>, body: Bytes) -> Resu
         .into_response())
 }
 
+/// The access requests the caller may read (their own, or their agency's), newest first.
+async fn visible_requests(state: &AppState) -> Result<Vec<Record>, Problem> {
+    let q = SearchQuery {
+        kind: Some(oep::REQUEST.into()),
+        order: fjord_catalogue::Order::Newest,
+        ..SearchQuery::default()
+    };
+    Ok(all(state, q).await?.into_iter().filter(|r| readable(state, &r.access)).collect())
+}
+
 /// `GET /api/oep/requests?status=`: the requests the caller may read (their own, or
 /// their agency's), newest first.
 async fn requests(Ctx(state): Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
     if state.caller.subject.is_none() {
         return Err(Problem { status: StatusCode::UNAUTHORIZED, detail: "log in to see your requests".into() });
     }
-    let q = SearchQuery {
-        kind: Some(oep::REQUEST.into()),
-        order: fjord_catalogue::Order::Newest,
-        ..SearchQuery::default()
-    };
     let status = params.get("status").map(String::as_str).filter(|s| !s.is_empty());
-    let list: Vec<Value> = all(&state, q)
+    let list: Vec<Value> = visible_requests(&state)
         .await?
         .into_iter()
-        .filter(|r| readable(&state, &r.access))
         .filter(|r| status.is_none_or(|s| r.properties.as_ref().is_some_and(|p| p["status"] == s)))
         .map(|r| json!({"uuid": r.uuid, "agency": r.organisation.id, "created": r.created, "request": r.properties}))
         .collect();
@@ -202,7 +207,8 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
          <label for=\"to\">{to}</label><input id=\"to\" name=\"to\" type=\"date\" value=\"{to_v}\"></form>\
          <h2>{total} {hits}</h2><table><caption class=\"help\">{caption}</caption><thead><tr><th scope=\"col\">{date}</th>\
          <th scope=\"col\">{agency}</th><th scope=\"col\">{case}</th><th scope=\"col\">{doc}</th><th scope=\"col\">{party}</th>\
-         <th scope=\"col\">{code}</th></tr></thead><tbody>",
+         <th scope=\"col\">{code}</th><th scope=\"col\">{ask}</th></tr></thead><tbody>",
+        ask = tr(l, "Innsyn", "Access"),
         agency = tr(l, "Virksomhet", "Agency"),
         agency_v = field("agency"),
         from = tr(l, "Fra dato", "From date"),
@@ -226,7 +232,7 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
         let s = |k: &str| esc(p[k].as_str().unwrap_or(""));
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             s("document_date"),
             esc(r["agency"]["name"].as_str().unwrap_or("")),
             s("case_number"),
@@ -234,10 +240,77 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
             s("document_title"),
             s("sender_recipient"),
             s("access_code"),
+            ask_button(&state, l, r["uuid"].as_str().unwrap_or(""), &s("case_number")),
+        );
+    }
+    h.push_str("</tbody></table><p role=\"status\" id=\"oep-result\"></p>");
+    if state.caller.subject.is_none() {
+        let _ = write!(
+            h,
+            "<p class=\"notice\"><a href=\"{}\">{}</a></p>",
+            esc(&visit.login_href()),
+            tr(l, "Logg inn for å be om innsyn", "Log in to ask for access")
+        );
+    } else {
+        h.push_str(&requests_section(&state, l).await);
+    }
+    visit.page(tr(l, "Postjournal", "Mail journal"), &h, &["oep.js"])
+}
+
+/// The button asking for access to entry `uuid` (case `case`), for a logged-in visitor.
+fn ask_button(state: &AppState, l: Lang, uuid: &str, case: &str) -> String {
+    if state.caller.subject.is_none() {
+        return String::new();
+    }
+    format!(
+        "<button type=\"button\" data-request=\"{}\" aria-label=\"{} {case}\">{}</button>",
+        esc(uuid),
+        tr(l, "Be om innsyn i sak", "Ask for access to case"),
+        tr(l, "Be om innsyn", "Ask for access"),
+    )
+}
+
+/// The caller's access requests (their own, or their agency's), with the agency's
+/// writers' buttons to answer those pending.
+async fn requests_section(state: &AppState, l: Lang) -> String {
+    let list = visible_requests(state).await.unwrap_or_default();
+    let mut h = format!(
+        "<h2 id=\"requests\">{}</h2><table aria-labelledby=\"requests\"><thead><tr><th scope=\"col\">{}</th>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        tr(l, "Innsynskrav", "Access requests"),
+        tr(l, "Sak", "Case"),
+        tr(l, "Fra", "From"),
+        tr(l, "Status", "Status"),
+        tr(l, "Begrunnelse", "Reason"),
+        tr(l, "Svar", "Answer"),
+    );
+    for r in &list {
+        let p = r.properties.clone().unwrap_or(Value::Null);
+        let s = |k: &str| esc(p[k].as_str().unwrap_or(""));
+        let answer = if p["status"] == "pending" && state.caller.may_upload(&r.organisation.id) {
+            format!(
+                "<label for=\"reason-{id}\">{reason}</label><input id=\"reason-{id}\">\
+                 <button type=\"button\" data-answer=\"{id}\" data-status=\"granted\">{grant}</button> \
+                 <button type=\"button\" data-answer=\"{id}\" data-status=\"refused\">{refuse}</button>",
+                id = esc(&r.uuid),
+                reason = tr(l, "Begrunnelse", "Reason"),
+                grant = tr(l, "Gi innsyn", "Grant"),
+                refuse = tr(l, "Avslå", "Refuse"),
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{answer}</td></tr>",
+            s("case_number"),
+            s("requester"),
+            s("status"),
+            s("reason")
         );
     }
     h.push_str("</tbody></table>");
-    visit.page(tr(l, "Postjournal", "Mail journal"), &h, &[])
+    h
 }
 
 /// The OpenAPI paths of these routes.

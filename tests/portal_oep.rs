@@ -63,6 +63,21 @@ fn exempt_entries_are_masked_and_access_requests_go_to_the_agency() {
     let (status, page) = (s.get("/oep?agency=bergen-kommune").0, s.get("/oep?agency=bergen-kommune").2);
     assert!(status == 200 && page.contains("Unntatt offentlighet – Offl. § 13") && !page.contains("Årstad"), "{page}");
 
+    // the agency cannot write an exempt entry open, nor with its title in the open
+    let mut open = json!({
+        "uuid": "oep-bergen-test", "kind": "public-record", "title": "Unntatt offentlighet – Offl. § 13",
+        "organisation": {"id": "bergen-kommune", "name": "Bergen kommune"}, "access": "open",
+        "properties": {"case_number": "2026/9999", "document_number": 1, "document_title": "Barnevernssak",
+            "document_date": "2026-03-01", "direction": "incoming", "sender_recipient": "Kari", "access_code": "Offl. § 13",
+            "legal_basis": "offl. § 13"}
+    });
+    let (status, problem) = send_json(&s, "POST", "/api/catalogue/records", Some(&who("berit")), &open);
+    assert!(status == 400 && problem["detail"].as_str().unwrap().starts_with("access:"), "{problem}");
+    open["access"] = json!({"roles": ["bergen-kommune:viewer"]});
+    open["title"] = json!("Barnevernssak");
+    let (status, problem) = send_json(&s, "POST", "/api/catalogue/records", Some(&who("berit")), &open);
+    assert!(status == 400 && problem["detail"].as_str().unwrap().starts_with("title:"), "{problem}");
+
     // asking for access: logged in only; the request is the citizen's and the agency's
     let ask = format!("/api/oep/records/{EXEMPT}/requests");
     assert_eq!(send_json(&s, "POST", &ask, None, &json!({})).0, 401);

@@ -234,31 +234,20 @@ pub fn has_cpv(r: &Record, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fjord_catalogue::Organisation;
 
     const NOW: i64 = 1_800_000_000; // 2027-01-15
 
     fn notice(status: &str, deadline: &str) -> Record {
-        let draft = Draft {
-            uuid: Some("n1".into()),
-            kind: KIND.into(),
-            title: "Ny bru".into(),
-            abstract_text: String::new(),
-            organisation: Organisation { id: "bergen".into(), name: "Bergen kommune".into() },
-            keywords: vec![],
-            theme: None,
-            bbox: None,
-            access: Access::Open,
-            properties: Some(json!({
-                "buyer": {"name": "Bergen kommune", "organisation_number": "964338531"},
-                "cpv": ["45221111-3"],
-                "deadline": deadline,
-                "procedure": "open",
-                "status": "draft",
-                "place": {"type": "Polygon", "coordinates": [[[5.2, 60.3], [5.4, 60.3], [5.4, 60.5], [5.2, 60.3]]]}
-            })),
-        };
-        prepare(draft, Status::parse(status).unwrap()).into_record("n1", None, "2027-01-01T00:00:00Z")
+        let properties = json!({
+            "buyer": {"name": "Bergen kommune", "organisation_number": "964338531"},
+            "cpv": ["45221111-3"],
+            "deadline": deadline,
+            "procedure": "open",
+            "status": "draft",
+            "place": {"type": "Polygon", "coordinates": [[[5.2, 60.3], [5.4, 60.3], [5.4, 60.5], [5.2, 60.3]]]}
+        });
+        let r = crate::draft::testing::record(KIND, "n1", "Ny bru", "bergen", Access::Open, properties);
+        prepare(Draft::of(&r), Status::parse(status).unwrap()).into_record("n1", None, "2027-01-01T00:00:00Z")
     }
 
     #[test]

@@ -86,3 +86,27 @@ impl Draft {
         }
     }
 }
+
+/// Records for the modules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A record of `kind` under `uuid`, titled `title`, of organisation `org`, with
+    /// `access` and `properties`.
+    pub(crate) fn record(kind: &str, uuid: &str, title: &str, org: &str, access: Access, properties: Value) -> Record {
+        Draft {
+            uuid: None,
+            kind: kind.into(),
+            title: title.into(),
+            abstract_text: String::new(),
+            organisation: Organisation { id: org.into(), name: org.into() },
+            keywords: Vec::new(),
+            theme: None,
+            bbox: None,
+            access,
+            properties: Some(properties),
+        }
+        .into_record(uuid, None, "2026-01-01T00:00:00Z")
+    }
+}

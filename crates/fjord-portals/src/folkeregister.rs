@@ -74,6 +74,22 @@ pub fn access(username: &str) -> Access {
     Access::AllOf(vec![Access::Person(username.into()), Access::Level("high".into())])
 }
 
+/// Check a write of an entry beyond its schema: its uuid is the one of its national
+/// identity number and its access the person's ([`access`]), so that no entry is ever
+/// written open. A refusal names the field.
+pub fn check(r: &fjord_catalogue::Record) -> Result<(), fjord_catalogue::Error> {
+    let invalid = |field: &str, reason: String| fjord_catalogue::Error::Invalid { field: field.into(), reason };
+    let p = r.properties.as_ref().unwrap_or(&Value::Null);
+    let (id, user) = (p["national_id"].as_str().unwrap_or(""), p["username"].as_str().unwrap_or(""));
+    if r.uuid != uuid_of(id) {
+        return Err(invalid("uuid", format!("an entry's uuid is '{}'", uuid_of(id))));
+    }
+    if r.access != access(user) {
+        return Err(invalid("access", format!("an entry is read by its person at level high: {:?}", access(user))));
+    }
+    Ok(())
+}
+
 /// A public office's view of the register: the organisation whose members (viewer and
 /// up) read entries, and the fields they see.
 pub struct Office {
@@ -161,6 +177,24 @@ mod tests {
     fn offices_are_those_in_the_table() {
         assert!(is_office("nav") && is_office("skatteetaten") && is_office("kommune-0301"));
         assert!(!is_office("kommune-") && !is_office("kommune-oslo") && !is_office("kartverket"));
+    }
+
+    #[test]
+    fn an_entry_is_never_written_open() {
+        let mut r = crate::draft::testing::record(
+            KIND,
+            &uuid_of("01019012345"),
+            "x",
+            "skatteetaten",
+            access("ingrid"),
+            entry(),
+        );
+        assert!(check(&r).is_ok());
+        r.access = Access::Open;
+        assert!(check(&r).unwrap_err().to_string().starts_with("access:"));
+        r.access = access("ingrid");
+        r.uuid = "someone".into();
+        assert!(check(&r).unwrap_err().to_string().starts_with("uuid:"));
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub fn check_change(
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     match new.kind.as_str() {
         doffin::KIND => doffin::check_change(old, new, now),
+        folkeregister::KIND => folkeregister::check(new),
+        oep::RECORD | oep::REQUEST => oep::check(new),
         _ => Ok(()),
     }
 }

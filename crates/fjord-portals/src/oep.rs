@@ -104,6 +104,30 @@ pub fn mask(p: &Value) -> Value {
     out
 }
 
+/// Check a write of a journal entry or a request beyond its schema: an entry's title and
+/// access are those its access code gives ([`record_title`], [`record_access`]), so an
+/// exempt entry is never written with its content open; a request's access is its
+/// citizen's and its agency's. A refusal names the field.
+pub fn check(r: &fjord_catalogue::Record) -> Result<(), Error> {
+    let invalid = |field: &str, reason: String| Error::Invalid { field: field.into(), reason };
+    let p = r.properties.as_ref().unwrap_or(&Value::Null);
+    let agency = r.organisation.id.as_str();
+    let access = match r.kind.as_str() {
+        RECORD => {
+            if r.title != record_title(p) {
+                return Err(invalid("title", format!("an entry's title is '{}'", record_title(p))));
+            }
+            record_access(agency, access_code(p))
+        }
+        REQUEST => request_access(p["requester"].as_str().unwrap_or(""), agency),
+        _ => return Ok(()),
+    };
+    if r.access != access {
+        return Err(invalid("access", format!("it is {access:?}")));
+    }
+    Ok(())
+}
+
 /// Who reads a request: the citizen who sent it and the agency's members.
 pub fn request_access(requester: &str, agency: &str) -> Access {
     Access::AnyOf(vec![Access::Person(requester.into()), Access::Roles(vec![format!("{agency}:viewer")])])
@@ -159,6 +183,18 @@ mod tests {
         assert_eq!(record_title(&entry("")), "Søknad om barnehageplass for Ola");
         assert_eq!(record_access("bergen", ""), Access::Open);
         assert_eq!(record_access("bergen", "Offl. § 13"), Access::Roles(vec!["bergen:viewer".into()]));
+    }
+
+    #[test]
+    fn an_exempt_entry_is_never_written_open() {
+        let (title, access) = ("Unntatt offentlighet – Offl. § 13", record_access("bergen", "Offl. § 13"));
+        let mut r = crate::draft::testing::record(RECORD, "x", title, "bergen", access, entry("Offl. § 13"));
+        assert!(check(&r).is_ok());
+        r.access = Access::Open;
+        assert!(check(&r).unwrap_err().to_string().starts_with("access:"));
+        r.access = record_access("bergen", "Offl. § 13");
+        r.title = "Søknad om barnehageplass for Ola".into();
+        assert!(check(&r).unwrap_err().to_string().starts_with("title:"));
     }
 
     #[test]

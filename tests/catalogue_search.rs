@@ -34,6 +34,7 @@ fn seeded_catalogue_answers_over_http() {
     let orgs = all["facets"]["org"].as_array().unwrap();
     assert!(orgs.iter().any(|f| f["value"] == "kartverket" && f["count"].as_u64().unwrap() >= 2), "{orgs:?}");
     assert!(!all["facets"]["theme"].as_array().unwrap().is_empty());
+    // the portals' sample records outnumber the datasets; the kind facet has both
     assert!(all["facets"]["kind"].as_array().unwrap().iter().any(|f| f["value"] == "dataset"), "{all}");
 
     // filters: theme, org, bbox (EPSG:4258) and paging links

@@ -107,7 +107,7 @@ def text_and_bbox():
     assert "Kommuner i Oslo, Akershus og Vestfold" in titles(c), "without the box the south-east is found"
     # the box in lat/lon where the srsName says so
     c.getrecords2(constraints=[BBox([69, 18, 70, 20], crs="urn:ogc:def:crs:EPSG::4326")], esn="brief")
-    assert len(c.records) == 3 and "Kommuner i Oslo, Akershus og Vestfold" not in titles(c), titles(c)
+    assert HOYDE <= set(titles(c)) and "Kommuner i Oslo, Akershus og Vestfold" not in titles(c), titles(c)
     return f"{valid(CSW, etree.fromstring(c.response))}høyde in the north: {sorted(HOYDE)}"
 
 
@@ -120,7 +120,8 @@ def title_type_and_cql():
     c.getrecords2(cql="dc:title LIKE '%fjelltopper%' AND BBOX(ows:BoundingBox, 18, 69, 20, 70)", esn="brief")
     assert titles(c) == ["Høydedata – fjelltopper"], titles(c)
     c.getrecords2(constraints=[PropertyIsLike("apiso:OrganisationName", "kartverket")], esn="brief")
-    assert len(c.records) == len(UUIDS), titles(c)
+    # every sample but Doffin's notices (DFØ's)
+    assert len(c.records) == len(UUIDS) - 1 and not any(t.startswith("Doffin") for t in titles(c)), titles(c)
     return "dc:title, dc:type, OrganisationName, CQL with BBOX"
 
 

@@ -373,25 +373,6 @@ fn browser_logins_refuse_redirects_forgeries_and_weak_levels() {
     );
 }
 
-/// Base32 (RFC 4648) as authenticator apps read a secret.
-fn decode_base32(s: &str) -> Vec<u8> {
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => continue,
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            out.push((buffer >> (bits - 8)) as u8);
-            bits -= 8;
-        }
-    }
-    out
-}
-
 #[test]
 fn citizens_register_enrol_a_second_factor_from_a_qr_code_and_log_out_everywhere() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,8 +3,7 @@
 // FJORD_BASE (the server), ARTEFACTS (where screenshots go) and DOWNLOADS (where the
 // downloaded file goes). Exits non-zero with the reason when a step fails.
 'use strict';
-const { chromium } = require('playwright-core');
-const { check, accessible } = require('./checks.cjs');
+const { check, accessible, launch, run } = require('./common.cjs');
 const fs = require('fs');
 const path = require('path');
 
@@ -13,7 +12,7 @@ const artefacts = process.env.ARTEFACTS;
 const downloads = process.env.DOWNLOADS;
 
 async function main() {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launch();
   const errors = [];
   try {
     const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, locale: 'nb-NO', acceptDownloads: true });
@@ -116,7 +115,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

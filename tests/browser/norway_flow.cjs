@@ -6,15 +6,14 @@
 // axe-core checks each page for serious or critical WCAG 2.1
 // A/AA violations. Exits non-zero with the reason when a step fails.
 'use strict';
-const { chromium } = require('playwright-core');
-const { check, accessible } = require('./checks.cjs');
+const { check, accessible, launch, run } = require('./common.cjs');
 const path = require('path');
 
 const base = process.env.FJORD_BASE;
 const artefacts = process.env.ARTEFACTS;
 
 async function main() {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launch();
   const errors = [];
   try {
     const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, locale: 'nb-NO' });
@@ -87,7 +86,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.stack || String(e));
-  process.exit(1);
-});
+run(main);

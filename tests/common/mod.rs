@@ -310,6 +310,38 @@ pub fn run_browser(script: &str, s: &Server, env: &[(&str, &str)]) -> Option<Str
     Some(stdout.into_owned())
 }
 
+/// Base32 (RFC 4648) as authenticator apps read a secret.
+pub fn decode_base32(s: &str) -> Vec<u8> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => continue,
+        };
+        buffer = (buffer << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            out.push((buffer >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    out
+}
+
+/// Enrol `user` (on `data`, the server stopped or not) in a second factor and confirm it
+/// as an authenticator app would: the TOTP secret, for codes at level high
+/// (`fjord_auth::totp::code(&secret, unix_secs / fjord_auth::totp::STEP)`).
+pub fn enrol_totp(data: &Path, user: &str) -> Vec<u8> {
+    let uri = ok(data, &["users", "totp", user]);
+    let secret = decode_base32(&uri[uri.find("secret=").unwrap() + 7..uri.find("&issuer").unwrap()]);
+    let ids = fjord_auth::Identities::open(&data.join("identity.sqlite")).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let earlier = format!("{:06}", fjord_auth::totp::code(&secret, (now - 30) / fjord_auth::totp::STEP));
+    assert!(ids.confirm_totp(user, &earlier, now as i64).unwrap(), "the second factor is confirmed");
+    secret
+}
+
 /// A JSON request (`Value::Null`: no body) with an Authorization header: (status, the
 /// body as JSON, or as a string when it is not JSON).
 pub fn send(

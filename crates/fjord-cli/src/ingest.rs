@@ -202,9 +202,10 @@ pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
     // the portals' sample records (authorities, forms, tenders, ...) in `portals/`
     let portals = dir.join("portals");
     if portals.is_dir() {
-        let (_, catalogue) = fjord_server::open_data(config)?;
+        let (store, catalogue) = fjord_server::open_data(config)?;
         let written = fjord_portals::seed(&catalogue, &portals, force)?;
         println!("portal records: {written} written");
+        fjord_server::publish_portal_layers(config, &store, &catalogue).map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }

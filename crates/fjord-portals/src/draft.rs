@@ -106,17 +106,32 @@ pub fn strings<'a>(r: &'a Record, name: &str) -> Vec<&'a str> {
 /// (named in capitals), filed under `theme`, with `properties`.
 #[cfg(test)]
 pub(crate) fn sample(kind: &str, uuid: &str, org: &str, theme: &str, properties: Value) -> Record {
-    Draft {
-        uuid: None,
-        kind: kind.into(),
-        title: uuid.to_uppercase(),
-        abstract_text: String::new(),
-        organisation: Organisation { id: org.into(), name: org.to_uppercase() },
-        keywords: vec![],
-        theme: Some(theme.into()),
-        bbox: None,
-        access: Access::Open,
-        properties: Some(properties),
+    let mut r = testing::record(kind, uuid, &uuid.to_uppercase(), org, Access::Open, properties);
+    r.organisation.name = org.to_uppercase();
+    r.theme = Some(theme.into());
+    r
+}
+
+/// Records for the modules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A record of `kind` under `uuid`, titled `title`, of organisation `org`, with
+    /// `access` and `properties`.
+    pub(crate) fn record(kind: &str, uuid: &str, title: &str, org: &str, access: Access, properties: Value) -> Record {
+        Draft {
+            uuid: None,
+            kind: kind.into(),
+            title: title.into(),
+            abstract_text: String::new(),
+            organisation: Organisation { id: org.into(), name: org.into() },
+            keywords: Vec::new(),
+            theme: None,
+            bbox: None,
+            access,
+            properties: Some(properties),
+        }
+        .into_record(uuid, None, "2026-01-01T00:00:00Z")
     }
-    .into_record(uuid, None, "2026-01-01T00:00:00Z")
 }

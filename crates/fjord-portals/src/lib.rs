@@ -11,9 +11,12 @@
 //! records in `datasets/portals/`. Its HTTP routes and pages sit in fjord-server's
 //! `portals` module, one file per portal.
 
+pub mod doffin;
 pub mod draft;
 mod error;
+pub mod folkeregister;
 pub mod norway;
+pub mod oep;
 pub mod regelhjelp;
 pub mod standards;
 
@@ -24,7 +27,23 @@ use fjord_catalogue::{Catalogue, Kind};
 
 /// Every portal's record kinds.
 pub fn kinds() -> Vec<Kind> {
-    [norway::kinds(), standards::kinds(), regelhjelp::kinds()].concat()
+    [norway::kinds(), standards::kinds(), regelhjelp::kinds(), doffin::kinds(), folkeregister::kinds(), oep::kinds()]
+        .concat()
+}
+
+/// Check a write of a portal record against its kind's workflow (beyond its schema):
+/// `old` is the record it replaces. A refusal names the field.
+pub fn check_change(
+    old: Option<&fjord_catalogue::Record>,
+    new: &fjord_catalogue::Record,
+) -> fjord_catalogue::Result<()> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    match new.kind.as_str() {
+        doffin::KIND => doffin::check_change(old, new, now),
+        folkeregister::KIND => folkeregister::check(new),
+        oep::RECORD | oep::REQUEST => oep::check(new),
+        _ => Ok(()),
+    }
 }
 
 /// Declare every portal's record kinds in the catalogue, so that their records are

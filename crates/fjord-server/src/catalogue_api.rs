@@ -129,10 +129,18 @@ pub(crate) fn readable(state: &AppState, access: &fjord_catalogue::Access) -> bo
 }
 
 /// Mark a record's JSON with whether the caller may read its data (`readable`), and the
-/// municipalities they may read it within when limited to some (`readable_within`).
+/// municipalities they may read it within when limited to some (`readable_within`). A
+/// portal record's `properties` are its data: left out for a caller who may not read it
+/// (an exempt journal entry's title, a draft tender's terms).
 fn mark_readable(body: &mut Value, state: &AppState, access: &fjord_catalogue::Access) {
     let decision = fjord_auth::decide(&state.caller, access);
-    body["readable"] = matches!(decision, fjord_auth::Decision::Allow { .. }).into();
+    let allowed = matches!(decision, fjord_auth::Decision::Allow { .. });
+    if !allowed {
+        if let Some(o) = body.as_object_mut() {
+            o.remove("properties");
+        }
+    }
+    body["readable"] = allowed.into();
     if let fjord_auth::Decision::Allow { areas } = decision {
         if !areas.is_empty() {
             body["readable_within"] = areas.into();

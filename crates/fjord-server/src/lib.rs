@@ -87,6 +87,12 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
     Ok((Arc::new(store), Arc::new(catalogue)))
 }
 
+/// Publish the portals' map layers from their records (after seeding them): Doffin's
+/// notices as the dataset `doffin-kunngjoringer`.
+pub fn publish_portal_layers(config: &Config, store: &Store, catalogue: &Catalogue) -> Result<(), String> {
+    portals::doffin::layer::publish(store, catalogue, &config.data.dir.join("tmp"), "seed").map(|_| ())
+}
+
 /// Bring the catalogue's registers of counties and municipalities in step with the
 /// boundary datasets (`download.counties`, `download.municipalities`); a failure is
 /// logged, the registers then stay as they were.

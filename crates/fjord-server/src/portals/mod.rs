@@ -3,7 +3,10 @@
 //! records live in fjord-portals; here only the routes, over the one catalogue, search
 //! and access policy.
 
+pub mod doffin;
+pub mod folkeregister;
 pub mod norway;
+pub mod oep;
 pub mod records;
 pub mod regelhjelp;
 pub mod standards;
@@ -21,11 +24,23 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(norway::routes())
         .merge(standards::routes())
         .merge(regelhjelp::routes())
+        .merge(doffin::routes())
+        .merge(folkeregister::routes())
+        .merge(oep::routes())
 }
 
 /// Every portal's paths for the OpenAPI document: (path, path item).
 pub fn openapi() -> Vec<(&'static str, Value)> {
-    [records::openapi(), norway::openapi(), standards::openapi(), regelhjelp::openapi()].concat()
+    [
+        records::openapi(),
+        norway::openapi(),
+        standards::openapi(),
+        regelhjelp::openapi(),
+        doffin::openapi(),
+        folkeregister::openapi(),
+        oep::openapi(),
+    ]
+    .concat()
 }
 
 /// Every record of `kind` (on `theme` when given) the caller may see, by title, through
@@ -60,8 +75,18 @@ pub async fn one(state: &AppState, kind: &str, uuid: &str) -> Result<Record, Pro
     }
 }
 
-/// A page text in the visit's language.
-pub fn tr(lang: crate::pages::i18n::Lang, nb: &'static str, en: &'static str) -> &'static str {
+/// What follows a write (or removal) of portal record `record` by `by`, off the runtime:
+/// Doffin's map layer follows its notices past a draft.
+pub(crate) fn after_write(s: &AppState, record: &fjord_catalogue::Record, by: &str) -> Result<(), String> {
+    use fjord_portals::doffin;
+    if record.kind == doffin::KIND && doffin::status_of(record) != Some(doffin::Status::Draft) {
+        self::doffin::layer::publish(&s.store, &s.catalogue, &s.config.data.dir.join("tmp"), by)?;
+    }
+    Ok(())
+}
+
+/// A text in the page's language (each portal keeps its texts beside its pages).
+pub(crate) fn tr(lang: crate::pages::i18n::Lang, nb: &'static str, en: &'static str) -> &'static str {
     match lang {
         crate::pages::i18n::Lang::Nb => nb,
         crate::pages::i18n::Lang::En => en,
@@ -90,4 +115,18 @@ pub fn given<'a>(p: &'a std::collections::HashMap<String, String>, name: &str) -
 pub fn option(value: &str, label: &str, on: bool) -> String {
     use crate::home::esc;
     format!("<option value=\"{}\"{}>{}</option>", esc(value), if on { " selected" } else { "" }, esc(label))
+}
+
+/// The start of a portal's search page: its heading, a line about it and the search
+/// form with its text field, left open for the portal's own filters.
+pub(crate) fn search_form(visit: &crate::pages::layout::Visit, action: &str, title: &str, intro: &str) -> String {
+    let l = visit.lang;
+    format!(
+        "<h1>{title}</h1><p>{intro}</p><form class=\"search\" method=\"get\" action=\"{action}\" role=\"search\">\
+         <label for=\"q\">{words}</label><div class=\"bar\"><input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\">\
+         <button type=\"submit\">{find}</button></div>",
+        words = tr(l, "Søkeord", "Search words"),
+        q = crate::home::esc(visit.param("q").unwrap_or("")),
+        find = tr(l, "Søk", "Search"),
+    )
 }

@@ -89,7 +89,7 @@ async fn file(state: &AppState, req: HelpRequest) -> Result<Record, Problem> {
     let to = norway::route(&req, &authorities)?;
     let draft = norway::request_draft(&req, &who, to)?;
     let uuid = uuid::Uuid::new_v4().to_string();
-    super::records::write(state, draft.into_record(&uuid, None, &fjord_core::time::now_rfc3339())).await
+    super::records::write(state, None, draft.into_record(&uuid, None, &fjord_core::time::now_rfc3339())).await
 }
 
 /// `POST /api/norway/helpdesk`: send a request (logged in); 201 with the record, routed.

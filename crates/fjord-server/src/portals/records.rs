@@ -60,13 +60,20 @@ pub fn may_write(state: &AppState, org: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Write `record` (off the runtime); a schema refusal is a 400 naming the field.
-pub(crate) async fn write(state: &AppState, record: Record) -> Result<Record, Problem> {
+/// Write `record` in place of `old` (off the runtime), checked against its kind's schema
+/// and workflow (a refusal is a 400 naming the field), and carry its portal's follow-up
+/// out ([`super::after_write`]) before answering.
+pub(crate) async fn write(state: &AppState, old: Option<Record>, record: Record) -> Result<Record, Problem> {
+    let by = state.caller.subject.clone().unwrap_or_else(|| "-".into());
     state
-        .blocking(move |s| s.catalogue.upsert(&record).map(|_| record))
+        .blocking(move |s| -> Result<Record, Problem> {
+            fjord_portals::check_change(old.as_ref(), &record)?;
+            s.catalogue.upsert(&record)?;
+            super::after_write(s, &record, &by).map_err(Problem::internal)?;
+            Ok(record)
+        })
         .await
         .map_err(Problem::internal)?
-        .map_err(Problem::from)
 }
 
 /// The record `uuid` (off the runtime), if any.
@@ -89,7 +96,7 @@ async fn create(Ctx(state): Ctx, body: Bytes) -> Result<Response, Problem> {
     if existing(&state, &uuid).await?.is_some() {
         return Err(problem(StatusCode::CONFLICT, format!("uuid: a record '{uuid}' exists; PUT replaces it")));
     }
-    let record = write(&state, draft.into_record(&uuid, None, &fjord_core::time::now_rfc3339())).await?;
+    let record = write(&state, None, draft.into_record(&uuid, None, &fjord_core::time::now_rfc3339())).await?;
     let location = format!("/api/catalogue/records/{uuid}");
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(record)).into_response())
 }
@@ -113,7 +120,7 @@ pub async fn replace(Ctx(state): Ctx, Path(uuid): Path<String>, body: Bytes) -> 
         }
     }
     let record = draft.into_record(&uuid, old.as_ref(), &fjord_core::time::now_rfc3339());
-    Ok(Json(write(&state, record).await?))
+    Ok(Json(write(&state, old, record).await?))
 }
 
 /// `DELETE /api/catalogue/records/{uuid}`: remove a portal record; 204.
@@ -125,7 +132,14 @@ pub async fn remove(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<StatusC
     if old.dataset.is_some() || !state.catalogue.kinds().iter().any(|k| k.name == old.kind) {
         return Err(problem(StatusCode::CONFLICT, "a dataset's record goes with its dataset (fjord datasets delete)"));
     }
-    state.blocking(move |s| s.catalogue.delete(&uuid)).await.map_err(Problem::internal)??;
+    let by = state.caller.subject.clone().unwrap_or_else(|| "-".into());
+    state
+        .blocking(move |s| -> Result<(), Problem> {
+            s.catalogue.delete(&uuid)?;
+            super::after_write(s, &old, &by).map_err(Problem::internal)
+        })
+        .await
+        .map_err(Problem::internal)??;
     Ok(StatusCode::NO_CONTENT)
 }
 

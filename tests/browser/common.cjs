@@ -1,9 +1,9 @@
-// What every browser script checks with: a step's condition, and axe-core's WCAG 2.1
-// A/AA rules in the page.
+// What the browser scripts share: a check that fails the script with its reason,
+// axe-core's WCAG 2.1 A/AA check of a page, and Debian's headless Chromium.
 'use strict';
+const { chromium } = require('playwright-core');
 const axe = require('axe-core');
 
-/** Fail the script saying `what` unless `ok`. */
 function check(ok, what) {
   if (!ok) throw new Error(what);
 }
@@ -19,4 +19,17 @@ async function accessible(page, name) {
   console.log(`axe ${name}: ${result.passes.length} rules pass, no serious or critical violations`);
 }
 
-module.exports = { check, accessible };
+/** Debian's Chromium, headless (playwright-core downloads no browser). */
+function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+}
+
+/** Run a script's `main`, exiting non-zero with the reason when a step fails. */
+function run(main) {
+  main().catch((e) => {
+    console.error(e.stack || String(e));
+    process.exit(1);
+  });
+}
+
+module.exports = { check, accessible, launch, run };

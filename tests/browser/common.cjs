@@ -32,4 +32,14 @@ function run(main) {
   });
 }
 
-module.exports = { check, accessible, launch, run };
+/** A new page in a fresh browser context (Norwegian, `width` × `height`), whose script
+ * errors are gathered in `errors`, with a 60 s timeout for each step. */
+async function openPage(browser, errors, width = 1200, height = 1000) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'nb-NO' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.setDefaultTimeout(60000);
+  return page;
+}
+
+module.exports = { check, accessible, launch, run, openPage };

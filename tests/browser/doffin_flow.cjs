@@ -5,7 +5,7 @@
 // (data-features). axe-core checks each page. Exits non-zero with the reason when a step
 // fails.
 'use strict';
-const { check, accessible, launch, run } = require('./common.cjs');
+const { check, accessible, launch, run, openPage } = require('./common.cjs');
 const path = require('path');
 
 const base = process.env.FJORD_BASE;
@@ -23,10 +23,7 @@ async function main() {
   const browser = await launch();
   const errors = [];
   try {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, locale: 'nb-NO' });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.setDefaultTimeout(60000);
+    const page = await openPage(browser, errors, 1200, 1000);
 
     // the suppliers' page: the samples on the map
     const before = await onTheMap(page);

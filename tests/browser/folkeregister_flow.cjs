@@ -5,7 +5,7 @@
 // register entry: not on MyPage, not through the API, not in the search; the person,
 // logged in at level high, reads their own. axe-core checks the pages.
 'use strict';
-const { check, accessible, launch, run } = require('./common.cjs');
+const { check, accessible, launch, run, openPage } = require('./common.cjs');
 const path = require('path');
 
 const base = process.env.FJORD_BASE;
@@ -36,10 +36,7 @@ async function main() {
   const errors = [];
   try {
     // an unauthorised user: no entry on MyPage, 403 from the API, nothing in the search
-    const stranger = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'nb-NO' });
-    const page = await stranger.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.setDefaultTimeout(60000);
+    const page = await openPage(browser, errors, 1200, 900);
     const anonymous = await page.goto(base + '/minside/folkeregister');
     check(anonymous.status() === 401, `anonymous: ${anonymous.status()}`);
     await logIn(page, process.env.STRANGER, process.env.PASSWORD);
@@ -56,13 +53,10 @@ async function main() {
     const page2 = await fetched(page, `/?q=${entry}`);
     check(!page2[1].includes('Folkeregisteroppføring'), 'the search page lists no entry');
     console.log(`refused: MyPage asks for level high, the API answers ${office}, the record ${record}, the search 0`);
-    await stranger.close();
+    await page.context().close();
 
     // the person, at level high, reads their own entry
-    const own = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'nb-NO' });
-    const mine = await own.newPage();
-    mine.on('pageerror', (e) => errors.push(e.message));
-    mine.setDefaultTimeout(60000);
+    const mine = await openPage(browser, errors, 1200, 900);
     await logIn(mine, process.env.PERSON, process.env.PERSON_PASSWORD, process.env.OTP);
     const shown = await mine.locator('#entry').textContent();
     check(shown.includes(entry), `the person's entry: ${shown}`);

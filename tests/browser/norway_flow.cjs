@@ -6,7 +6,7 @@
 // axe-core checks each page for serious or critical WCAG 2.1
 // A/AA violations. Exits non-zero with the reason when a step fails.
 'use strict';
-const { check, accessible, launch, run } = require('./common.cjs');
+const { check, accessible, launch, run, openPage } = require('./common.cjs');
 const path = require('path');
 
 const base = process.env.FJORD_BASE;
@@ -16,10 +16,7 @@ async function main() {
   const browser = await launch();
   const errors = [];
   try {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, locale: 'nb-NO' });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.setDefaultTimeout(60000);
+    const page = await openPage(browser, errors, 1200, 1000);
 
     // from the catalogue's header to Norway.no's front page, then the topic "Arbeid"
     await page.goto(base + '/');

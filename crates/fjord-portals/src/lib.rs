@@ -11,8 +11,10 @@
 //! records in `datasets/portals/`. Its HTTP routes and pages sit in fjord-server's
 //! `portals` module, one file per portal.
 
+pub mod altinn;
 pub mod draft;
 mod error;
+pub mod kostra;
 pub mod norway;
 
 pub use draft::Draft;
@@ -22,7 +24,17 @@ use fjord_catalogue::{Catalogue, Kind};
 
 /// Every portal's record kinds.
 pub fn kinds() -> Vec<Kind> {
-    [norway::kinds()].concat()
+    [norway::kinds(), altinn::kinds()].concat()
+}
+
+/// What a kind's JSON Schema cannot say, checked before a record of `kind` with
+/// `properties` is written (a form's own schema must compile); the refusal names the
+/// field.
+pub fn check(kind: &str, properties: Option<&serde_json::Value>) -> fjord_catalogue::Result<()> {
+    match kind {
+        altinn::FORM => altinn::check_form(properties),
+        _ => Ok(()),
+    }
 }
 
 /// Declare every portal's record kinds in the catalogue, so that their records are
@@ -60,7 +72,8 @@ pub fn seed(catalogue: &Catalogue, dir: &std::path::Path, force: bool) -> Result
                 continue;
             }
             let record = draft.into_record(&uuid, old.as_ref(), &now);
-            catalogue.upsert(&record).map_err(|e| Error::Sample(file.display().to_string(), format!("{uuid}: {e}")))?;
+            check(&record.kind, record.properties.as_ref())
+                .and_then(|_| catalogue.upsert(&record)).map_err(|e| Error::Sample(file.display().to_string(), format!("{uuid}: {e}")))?;
             written += 1;
         }
     }

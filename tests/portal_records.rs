@@ -9,14 +9,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-/// (status, body as JSON, or as a string when it is not JSON)
-fn send(s: &Server, method: &str, path: &str, auth: Option<&str>, body: &Value) -> (u16, Value) {
-    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
-    let text = String::from_utf8_lossy(&out).into_owned();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
 fn authority(uuid: &str, email: &str) -> Value {
     json!({
         "uuid": uuid,

@@ -246,6 +246,21 @@ pub fn call(
     (res.status().as_u16(), hs, bytes)
 }
 
+/// A JSON request: (status, body as JSON, or as a string when it is not JSON); a null
+/// `body` sends none.
+pub fn send(
+    s: &Server,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
 /// A response header by name, any case.
 pub fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     hs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())

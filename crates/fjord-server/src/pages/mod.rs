@@ -21,7 +21,7 @@ use i18n::Texts;
 
 /// The embedded files: name, content type, bytes. OpenLayers comes from `web/` (npm),
 /// found by the build script; the rest sits beside this module.
-const STATIC: [(&str, &str, &[u8]); 7] = [
+const STATIC: [(&str, &str, &[u8]); 8] = [
     ("ol.js", "text/javascript; charset=utf-8", include_bytes!(env!("FJORD_OL_JS"))),
     ("ol.css", "text/css; charset=utf-8", include_bytes!(env!("FJORD_OL_CSS"))),
     ("fjord.css", "text/css; charset=utf-8", include_bytes!("static/fjord.css")),
@@ -29,6 +29,7 @@ const STATIC: [(&str, &str, &[u8]); 7] = [
     ("search.js", "text/javascript; charset=utf-8", include_bytes!("static/search.js")),
     ("dataset.js", "text/javascript; charset=utf-8", include_bytes!("static/dataset.js")),
     ("order.js", "text/javascript; charset=utf-8", include_bytes!("static/order.js")),
+    ("altinn.js", "text/javascript; charset=utf-8", include_bytes!("static/altinn.js")),
 ];
 
 /// `GET /static/{file}`

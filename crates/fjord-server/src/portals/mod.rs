@@ -3,6 +3,10 @@
 //! records live in fjord-portals; here only the routes, over the one catalogue, search
 //! and access policy.
 
+pub mod altinn;
+pub mod altinn_pages;
+pub mod kostra;
+pub mod mypage;
 pub mod records;
 
 use crate::app::AppState;
@@ -10,10 +14,15 @@ use serde_json::Value;
 
 /// Every portal's routes.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().merge(records::routes())
+    axum::Router::new()
+        .merge(records::routes())
+        .merge(altinn::routes())
+        .merge(altinn_pages::routes())
+        .merge(kostra::routes())
+        .merge(mypage::routes())
 }
 
 /// Every portal's paths for the OpenAPI document: (path, path item).
 pub fn openapi() -> Vec<(&'static str, Value)> {
-    [records::openapi()].concat()
+    [records::openapi(), altinn::openapi(), kostra::openapi(), mypage::openapi()].concat()
 }

@@ -44,6 +44,7 @@ fn draft_of(state: &AppState, body: &[u8]) -> Result<Draft, Problem> {
             names.join(", ")
         )));
     }
+    fjord_portals::check(&draft.kind, draft.properties.as_ref())?;
     Ok(draft)
 }
 
@@ -61,7 +62,7 @@ pub fn may_write(state: &AppState, org: &str) -> Result<(), Problem> {
 }
 
 /// Write `record` (off the runtime); a schema refusal is a 400 naming the field.
-async fn write(state: &AppState, record: Record) -> Result<Record, Problem> {
+pub(crate) async fn write(state: &AppState, record: Record) -> Result<Record, Problem> {
     state
         .blocking(move |s| s.catalogue.upsert(&record).map(|_| record))
         .await
@@ -70,7 +71,7 @@ async fn write(state: &AppState, record: Record) -> Result<Record, Problem> {
 }
 
 /// The record `uuid` (off the runtime), if any.
-async fn existing(state: &AppState, uuid: &str) -> Result<Option<Record>, Problem> {
+pub(crate) async fn existing(state: &AppState, uuid: &str) -> Result<Option<Record>, Problem> {
     let id = uuid.to_string();
     state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)?.map_err(Problem::from)
 }

@@ -23,7 +23,12 @@ fn a_citizen_fills_in_and_sends_a_form_and_the_authority_processes_it() {
     let d = dir.path();
     ok(d, &["orgs", "add", "skatteetaten", "--number", "974761076", "--name", "Skatteetaten"]);
     ok(d, &["orgs", "add", "bedrift", "--number", "999888771", "--name", "Bedrift AS"]);
-    for (user, password) in [("ola", "flytter til Bergen 2026"), ("kari", "saksbehandler i etaten"), ("per", "fremmed kar 2026!"), ("bodil", "daglig leder 2026")] {
+    for (user, password) in [
+        ("ola", "flytter til Bergen 2026"),
+        ("kari", "saksbehandler i etaten"),
+        ("per", "fremmed kar 2026!"),
+        ("bodil", "daglig leder 2026"),
+    ] {
         add_user(d, user, password);
     }
     ok(d, &["orgs", "member", "skatteetaten", "kari", "--role", "uploader"]);
@@ -126,7 +131,13 @@ fn a_citizen_fills_in_and_sends_a_form_and_the_authority_processes_it() {
     assert_eq!(send(&s, "POST", amelding, Some(&ola), &json!({"data": data, "organisation": "bedrift"})).0, 403);
     refused_field(&send(&s, "POST", amelding, Some(&bo), &json!({"data": data})), "organisation");
     refused_field(&send(&s, "POST", start, Some(&bo), &json!({"data": {}, "organisation": "bedrift"})), "organisation");
-    let (status, firm) = send(&s, "POST", amelding, Some(&bo), &json!({"data": {"periode": "2026-10", "ansatte": "fire", "sum_lonn": 1}, "organisation": "bedrift"}));
+    let (status, firm) = send(
+        &s,
+        "POST",
+        amelding,
+        Some(&bo),
+        &json!({"data": {"periode": "2026-10", "ansatte": "fire", "sum_lonn": 1}, "organisation": "bedrift"}),
+    );
     assert_eq!(status, 201, "{firm}");
     let firm_one = format!("/api/altinn/submissions/{}", firm["uuid"].as_str().unwrap());
     refused_field(&send(&s, "POST", &format!("{firm_one}/submit"), Some(&bo), &Value::Null), "data.ansatte");
@@ -175,14 +186,22 @@ fn a_citizen_fills_in_and_sends_a_form_and_the_authority_processes_it() {
     let (status, _, html) = call(&s, "GET", "/minside", Some(&ola), &[], b"");
     let html = String::from_utf8_lossy(&html);
     assert_eq!(status, 200);
-    assert!(html.contains(&receipt) && html.contains("Behandlet") && html.contains("href=\"/minside/folkeregister\""), "{html}");
+    assert!(
+        html.contains(&receipt) && html.contains("Behandlet") && html.contains("href=\"/minside/folkeregister\""),
+        "{html}"
+    );
     let (status, _, html) = s.get("/minside");
     assert_eq!(status, 401);
     assert!(html.contains("/login?return=%2Fminside"), "{html}");
 
     // the JSON API in the OpenAPI document, which validates
     let doc = s.json("/api/openapi.json", 200);
-    for path in ["/api/altinn/forms/{form}/submissions", "/api/altinn/submissions/{id}/submit", "/api/mypage", "/api/kostra/publish"] {
+    for path in [
+        "/api/altinn/forms/{form}/submissions",
+        "/api/altinn/submissions/{id}/submit",
+        "/api/mypage",
+        "/api/kostra/publish",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
     assert_valid_openapi(&doc, d);

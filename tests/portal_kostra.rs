@@ -23,7 +23,11 @@ fn municipalities_reports_become_a_published_map_layer() {
     ok(d, &["orgs", "member", "ssb", "sigrid", "--role", "uploader"]);
     let sigrid = basic("sigrid", "tall og tabeller 2026");
     // three municipalities, each with its reporting officer
-    let reports = [("0301", "oslo", -1.5, "964000018"), ("3201", "baerum", 3.1, "964000026"), ("3203", "asker", 5.2, "964000034")];
+    let reports = [
+        ("0301", "oslo", -1.5, "964000018"),
+        ("3201", "baerum", 3.1, "964000026"),
+        ("3203", "asker", 5.2, "964000034"),
+    ];
     let mut ids = Vec::new();
     for (i, (number, org, drift, org_number)) in reports.iter().enumerate() {
         ok(d, &["orgs", "add", org, "--number", org_number, "--name", org]);
@@ -42,7 +46,8 @@ fn municipalities_reports_become_a_published_map_layer() {
         );
         assert_eq!(status, 201, "{made}");
         let id = made["uuid"].as_str().unwrap().to_string();
-        let (status, sent) = send(&s, "POST", &format!("/api/altinn/submissions/{id}/submit"), Some(&auth), &Value::Null);
+        let (status, sent) =
+            send(&s, "POST", &format!("/api/altinn/submissions/{id}/submit"), Some(&auth), &Value::Null);
         assert_eq!(status, 200, "{sent}");
         if i == 0 {
             // another municipality's officer neither reads it nor publishes
@@ -65,7 +70,10 @@ fn municipalities_reports_become_a_published_map_layer() {
     let (status, published) = send(&s, "POST", "/api/kostra/publish", Some(&sigrid), &Value::Null);
     assert_eq!(status, 200, "{published}");
     assert_eq!(published["reported"], 3, "{published}");
-    assert!(published["version"].as_u64().unwrap() >= 3, "one version per processed report, then one more: {published}");
+    assert!(
+        published["version"].as_u64().unwrap() >= 3,
+        "one version per processed report, then one more: {published}"
+    );
 
     // OGC API – Features: every municipality, with its key figures where it reported
     let items = s.json("/ogcapi/collections/kostra-nokkeltall/items?limit=100", 200);
@@ -79,14 +87,16 @@ fn municipalities_reports_become_a_published_map_layer() {
     assert_eq!(oslo["properties"]["year"], 2025);
     assert!(oslo["geometry"]["type"].as_str().unwrap().ends_with("Polygon"), "{oslo}");
     let kommune = s.json("/ogcapi/collections/kommuner/items?limit=100", 200);
-    let oslo_boundary = kommune["features"].as_array().unwrap().iter().find(|f| f["properties"]["kommunenummer"] == "0301").unwrap();
+    let oslo_boundary =
+        kommune["features"].as_array().unwrap().iter().find(|f| f["properties"]["kommunenummer"] == "0301").unwrap();
     assert_eq!(oslo["geometry"], oslo_boundary["geometry"], "the municipality's own geometry");
     assert_eq!(by_number("3203")["properties"]["legedekning_per_10000"], 12.0);
     assert!(by_number("3205")["properties"]["netto_driftsresultat_prosent"].is_null(), "Lillestrøm has not reported");
 
     // WFS: the same features
     let wfs = s.json("/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=kostra-nokkeltall&OUTPUTFORMAT=application/json&COUNT=100", 200);
-    let baerum = wfs["features"].as_array().unwrap().iter().find(|f| f["properties"]["kommunenummer"] == "3201").unwrap();
+    let baerum =
+        wfs["features"].as_array().unwrap().iter().find(|f| f["properties"]["kommunenummer"] == "3201").unwrap();
     assert_eq!(baerum["properties"]["netto_driftsresultat_prosent"], 3.1, "{baerum}");
 
     // WMS with the choropleth style: the classes' colours, more than one

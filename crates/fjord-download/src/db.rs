@@ -306,7 +306,8 @@ impl Db {
     /// The orders user `owner` placed, the newest first (at most `limit`).
     pub fn orders_of(&self, owner: &str, limit: usize) -> Result<Vec<Order>> {
         let conn = self.conn();
-        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE owner = ?1 ORDER BY created DESC, rowid DESC LIMIT ?2");
+        let sql =
+            format!("SELECT {ORDER_COLUMNS} FROM orders WHERE owner = ?1 ORDER BY created DESC, rowid DESC LIMIT ?2");
         let mut q = conn.prepare(&sql)?;
         let rows = q.query_map(params![owner, limit as i64], order_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -149,7 +149,9 @@ impl Form {
         if self.submitters.iter().any(|s| s == sort) {
             Ok(())
         } else if for_organisation {
-            Err(Error::Workflow("organisation: this form is for citizens, not sent on behalf of an organisation".into()))
+            Err(Error::Workflow(
+                "organisation: this form is for citizens, not sent on behalf of an organisation".into(),
+            ))
         } else {
             Err(Error::Workflow("organisation: this form is sent on behalf of an organisation; name one".into()))
         }
@@ -204,9 +206,7 @@ impl Status {
     /// The status of a name, or why there is none.
     pub fn parse(name: &str) -> Result<Status> {
         serde_json::from_value(Value::String(name.to_string())).map_err(|_| {
-            Error::Workflow(format!(
-                "status: '{name}' is none of draft, submitted, received, processed, rejected"
-            ))
+            Error::Workflow(format!("status: '{name}' is none of draft, submitted, received, processed, rejected"))
         })
     }
 
@@ -280,8 +280,9 @@ mod tests {
 
     #[test]
     fn who_may_submit_and_read() {
-        let form = Form::of(Some(&json!({"submitters": ["citizen"], "receiver": {"id": "skatt", "name": "Skatteetaten"}})))
-            .unwrap();
+        let form =
+            Form::of(Some(&json!({"submitters": ["citizen"], "receiver": {"id": "skatt", "name": "Skatteetaten"}})))
+                .unwrap();
         assert!(form.may_submit(false).is_ok());
         assert!(form.may_submit(true).is_err());
         let access = submission_access("ola", "skatt", Some("bedrift"));

@@ -73,7 +73,8 @@ pub fn seed(catalogue: &Catalogue, dir: &std::path::Path, force: bool) -> Result
             }
             let record = draft.into_record(&uuid, old.as_ref(), &now);
             check(&record.kind, record.properties.as_ref())
-                .and_then(|_| catalogue.upsert(&record)).map_err(|e| Error::Sample(file.display().to_string(), format!("{uuid}: {e}")))?;
+                .and_then(|_| catalogue.upsert(&record))
+                .map_err(|e| Error::Sample(file.display().to_string(), format!("{uuid}: {e}")))?;
             written += 1;
         }
     }

@@ -90,7 +90,11 @@ fn set(r: &mut Record, key: &str, value: Value) {
 
 /// Its status; a submission whose status cannot be read counts as a draft.
 fn status_of(r: &Record) -> Status {
-    r.properties.as_ref().and_then(|p| p["status"].as_str()).and_then(|s| Status::parse(s).ok()).unwrap_or(Status::Draft)
+    r.properties
+        .as_ref()
+        .and_then(|p| p["status"].as_str())
+        .and_then(|s| Status::parse(s).ok())
+        .unwrap_or(Status::Draft)
 }
 
 /// Move `r` to `to` by `by`, noted in its history (with a reason when given).
@@ -263,7 +267,10 @@ async fn move_on(Ctx(state): Ctx, Path(id): Path<String>, bytes: Bytes) -> Resul
     }
     let mut r = submission(&state, &id).await?;
     if !state.caller.may_upload(&r.organisation.id) {
-        return Err(problem(StatusCode::FORBIDDEN, format!("only clerks of '{}' move this submission", r.organisation.id)));
+        return Err(problem(
+            StatusCode::FORBIDDEN,
+            format!("only clerks of '{}' move this submission", r.organisation.id),
+        ));
     }
     status_of(&r).may_become(to, Actor::Receiver).map_err(conflict)?;
     note(&mut r, to, &user, reason);
@@ -303,14 +310,21 @@ async fn receipt(Ctx(state): Ctx, visit: Visit, Path(id): Path<String>) -> Respo
         .and_then(|h| h.iter().find(|e| e["status"] == "submitted"))
         .and_then(|e| e["at"].as_str())
         .unwrap_or("");
+    // each field by its title in the form's schema
+    let titles = form(&state, p["form"].as_str().unwrap_or_default()).await.ok().and_then(|(f, _)| f.properties);
     let mut rows = String::new();
     for (k, v) in p["data"].as_object().into_iter().flatten() {
-        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-        rows.push_str(&format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>", esc(k), esc(&shown)));
+        let title = titles.as_ref().and_then(|t| t["schema"]["properties"][k]["title"].as_str()).unwrap_or(k);
+        let shown = match v {
+            Value::Bool(b) => l(if *b { "ja" } else { "nei" }, if *b { "yes" } else { "no" }).to_string(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        rows.push_str(&format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>", esc(title), esc(&shown)));
     }
-    let on_behalf = p["submitter"]["organisation"].as_str().map_or(String::new(), |o| {
-        format!("<dt>{}</dt><dd>{}</dd>", l("På vegne av", "On behalf of"), esc(o))
-    });
+    let on_behalf = p["submitter"]["organisation"]
+        .as_str()
+        .map_or(String::new(), |o| format!("<dt>{}</dt><dd>{}</dd>", l("På vegne av", "On behalf of"), esc(o)));
     let body = format!(
         "<h1>{title}</h1><dl class=\"receipt\"><dt>{n}</dt><dd data-receipt>{number}</dd>\
          <dt>{f}</dt><dd>{form}</dd><dt>{to}</dt><dd>{receiver}</dd><dt>{at}</dt><dd>{sent}</dd>\
@@ -329,7 +343,7 @@ async fn receipt(Ctx(state): Ctx, visit: Visit, Path(id): Path<String>) -> Respo
         by = l("Sendt av", "Submitted by"),
         user = esc(p["submitter"]["user"].as_str().unwrap_or("")),
         s = l("Status", "Status"),
-        status = esc(p["status"].as_str().unwrap_or("")),
+        status = esc(super::altinn_pages::status_label(&visit, p["status"].as_str().unwrap_or(""))),
         d = l("Opplysninger som ble sendt", "The data sent"),
         print = l("Skriv ut", "Print"),
         mine = l("Til Min side", "To MyPage"),

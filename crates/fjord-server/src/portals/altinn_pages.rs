@@ -33,6 +33,22 @@ pub fn say(visit: &Visit, nb: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// A submission's or a download file's status as the page says it.
+pub fn status_label<'a>(visit: &Visit, s: &'a str) -> &'a str {
+    let (nb, en) = match s {
+        "draft" => ("Utkast", "Draft"),
+        "submitted" => ("Sendt inn", "Submitted"),
+        "received" => ("Mottatt", "Received"),
+        "processed" => ("Behandlet", "Processed"),
+        "rejected" => ("Avvist", "Rejected"),
+        "ReadyForDownload" => ("Klar", "Ready"),
+        "WaitingForProcessing" => ("Lages", "Being made"),
+        "Error" => ("Feilet", "Failed"),
+        other => return other,
+    };
+    say(visit, nb, en)
+}
+
 /// Why a page cannot be shown, with its status; a link to log in when logging in helps.
 pub fn refused(visit: &Visit, p: &Problem) -> Response {
     let mut h = format!("<h1>{}</h1><p role=\"alert\">{}</p>", say(visit, "Feil", "Error"), esc(&p.detail));
@@ -54,11 +70,17 @@ async fn list(Ctx(state): Ctx, visit: Visit) -> Response {
     let title = say(&visit, "Skjema", "Forms");
     let mut h = format!(
         "<h1>{title}</h1><p>{}</p><ul class=\"forms\">",
-        say(&visit, "Skjema du kan fylle ut og sende inn til offentlige virksomheter.", "Forms to fill in and send to public authorities.")
+        say(
+            &visit,
+            "Skjema du kan fylle ut og sende inn til offentlige virksomheter.",
+            "Forms to fill in and send to public authorities."
+        )
     );
     for r in found.hits.iter().map(|h| &h.record) {
         let p = r.properties.clone().unwrap_or_default();
-        let deadline = p["deadline"].as_str().map_or(String::new(), |d| format!(" · {} {}", say(&visit, "frist", "deadline"), esc(d)));
+        let deadline = p["deadline"]
+            .as_str()
+            .map_or(String::new(), |d| format!(" · {} {}", say(&visit, "frist", "deadline"), esc(d)));
         let _ = write!(
             h,
             "<li><a href=\"/skjema/{}\">{}</a><p>{}</p><p class=\"meta\">{} {}{deadline}</p></li>",
@@ -91,14 +113,22 @@ async fn fill(Ctx(state): Ctx, visit: Visit, Path(uuid): Path<String>) -> Respon
         let draft = state.blocking(move |s| s.catalogue.get(&id)).await.ok().and_then(Result::ok).flatten();
         if let Some(d) = draft.filter(|d| {
             d.kind == fjord_portals::altinn::SUBMISSION
-                && d.properties.as_ref().is_some_and(|p| p["submitter"]["user"] == user.as_str() && p["status"] == "draft")
+                && d.properties
+                    .as_ref()
+                    .is_some_and(|p| p["submitter"]["user"] == user.as_str() && p["status"] == "draft")
         }) {
             draft_id = d.uuid.clone();
             values = d.properties.as_ref().map_or(Value::Null, |p| p["data"].clone());
         }
     }
     let p = record.properties.clone().unwrap_or_default();
-    let mut h = format!("<h1>{}</h1><p>{}</p><dl class=\"receipt\"><dt>{}</dt><dd>{}</dd>", esc(&record.title), esc(&record.abstract_text), say(&visit, "Mottaker", "Receiver"), esc(&form.receiver.name));
+    let mut h = format!(
+        "<h1>{}</h1><p>{}</p><dl class=\"receipt\"><dt>{}</dt><dd>{}</dd>",
+        esc(&record.title),
+        esc(&record.abstract_text),
+        say(&visit, "Mottaker", "Receiver"),
+        esc(&form.receiver.name)
+    );
     for (key, nb, en) in [("deadline", "Frist", "Deadline"), ("period", "Periode", "Period")] {
         if let Some(v) = p[key].as_str() {
             let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", say(&visit, nb, en), esc(v));
@@ -134,7 +164,10 @@ fn organisations(state: &AppState, visit: &Visit, form: &fjord_portals::altinn::
     let mut orgs: Vec<&str> = state.caller.memberships.iter().map(|m| m.org.as_str()).collect();
     orgs.sort();
     orgs.dedup();
-    let mut h = format!("<label for=\"organisation\">{}</label><select id=\"organisation\" name=\"organisation\">", say(visit, "På vegne av", "On behalf of"));
+    let mut h = format!(
+        "<label for=\"organisation\">{}</label><select id=\"organisation\" name=\"organisation\">",
+        say(visit, "På vegne av", "On behalf of")
+    );
     if form.submitters.iter().any(|s| s == "citizen") {
         let _ = write!(h, "<option value=\"\">{}</option>", say(visit, "meg selv", "myself"));
     }
@@ -161,7 +194,9 @@ pub fn fields(schema: &Value, values: &Value) -> String {
         let id = format!("f-{}", esc(name));
         let label = format!("{}{}", esc(s["title"].as_str().unwrap_or(name)), if must { " *" } else { "" });
         let value = &values[name];
-        let text = value.as_str().map_or_else(|| if value.is_null() { String::new() } else { value.to_string() }, str::to_string);
+        let text = value
+            .as_str()
+            .map_or_else(|| if value.is_null() { String::new() } else { value.to_string() }, str::to_string);
         let req = if must { " aria-required=\"true\"" } else { "" };
         let kind = s["type"].as_str().unwrap_or("string");
         if let Some(options) = s["enum"].as_array() {

@@ -53,7 +53,8 @@ pub async fn publish(state: &AppState, by: &str) -> Result<Value, Problem> {
 
 /// [`publish`], off the runtime.
 fn publish_blocking(s: &AppState, by: &str) -> Result<Value, String> {
-    let form = s.catalogue.get(kostra::FORM).map_err(|e| e.to_string())?.ok_or("the KOSTRA form is not in the catalogue")?;
+    let form =
+        s.catalogue.get(kostra::FORM).map_err(|e| e.to_string())?.ok_or("the KOSTRA form is not in the catalogue")?;
     let receiver = altinn::Form::of(form.properties.as_ref()).map_err(|e| e.to_string())?.receiver;
     let reports = kostra::latest(&submissions(s)?);
     let features = kostra::join(boundaries(s)?, &reports);
@@ -68,7 +69,9 @@ fn publish_blocking(s: &AppState, by: &str) -> Result<Value, String> {
                         Municipalities' KOSTRA key figures joined to their boundaries."
             .into(),
         organisation_name: Some(receiver.name.clone()),
-        keywords: ["kostra", "kommune", "nøkkeltall", "statistikk", "municipality", "statistics"].map(String::from).to_vec(),
+        keywords: ["kostra", "kommune", "nøkkeltall", "statistikk", "municipality", "statistics"]
+            .map(String::from)
+            .to_vec(),
         theme: Some("Samfunn".into()),
         topic_category: Some("society".into()),
         license: Some("CC BY 4.0".into()),
@@ -118,9 +121,8 @@ fn submissions(s: &AppState) -> Result<Vec<Value>, String> {
 fn boundaries(s: &AppState) -> Result<Vec<(String, String, Value)>, String> {
     let id = Slug::new(kostra::BOUNDARIES).map_err(|e| e.to_string())?;
     let info = s.store.current(&id).map_err(|e| format!("the boundaries ({}): {e}", kostra::BOUNDARIES))?;
-    let field = |name: &str| {
-        info.schema.index_of(name).ok_or_else(|| format!("the boundaries have no attribute '{name}'"))
-    };
+    let field =
+        |name: &str| info.schema.index_of(name).ok_or_else(|| format!("the boundaries have no attribute '{name}'"));
     let (number, name) = (field(kostra::NUMBER)?, field("navn")?);
     let layer = s.store.layer(&id).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(layer.len());
@@ -136,9 +138,7 @@ fn boundaries(s: &AppState) -> Result<Vec<(String, String, Value)>, String> {
 /// A polygon or multi-polygon as GeoJSON (other geometries as `null`).
 fn geojson(g: &Geometry<f64>) -> Value {
     let ring = |l: &LineString<f64>| l.0.iter().map(|c| json!([c.x, c.y])).collect::<Vec<_>>();
-    let polygon = |p: &Polygon<f64>| {
-        std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect::<Vec<_>>()
-    };
+    let polygon = |p: &Polygon<f64>| std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect::<Vec<_>>();
     match g {
         Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": polygon(p)}),
         Geometry::MultiPolygon(m) => {

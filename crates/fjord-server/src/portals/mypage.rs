@@ -5,7 +5,7 @@
 //! (`/minside/folkeregister`, the register's own page).
 
 use super::altinn::citizen;
-use super::altinn_pages::{refused, say};
+use super::altinn_pages::{refused, say, status_label as status};
 use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::catalogue_api::run_search;
@@ -94,22 +94,6 @@ async fn api(Ctx(state): Ctx) -> Result<Json<Value>, Problem> {
     Ok(Json(mine(&state).await?))
 }
 
-/// A status as the page says it.
-fn status<'a>(visit: &Visit, s: &'a str) -> &'a str {
-    let (nb, en) = match s {
-        "draft" => ("Utkast", "Draft"),
-        "submitted" => ("Sendt inn", "Submitted"),
-        "received" => ("Mottatt", "Received"),
-        "processed" => ("Behandlet", "Processed"),
-        "rejected" => ("Avvist", "Rejected"),
-        "ReadyForDownload" => ("Klar", "Ready"),
-        "WaitingForProcessing" => ("Lages", "Being made"),
-        "Error" => ("Feilet", "Failed"),
-        other => return other,
-    };
-    say(visit, nb, en)
-}
-
 /// `GET /minside`: MyPage; logging in asked for where the session is missing or too weak.
 async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     let mine = match mine(&state).await {
@@ -117,11 +101,24 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
         Err(p) => return refused(&visit, &p),
     };
     let title = say(&visit, "Min side", "MyPage");
-    let mut h = format!("<h1>{title}</h1><p>{} {}</p>", say(&visit, "Innlogget som", "Logged in as"), esc(mine["user"].as_str().unwrap_or("")));
-    let _ = write!(h, "<section aria-labelledby=\"forms-h\"><h2 id=\"forms-h\">{}</h2>", say(&visit, "Mine skjema", "My forms"));
+    let mut h = format!(
+        "<h1>{title}</h1><p>{} {}</p>",
+        say(&visit, "Innlogget som", "Logged in as"),
+        esc(mine["user"].as_str().unwrap_or(""))
+    );
+    let _ = write!(
+        h,
+        "<section aria-labelledby=\"forms-h\"><h2 id=\"forms-h\">{}</h2>",
+        say(&visit, "Mine skjema", "My forms")
+    );
     let subs = mine["submissions"].as_array().cloned().unwrap_or_default();
     if subs.is_empty() {
-        let _ = write!(h, "<p>{} <a href=\"/skjema\">{}</a></p>", say(&visit, "Du har ikke fylt ut noe skjema.", "You have not filled in any form."), say(&visit, "Finn et skjema", "Find a form"));
+        let _ = write!(
+            h,
+            "<p>{} <a href=\"/skjema\">{}</a></p>",
+            say(&visit, "Du har ikke fylt ut noe skjema.", "You have not filled in any form."),
+            say(&visit, "Finn et skjema", "Find a form")
+        );
     } else {
         let _ = write!(
             h,
@@ -149,7 +146,11 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
         }
         h.push_str("</tbody></table>");
     }
-    let _ = write!(h, "</section><section aria-labelledby=\"orders-h\"><h2 id=\"orders-h\">{}</h2>", say(&visit, "Mine bestillinger og nedlastinger", "My orders and downloads"));
+    let _ = write!(
+        h,
+        "</section><section aria-labelledby=\"orders-h\"><h2 id=\"orders-h\">{}</h2>",
+        say(&visit, "Mine bestillinger og nedlastinger", "My orders and downloads")
+    );
     let orders = mine["orders"].as_array().cloned().unwrap_or_default();
     if orders.is_empty() {
         let _ = write!(h, "<p>{}</p>", say(&visit, "Du har ingen bestillinger.", "You have no orders."));
@@ -160,7 +161,13 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|f| format!("{} ({})", esc(f["name"].as_str().unwrap_or("")), esc(status(&visit, f["status"].as_str().unwrap_or("")))))
+                .map(|f| {
+                    format!(
+                        "{} ({})",
+                        esc(f["name"].as_str().unwrap_or("")),
+                        esc(status(&visit, f["status"].as_str().unwrap_or("")))
+                    )
+                })
                 .collect();
             let _ = write!(
                 h,

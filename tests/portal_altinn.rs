@@ -125,6 +125,17 @@ fn a_citizen_fills_in_and_sends_a_form_and_the_authority_processes_it() {
     assert_eq!(done["properties"]["history"][2]["by"], "kari");
     assert_eq!(send(&s, "POST", &status_path, Some(&kari), &json!({"status": "rejected", "reason": "x"})).0, 409);
 
+    // the workflow is not skipped through the generic record writes
+    let mut forged = json!({});
+    for key in ["uuid", "kind", "title", "organisation", "access", "properties"] {
+        forged[key] = done[key].clone();
+    }
+    forged["properties"]["status"] = "draft".into();
+    let record = format!("/api/catalogue/records/{id}");
+    assert_eq!(send(&s, "PUT", &record, Some(&kari), &forged).0, 409);
+    assert_eq!(send(&s, "DELETE", &record, Some(&kari), &Value::Null).0, 409);
+    assert_eq!(send(&s, "POST", "/api/catalogue/records", Some(&kari), &forged).0, 409);
+
     // on behalf of an organisation: for forms that allow it, by its members only
     let amelding = "/api/altinn/forms/form-a-melding/submissions";
     let data = json!({"periode": "2026-10", "ansatte": 4, "sum_lonn": 180000});

@@ -27,6 +27,11 @@ pub fn kinds() -> Vec<Kind> {
     [norway::kinds(), altinn::kinds()].concat()
 }
 
+/// The kinds whose records only their portal's own API writes, because a workflow keeps
+/// them (a form submission moves from draft to processed by its steps alone): the
+/// generic record writes refuse them.
+pub const WORKFLOW_KINDS: [&str; 1] = [altinn::SUBMISSION];
+
 /// What a kind's JSON Schema cannot say, checked before a record of `kind` with
 /// `properties` is written (a form's own schema must compile); the refusal names the
 /// field.

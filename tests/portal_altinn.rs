@@ -169,7 +169,16 @@ fn a_citizen_fills_in_and_sends_a_form_and_the_authority_processes_it() {
     refused_field(&send(&s, "POST", "/api/catalogue/records", Some(&kari), &broken), "properties.schema");
     let mut fixed = broken.clone();
     fixed["properties"]["schema"]["properties"]["x"]["type"] = "string".into();
+    fixed["properties"]["deadline"] = "2020-01-31".into();
     assert_eq!(send(&s, "POST", "/api/catalogue/records", Some(&kari), &fixed).0, 201);
+    // past its deadline a form is still filled in, but not sent
+    let (status, late) =
+        send(&s, "POST", "/api/altinn/forms/form-broken/submissions", Some(&ola), &json!({"data": {"x": "a"}}));
+    assert_eq!(status, 201, "{late}");
+    let late_submit = format!("/api/altinn/submissions/{}/submit", late["uuid"].as_str().unwrap());
+    let (status, refused) = send(&s, "POST", &late_submit, Some(&ola), &Value::Null);
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["detail"].as_str().unwrap().starts_with("deadline:"), "{refused}");
 
     // MyPage: ola's own submissions and orders, nobody else's
     assert_eq!(send(&s, "GET", "/api/mypage", None, &Value::Null).0, 401);
@@ -185,9 +194,11 @@ fn a_citizen_fills_in_and_sends_a_form_and_the_authority_processes_it() {
     assert_eq!(status, 200, "{mine}");
     assert_eq!(mine["user"], "ola");
     let subs = mine["submissions"].as_array().unwrap();
-    assert_eq!(subs.len(), 1, "{mine}");
-    assert_eq!((subs[0]["uuid"].as_str(), subs[0]["status"].as_str()), (Some(id.as_str()), Some("processed")));
-    assert_eq!(subs[0]["receipt"], receipt.as_str());
+    assert_eq!(subs.len(), 2, "the processed one and the late draft: {mine}");
+    let sent = subs.iter().find(|x| x["uuid"] == id.as_str()).unwrap();
+    assert_eq!((sent["status"].as_str(), sent["receipt"].as_str()), (Some("processed"), Some(receipt.as_str())));
+    let draft = subs.iter().find(|x| x["uuid"] == late["uuid"]).unwrap();
+    assert_eq!(draft["href"], format!("/skjema/form-broken?utkast={}", late["uuid"].as_str().unwrap()));
     let orders = mine["orders"].as_array().unwrap();
     assert_eq!(orders.len(), 1, "ola's order only: {mine}");
     assert_eq!(orders[0]["reference"], placed["referenceNumber"]);

@@ -124,6 +124,9 @@ pub struct Form {
     /// a KOSTRA report form
     #[serde(default)]
     pub kostra: bool,
+    /// the last day it is taken in (`YYYY-MM-DD`), if any
+    #[serde(default)]
+    pub deadline: Option<String>,
 }
 
 /// The organisation a form goes to.
@@ -154,6 +157,18 @@ impl Form {
             ))
         } else {
             Err(Error::Workflow("organisation: this form is sent on behalf of an organisation; name one".into()))
+        }
+    }
+}
+
+impl Form {
+    /// Whether it is still taken in on `today` (`YYYY-MM-DD`): not past its deadline.
+    pub fn open_on(&self, today: &str) -> Result<()> {
+        match &self.deadline {
+            Some(last) if today > last.as_str() => {
+                Err(Error::Workflow(format!("deadline: the form was taken in until {last}")))
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -285,6 +300,9 @@ mod tests {
                 .unwrap();
         assert!(form.may_submit(false).is_ok());
         assert!(form.may_submit(true).is_err());
+        assert!(form.open_on("2099-01-01").is_ok(), "no deadline");
+        let due = Form { deadline: Some("2027-02-15".into()), ..form.clone() };
+        assert!(due.open_on("2027-02-15").is_ok() && due.open_on("2027-02-16").is_err());
         let access = submission_access("ola", "skatt", Some("bedrift"));
         assert!(access.is_private());
         assert_eq!(

@@ -7,7 +7,7 @@
 //!
 //! - `POST /api/altinn/forms/{form}/submissions` `{"data": {...}, "organisation": "org"?}`: a draft (201)
 //! - `GET|PUT /api/altinn/submissions/{id}` `{"data": {...}}`: read it; change a draft's data
-//! - `POST /api/altinn/submissions/{id}/submit`: send it (400 naming the bad field)
+//! - `POST /api/altinn/submissions/{id}/submit`: send it (400 naming the bad field; 409 past the form's deadline)
 //! - `POST /api/altinn/submissions/{id}/status` `{"status": "received", "reason"?}`: a clerk moves it
 //! - `GET /api/altinn/submissions/{id}/receipt`: the receipt as a printable HTML page
 
@@ -245,7 +245,8 @@ async fn submit(Ctx(state): Ctx, Path(id): Path<String>) -> Result<Json<Record>,
     let user = submitter_only(&state, &r)?;
     status_of(&r).may_become(Status::Submitted, Actor::Submitter).map_err(conflict)?;
     let form_id = r.properties.as_ref().and_then(|p| p["form"].as_str()).unwrap_or_default().to_string();
-    let (form_record, _) = form(&state, &form_id).await?;
+    let (form_record, form) = form(&state, &form_id).await?;
+    form.open_on(fjord_core::time::now_rfc3339().get(..10).unwrap_or_default()).map_err(conflict)?;
     let data = r.properties.as_ref().map_or(Value::Null, |p| p["data"].clone());
     altinn::check_data(form_record.properties.as_ref().unwrap_or(&Value::Null), &data)?;
     note(&mut r, Status::Submitted, &user, None);

@@ -92,6 +92,11 @@ async fn list(Ctx(state): Ctx, visit: Visit) -> Response {
         );
     }
     h.push_str("</ul>");
+    let _ = write!(
+        h,
+        "<p><a href=\"/minside\">{}</a></p>",
+        say(&visit, "Skjema du har fylt ut, på Min side", "Forms you filled in, on MyPage")
+    );
     visit.page(title, &h, &[])
 }
 

@@ -108,17 +108,14 @@ async fn page(Ctx(state): Ctx, visit: Visit) -> Response {
     );
     let _ = write!(
         h,
-        "<section aria-labelledby=\"forms-h\"><h2 id=\"forms-h\">{}</h2>",
-        say(&visit, "Mine skjema", "My forms")
+        "<section aria-labelledby=\"forms-h\"><h2 id=\"forms-h\">{}</h2><p><a href=\"/skjema\">{}</a></p>",
+        say(&visit, "Mine skjema", "My forms"),
+        say(&visit, "Alle skjema du kan fylle ut", "All forms to fill in")
     );
     let subs = mine["submissions"].as_array().cloned().unwrap_or_default();
     if subs.is_empty() {
-        let _ = write!(
-            h,
-            "<p>{} <a href=\"/skjema\">{}</a></p>",
-            say(&visit, "Du har ikke fylt ut noe skjema.", "You have not filled in any form."),
-            say(&visit, "Finn et skjema", "Find a form")
-        );
+        let _ =
+            write!(h, "<p>{}</p>", say(&visit, "Du har ikke fylt ut noe skjema.", "You have not filled in any form."));
     } else {
         let _ = write!(
             h,

@@ -44,6 +44,8 @@ fn a_citizen_fills_in_and_sends_a_form_and_the_authority_processes_it() {
     let (status, _, page) = s.get("/skjema");
     assert_eq!(status, 200);
     assert!(page.contains("href=\"/skjema/form-flytting\"") && page.contains("Melding om flytting"), "{page}");
+    let (_, _, english) = s.get("/skjema?lang=en");
+    assert!(english.contains("<h1>Forms</h1>") && english.contains("Receiver:"), "{english}");
     let (status, _, page) = s.get("/skjema/form-flytting");
     assert_eq!(status, 401, "the form page asks to log in");
     assert!(page.contains("/login?return="), "{page}");

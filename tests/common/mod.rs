@@ -246,6 +246,21 @@ pub fn call(
     (res.status().as_u16(), hs, bytes)
 }
 
+/// A JSON request: (status, body as JSON, or as a string when it is not JSON); a null
+/// `body` sends none.
+pub fn send(
+    s: &Server,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
 /// A response header by name, any case.
 pub fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     hs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -340,19 +355,4 @@ pub fn enrol_totp(data: &Path, user: &str) -> Vec<u8> {
     let earlier = format!("{:06}", fjord_auth::totp::code(&secret, (now - 30) / fjord_auth::totp::STEP));
     assert!(ids.confirm_totp(user, &earlier, now as i64).unwrap(), "the second factor is confirmed");
     secret
-}
-
-/// A JSON request (`Value::Null`: no body) with an Authorization header: (status, the
-/// body as JSON, or as a string when it is not JSON).
-pub fn send(
-    s: &Server,
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-    body: &serde_json::Value,
-) -> (u16, serde_json::Value) {
-    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-    let (status, _, out) = call(s, method, path, auth, &[("Content-Type", "application/json")], &bytes);
-    let text = String::from_utf8_lossy(&out).into_owned();
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
 }

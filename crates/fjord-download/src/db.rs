@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS orders (
     created         INTEGER NOT NULL,
     bundle          INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS orders_owner ON orders(owner, created);
 CREATE TABLE IF NOT EXISTS order_files (
     ref           TEXT NOT NULL,
     file          TEXT NOT NULL,
@@ -239,6 +240,22 @@ pub struct Db {
     conn: Mutex<Connection>,
 }
 
+/// The columns [`order_row`] reads.
+const ORDER_COLUMNS: &str = "ref, owner, email, usage_group, software_client, created, bundle";
+
+/// An order from a row of [`ORDER_COLUMNS`].
+fn order_row(r: &rusqlite::Row) -> rusqlite::Result<Order> {
+    Ok(Order {
+        reference: r.get(0)?,
+        owner: r.get(1)?,
+        email: r.get(2)?,
+        usage_group: r.get(3)?,
+        software_client: r.get(4)?,
+        created: r.get(5)?,
+        bundle: r.get(6)?,
+    })
+}
+
 impl Db {
     /// Open (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Db> {
@@ -282,24 +299,18 @@ impl Db {
 
     /// The order of a reference number.
     pub fn order(&self, reference: &str) -> Result<Option<Order>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT ref, owner, email, usage_group, software_client, created, bundle FROM orders WHERE ref = ?1",
-                [reference],
-                |r| {
-                    Ok(Order {
-                        reference: r.get(0)?,
-                        owner: r.get(1)?,
-                        email: r.get(2)?,
-                        usage_group: r.get(3)?,
-                        software_client: r.get(4)?,
-                        created: r.get(5)?,
-                        bundle: r.get(6)?,
-                    })
-                },
-            )
-            .optional()?)
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE ref = ?1");
+        Ok(self.conn().query_row(&sql, [reference], order_row).optional()?)
+    }
+
+    /// The orders user `owner` placed, the newest first (at most `limit`).
+    pub fn orders_of(&self, owner: &str, limit: usize) -> Result<Vec<Order>> {
+        let conn = self.conn();
+        let sql =
+            format!("SELECT {ORDER_COLUMNS} FROM orders WHERE owner = ?1 ORDER BY created DESC, rowid DESC LIMIT ?2");
+        let mut q = conn.prepare(&sql)?;
+        let rows = q.query_map(params![owner, limit as i64], order_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The files of an order, in the order they were asked for.

@@ -11,10 +11,12 @@
 //! records in `datasets/portals/`. Its HTTP routes and pages sit in fjord-server's
 //! `portals` module, one file per portal.
 
+pub mod altinn;
 pub mod doffin;
 pub mod draft;
 mod error;
 pub mod folkeregister;
+pub mod kostra;
 pub mod norway;
 pub mod oep;
 pub mod regelhjelp;
@@ -27,8 +29,16 @@ use fjord_catalogue::{Catalogue, Kind};
 
 /// Every portal's record kinds.
 pub fn kinds() -> Vec<Kind> {
-    [norway::kinds(), standards::kinds(), regelhjelp::kinds(), doffin::kinds(), folkeregister::kinds(), oep::kinds()]
-        .concat()
+    [
+        norway::kinds(),
+        standards::kinds(),
+        regelhjelp::kinds(),
+        doffin::kinds(),
+        folkeregister::kinds(),
+        oep::kinds(),
+        altinn::kinds(),
+    ]
+    .concat()
 }
 
 /// Check a write of a portal record against its kind's workflow (beyond its schema):
@@ -38,10 +48,26 @@ pub fn check_change(
     new: &fjord_catalogue::Record,
 ) -> fjord_catalogue::Result<()> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    check(&new.kind, new.properties.as_ref())?;
     match new.kind.as_str() {
         doffin::KIND => doffin::check_change(old, new, now),
         folkeregister::KIND => folkeregister::check(new),
         oep::RECORD | oep::REQUEST => oep::check(new),
+        _ => Ok(()),
+    }
+}
+
+/// The kinds whose records only their portal's own API writes, because a workflow keeps
+/// them (a form submission moves from draft to processed by its steps alone): the
+/// generic record writes refuse them.
+pub const WORKFLOW_KINDS: [&str; 1] = [altinn::SUBMISSION];
+
+/// What a kind's JSON Schema cannot say, checked before a record of `kind` with
+/// `properties` is written (a form's own schema must compile); the refusal names the
+/// field.
+pub fn check(kind: &str, properties: Option<&serde_json::Value>) -> fjord_catalogue::Result<()> {
+    match kind {
+        altinn::FORM => altinn::check_form(properties),
         _ => Ok(()),
     }
 }
@@ -81,7 +107,9 @@ pub fn seed(catalogue: &Catalogue, dir: &std::path::Path, force: bool) -> Result
                 continue;
             }
             let record = draft.into_record(&uuid, old.as_ref(), &now);
-            catalogue.upsert(&record).map_err(|e| Error::Sample(file.display().to_string(), format!("{uuid}: {e}")))?;
+            check(&record.kind, record.properties.as_ref())
+                .and_then(|_| catalogue.upsert(&record))
+                .map_err(|e| Error::Sample(file.display().to_string(), format!("{uuid}: {e}")))?;
             written += 1;
         }
     }

@@ -21,7 +21,7 @@ use i18n::Texts;
 
 /// The embedded files: name, content type, bytes. OpenLayers comes from `web/` (npm),
 /// found by the build script; the rest sits beside this module.
-const STATIC: [(&str, &str, &[u8]); 9] = [
+const STATIC: [(&str, &str, &[u8]); 10] = [
     ("ol.js", "text/javascript; charset=utf-8", include_bytes!(env!("FJORD_OL_JS"))),
     ("ol.css", "text/css; charset=utf-8", include_bytes!(env!("FJORD_OL_CSS"))),
     ("fjord.css", "text/css; charset=utf-8", include_bytes!("static/fjord.css")),
@@ -31,6 +31,7 @@ const STATIC: [(&str, &str, &[u8]); 9] = [
     ("order.js", "text/javascript; charset=utf-8", include_bytes!("static/order.js")),
     ("doffin.js", "text/javascript; charset=utf-8", include_bytes!("static/doffin.js")),
     ("oep.js", "text/javascript; charset=utf-8", include_bytes!("static/oep.js")),
+    ("altinn.js", "text/javascript; charset=utf-8", include_bytes!("static/altinn.js")),
 ];
 
 /// `GET /static/{file}`

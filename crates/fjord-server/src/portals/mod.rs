@@ -3,8 +3,12 @@
 //! records live in fjord-portals; here only the routes, over the one catalogue, search
 //! and access policy.
 
+pub mod altinn;
+pub mod altinn_pages;
 pub mod doffin;
 pub mod folkeregister;
+pub mod kostra;
+pub mod mypage;
 pub mod norway;
 pub mod oep;
 pub mod records;
@@ -27,6 +31,10 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(doffin::routes())
         .merge(folkeregister::routes())
         .merge(oep::routes())
+        .merge(altinn::routes())
+        .merge(altinn_pages::routes())
+        .merge(kostra::routes())
+        .merge(mypage::routes())
 }
 
 /// Every portal's paths for the OpenAPI document: (path, path item).
@@ -39,6 +47,9 @@ pub fn openapi() -> Vec<(&'static str, Value)> {
         doffin::openapi(),
         folkeregister::openapi(),
         oep::openapi(),
+        altinn::openapi(),
+        kostra::openapi(),
+        mypage::openapi(),
     ]
     .concat()
 }

@@ -44,7 +44,21 @@ fn draft_of(state: &AppState, body: &[u8]) -> Result<Draft, Problem> {
             names.join(", ")
         )));
     }
+    workflow_kind(&draft.kind)?;
+    fjord_portals::check(&draft.kind, draft.properties.as_ref())?;
     Ok(draft)
+}
+
+/// 409 for a kind whose records only its portal's API writes
+/// ([`fjord_portals::WORKFLOW_KINDS`]).
+fn workflow_kind(kind: &str) -> Result<(), Problem> {
+    if fjord_portals::WORKFLOW_KINDS.contains(&kind) {
+        return Err(problem(
+            StatusCode::CONFLICT,
+            format!("kind: '{kind}' records follow a workflow and are written through their portal's API"),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the caller may write records of organisation `org`: 401 anonymous, 403 when not
@@ -77,7 +91,7 @@ pub(crate) async fn write(state: &AppState, old: Option<Record>, record: Record)
 }
 
 /// The record `uuid` (off the runtime), if any.
-async fn existing(state: &AppState, uuid: &str) -> Result<Option<Record>, Problem> {
+pub(crate) async fn existing(state: &AppState, uuid: &str) -> Result<Option<Record>, Problem> {
     let id = uuid.to_string();
     state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)?.map_err(Problem::from)
 }
@@ -112,6 +126,7 @@ pub async fn replace(Ctx(state): Ctx, Path(uuid): Path<String>, body: Bytes) -> 
     let old = existing(&state, &uuid).await?;
     if let Some(old) = &old {
         may_write(&state, &old.organisation.id)?;
+        workflow_kind(&old.kind)?;
         if old.dataset.is_some() || !state.catalogue.kinds().iter().any(|k| k.name == old.kind) {
             return Err(problem(
                 StatusCode::CONFLICT,
@@ -129,6 +144,7 @@ pub async fn remove(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<StatusC
         return Err(Problem::not_found(format!("no record with uuid '{uuid}'")));
     };
     may_write(&state, &old.organisation.id)?;
+    workflow_kind(&old.kind)?;
     if old.dataset.is_some() || !state.catalogue.kinds().iter().any(|k| k.name == old.kind) {
         return Err(problem(StatusCode::CONFLICT, "a dataset's record goes with its dataset (fjord datasets delete)"));
     }

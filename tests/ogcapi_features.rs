@@ -25,8 +25,12 @@ fn resources_answer_by_the_book() {
 
     let cols = s.json("/ogcapi/collections", 200);
     let ids: Vec<&str> = cols["collections"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["fjelltopper", "fylker", "hoyde", "kommuner", "catalogue"], "hoyde: the elevation coverage");
-    assert_eq!(cols["collections"][4]["itemType"], "record", "the catalogue, as OGC API – Records");
+    assert_eq!(
+        ids,
+        ["doffin-kunngjoringer", "fjelltopper", "fylker", "hoyde", "kommuner", "kostra-nokkeltall", "catalogue"],
+        "hoyde: the elevation coverage; the portals' layers (Doffin's notices, KOSTRA's figures)"
+    );
+    assert_eq!(cols["collections"][6]["itemType"], "record", "the catalogue, as OGC API – Records");
     let fylker = s.json("/ogcapi/collections/fylker", 200);
     assert_eq!(fylker["storageCrs"], "http://www.opengis.net/def/crs/EPSG/0/25833");
     assert!(fylker["crs"].as_array().unwrap().iter().any(|c| c == "http://www.opengis.net/def/crs/EPSG/0/4326"));

@@ -70,6 +70,13 @@ fn a_buyer_publishes_a_tender_and_suppliers_find_it_on_the_map() {
         |auth: Option<&str>| send(&s, "GET", "/api/doffin/notices?q=kaifront", auth, &Value::Null).1["total"].clone();
     assert_eq!((found(None), found(Some(&sven)), found(Some(&berit))), (json!(0), json!(0), json!(1)));
     assert_eq!(s.get(&format!("/doffin/{uuid}")).0, 404, "the draft's page is hers");
+    let listed =
+        |auth: Option<&str>| send(&s, "GET", "/api/catalogue/search?q=kaifront", auth, &Value::Null).1["total"].clone();
+    assert_eq!(
+        (listed(None), listed(Some(&sven)), listed(Some(&berit))),
+        (json!(0), json!(0), json!(1)),
+        "the one search"
+    );
     let to = format!("/api/doffin/notices/{uuid}/status");
 
     // a stranger cannot publish it; a past deadline is refused naming the field

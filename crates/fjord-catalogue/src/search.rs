@@ -172,12 +172,13 @@ fn text_expression(q: &SearchQuery) -> Option<String> {
 }
 
 impl Catalogue {
-    /// The records that are not open data, with their access constraints.
-    pub fn restricted(&self) -> Result<Vec<(String, crate::record::Access)>> {
+    /// The records that are not open data: uuid, kind and access constraint.
+    pub fn restricted(&self) -> Result<Vec<(String, String, crate::record::Access)>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let browse = self.browse(&tx)?;
-        Ok(browse.rows.iter().filter_map(|r| Some((r.uuid.to_string(), r.access.clone()?))).collect())
+        let kind = |r: &Row| browse.values[2].get(r.facets[2] as usize).cloned().unwrap_or_default();
+        Ok(browse.rows.iter().filter_map(|r| Some((r.uuid.to_string(), kind(r), r.access.clone()?))).collect())
     }
 
     /// Search the catalogue: the full-text index gives the records the words match and

@@ -57,6 +57,13 @@ pub fn check_change(
     }
 }
 
+/// The kinds whose records a caller who may not read them does not see listed either
+/// (unlike a restricted dataset, whose metadata is public): a buyer's draft tender, a
+/// citizen's request or form, a register entry. An exempt journal entry is listed,
+/// its content masked.
+pub const UNLISTED_KINDS: [&str; 5] =
+    [doffin::KIND, norway::HELPDESK_REQUEST, oep::REQUEST, altinn::SUBMISSION, folkeregister::KIND];
+
 /// The kinds whose records only their portal's own API writes, because a workflow keeps
 /// them (a form submission moves from draft to processed by its steps alone): the
 /// generic record writes refuse them.

@@ -68,14 +68,18 @@ pub fn parse_search(params: &HashMap<String, String>, max_limit: usize) -> Resul
 /// entry) it may not read, and the restricted ones it may not read where
 /// `auth.hide_restricted_records` hides them. Blocks (SQLite).
 pub fn hidden(s: &AppState) -> fjord_catalogue::Result<Vec<String>> {
-    Ok(s.catalogue.restricted()?.into_iter().filter(|(_, a)| !shown(s, a)).map(|(u, _)| u).collect())
+    Ok(s.catalogue.restricted()?.into_iter().filter(|(_, k, a)| !shown(s, k, a)).map(|(u, _, _)| u).collect())
 }
 
-/// Whether the caller may see a record with constraint `access` listed or described: when
-/// they may read it, or else when it names no person and `auth.hide_restricted_records`
-/// does not hide restricted records.
-pub(crate) fn shown(s: &AppState, access: &fjord_catalogue::Access) -> bool {
-    readable(s, access) || !(access.is_private() || s.config.auth.hide_restricted_records)
+/// Whether the caller may see a record of `kind` with constraint `access` listed or
+/// described: when they may read it, or else when it names no person, is of no kind
+/// whose unreadable records stay unlisted ([`fjord_portals::UNLISTED_KINDS`]: a buyer's
+/// draft tender) and `auth.hide_restricted_records` does not hide restricted records.
+pub(crate) fn shown(s: &AppState, kind: &str, access: &fjord_catalogue::Access) -> bool {
+    readable(s, access)
+        || !(access.is_private()
+            || fjord_portals::UNLISTED_KINDS.contains(&kind)
+            || s.config.auth.hide_restricted_records)
 }
 
 /// Run a search off the async runtime (SQLite blocks).
@@ -153,7 +157,7 @@ async fn visible_record(state: &AppState, uuid: &str) -> Result<Record, Problem>
     let id = uuid.to_string();
     let record = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match record {
-        Some(r) if shown(state, &r.access) => Ok(r),
+        Some(r) if shown(state, &r.kind, &r.access) => Ok(r),
         _ => Err(Problem::not_found(format!("no record with uuid '{uuid}'"))),
     }
 }

@@ -88,9 +88,11 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
 }
 
 /// Publish the portals' map layers from their records (after seeding them): Doffin's
-/// notices as the dataset `doffin-kunngjoringer`.
+/// notices as the dataset `doffin-kunngjoringer`, KOSTRA's reports as `kostra-nokkeltall`.
 pub fn publish_portal_layers(config: &Config, store: &Store, catalogue: &Catalogue) -> Result<(), String> {
-    portals::doffin::layer::publish(store, catalogue, &config.data.dir.join("tmp"), "seed").map(|_| ())
+    let scratch = config.data.dir.join("tmp");
+    portals::doffin::layer::publish(store, catalogue, &scratch, "seed")?;
+    portals::kostra::publish_from(store, catalogue, &scratch, "seed").map(|_| ())
 }
 
 /// Bring the catalogue's registers of counties and municipalities in step with the

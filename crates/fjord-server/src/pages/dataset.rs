@@ -33,7 +33,7 @@ pub async fn page(Ctx(state): Ctx, visit: Visit, headers: HeaderMap, Path(uuid):
         .blocking(move |s| -> Result<Option<(Record, Offer)>, String> {
             let Some(record) = s.catalogue.get(&id).map_err(|e| e.to_string())? else { return Ok(None) };
             let readable = crate::catalogue_api::readable(s, &record.access);
-            if !crate::catalogue_api::shown(s, &record.access) {
+            if !crate::catalogue_api::shown(s, &record.kind, &record.access) {
                 return Ok(None);
             }
             let offer = match s.downloads.dataset(&id) {

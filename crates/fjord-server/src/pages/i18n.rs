@@ -94,6 +94,8 @@ pub struct Texts {
     pub log_in: &'static str,
     /// the account link
     pub account: &'static str,
+    /// the link to MyPage (the citizen's orders, forms and register entry)
+    pub my_page: &'static str,
     /// the logout link
     pub log_out: &'static str,
     /// the search field's label
@@ -252,6 +254,7 @@ static NB: Texts = Texts {
     nav_basket: "Nedlastingskurv",
     log_in: "Logg inn",
     account: "Min konto",
+    my_page: "Min side",
     log_out: "Logg ut",
     search_label: "Søk i kartkatalogen",
     search_placeholder: "f.eks. høydedata, fylker",
@@ -336,6 +339,7 @@ static EN: Texts = Texts {
     nav_basket: "Download basket",
     log_in: "Log in",
     account: "My account",
+    my_page: "My page",
     log_out: "Log out",
     search_label: "Search the map catalogue",
     search_placeholder: "e.g. elevation, counties",

@@ -76,7 +76,10 @@ impl Visit {
         let t = self.lang.texts();
         let other = self.lang.other();
         let user = if self.logged_in {
-            format!("<a href=\"/account\">{}</a></li><li><a href=\"/logout\">{}</a>", t.account, t.log_out)
+            format!(
+                "<a href=\"/minside\">{}</a></li><li><a href=\"/account\">{}</a></li><li><a href=\"/logout\">{}</a>",
+                t.my_page, t.account, t.log_out
+            )
         } else {
             format!("<a href=\"{}\">{}</a>", esc(&self.login_href()), t.log_in)
         };

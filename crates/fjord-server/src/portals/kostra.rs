@@ -9,17 +9,20 @@
 //! `POST /api/kostra/publish` by the receiver's uploaders (after seeding, or to publish
 //! what is only `received`).
 
+use super::layer::{self, Layer};
 use crate::app::AppState;
 use crate::auth::Ctx;
 use crate::problem::Problem;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Json;
-use fjord_catalogue::{HumanFields, SearchQuery};
+use fjord_catalogue::{Catalogue, HumanFields};
 use fjord_core::{Slug, STORAGE_CRS};
 use fjord_portals::{altinn, kostra};
+use fjord_store::Store;
 use geo_types::{Geometry, LineString, Polygon};
 use serde_json::{json, Value};
+use std::path::Path;
 
 /// The routes.
 pub fn routes() -> axum::Router<AppState> {
@@ -51,17 +54,24 @@ pub async fn publish(state: &AppState, by: &str) -> Result<Value, Problem> {
         .map_err(|e| Problem { status: StatusCode::CONFLICT, detail: format!("the KOSTRA dataset: {e}") })
 }
 
-/// [`publish`], off the runtime.
+/// [`publish`], off the runtime, and the download files of versions no longer kept go.
 fn publish_blocking(s: &AppState, by: &str) -> Result<Value, String> {
+    let published = publish_from(&s.store, &s.catalogue, &s.config.data.dir.join("tmp"), by)?;
+    s.downloads.sweep_logged();
+    Ok(published)
+}
+
+/// Publish the KOSTRA dataset from the reports in `catalogue` (also when seeding the
+/// samples), by `by`: the dataset, its new version and how many municipalities reported.
+pub fn publish_from(store: &Store, catalogue: &Catalogue, scratch: &Path, by: &str) -> Result<Value, String> {
     let form =
-        s.catalogue.get(kostra::FORM).map_err(|e| e.to_string())?.ok_or("the KOSTRA form is not in the catalogue")?;
+        catalogue.get(kostra::FORM).map_err(|e| e.to_string())?.ok_or("the KOSTRA form is not in the catalogue")?;
     let receiver = altinn::Form::of(form.properties.as_ref()).map_err(|e| e.to_string())?.receiver;
-    let reports = kostra::latest(&submissions(s)?);
-    let features = kostra::join(boundaries(s)?, &reports);
-    let dir = s.config.data.dir.join("kostra");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let path = dir.join(format!("{}-{}.geojson", kostra::DATASET, uuid::Uuid::new_v4()));
-    std::fs::write(&path, features.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
+    let submissions = layer::records_of(catalogue, altinn::SUBMISSION).map_err(|e| e.to_string())?;
+    let reports: Vec<Value> =
+        submissions.into_iter().filter_map(|r| r.properties).filter(|p| p["form"] == kostra::FORM).collect();
+    let reports = kostra::latest(&reports);
+    let features = kostra::join(boundaries(store)?, &reports);
     let meta = HumanFields {
         title: "KOSTRA nøkkeltall per kommune".into(),
         abstract_text: "Kommunenes KOSTRA-rapporter (netto driftsresultat, elever per lærer, legedekning) \
@@ -83,48 +93,20 @@ fn publish_blocking(s: &AppState, by: &str) -> Result<Value, String> {
         )),
         ..HumanFields::default()
     };
-    let req = fjord_ingest::IngestRequest {
-        source: fjord_ingest::SourceOptions {
-            path: path.clone(),
-            layer: None,
-            crs: Some(STORAGE_CRS),
-            max_bytes: s.config.limits.max_source_bytes,
-        },
-        dataset: Slug::new(kostra::DATASET).map_err(|e| e.to_string())?,
-        org: Slug::new(&receiver.id).map_err(|e| e.to_string())?,
-        meta: Some(meta),
-        by: by.to_string(),
-    };
-    let outcome = fjord_ingest::ingest(&s.store, &s.catalogue, &req, &fjord_ingest::Quiet);
-    let _ = std::fs::remove_file(&path);
-    let outcome = outcome.map_err(|e| e.to_string())?;
-    s.downloads.sweep_logged();
-    Ok(json!({"dataset": kostra::DATASET, "version": outcome.info.version, "reported": reports.len()}))
-}
-
-/// Every KOSTRA submission's properties (the system reads them all, whoever asked).
-fn submissions(s: &AppState) -> Result<Vec<Value>, String> {
-    let mut q = SearchQuery { kind: Some(altinn::SUBMISSION.into()), limit: 1000, ..SearchQuery::default() };
-    let mut out = Vec::new();
-    loop {
-        let page = s.catalogue.search(&q).map_err(|e| e.to_string())?;
-        out.extend(page.hits.iter().filter_map(|h| h.record.properties.clone()).filter(|p| p["form"] == kostra::FORM));
-        q.offset += page.hits.len();
-        if page.hits.is_empty() || q.offset as u64 >= page.total {
-            return Ok(out);
-        }
-    }
+    let target = Layer { dataset: kostra::DATASET, org: receiver.id.clone(), meta, crs: Some(STORAGE_CRS) };
+    let version = layer::publish(store, catalogue, scratch, target, &features, by)?;
+    Ok(json!({"dataset": kostra::DATASET, "version": version, "reported": reports.len()}))
 }
 
 /// The municipalities of the boundary dataset: number, name and geometry (GeoJSON, in
 /// the storage CRS).
-fn boundaries(s: &AppState) -> Result<Vec<(String, String, Value)>, String> {
+fn boundaries(store: &Store) -> Result<Vec<(String, String, Value)>, String> {
     let id = Slug::new(kostra::BOUNDARIES).map_err(|e| e.to_string())?;
-    let info = s.store.current(&id).map_err(|e| format!("the boundaries ({}): {e}", kostra::BOUNDARIES))?;
+    let info = store.current(&id).map_err(|e| format!("the boundaries ({}): {e}", kostra::BOUNDARIES))?;
     let field =
         |name: &str| info.schema.index_of(name).ok_or_else(|| format!("the boundaries have no attribute '{name}'"));
     let (number, name) = (field(kostra::NUMBER)?, field("navn")?);
-    let layer = s.store.layer(&id).map_err(|e| e.to_string())?;
+    let layer = store.layer(&id).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(layer.len());
     for pos in 0..layer.len() as u32 {
         let values = layer.values_at(pos, &[number, name]).map_err(|e| e.to_string())?;

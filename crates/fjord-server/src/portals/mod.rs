@@ -8,6 +8,7 @@ pub mod altinn_pages;
 pub mod doffin;
 pub mod folkeregister;
 pub mod kostra;
+pub mod layer;
 pub mod mypage;
 pub mod norway;
 pub mod oep;
@@ -81,19 +82,22 @@ pub async fn one(state: &AppState, kind: &str, uuid: &str) -> Result<Record, Pro
     let id = uuid.to_string();
     let found = state.blocking(move |s| s.catalogue.get(&id)).await.map_err(Problem::internal)??;
     match found {
-        Some(r) if r.kind == kind && crate::catalogue_api::shown(state, &r.access) => Ok(r),
+        Some(r) if r.kind == kind && crate::catalogue_api::shown(state, &r.kind, &r.access) => Ok(r),
         _ => Err(Problem::not_found(format!("no {kind} '{uuid}'"))),
     }
 }
 
 /// What follows a write (or removal) of portal record `record` by `by`, off the runtime:
-/// Doffin's map layer follows its notices past a draft.
-pub(crate) fn after_write(s: &AppState, record: &fjord_catalogue::Record, by: &str) -> Result<(), String> {
+/// Doffin's map layer follows its notices past a draft. The record is written whatever
+/// happens here: a layer that cannot be published again is logged, keeps serving its
+/// last version, and catches up at the next change.
+pub(crate) fn after_write(s: &AppState, record: &fjord_catalogue::Record, by: &str) {
     use fjord_portals::doffin;
     if record.kind == doffin::KIND && doffin::status_of(record) != Some(doffin::Status::Draft) {
-        self::doffin::layer::publish(&s.store, &s.catalogue, &s.config.data.dir.join("tmp"), by)?;
+        if let Err(e) = self::doffin::layer::publish(&s.store, &s.catalogue, &s.config.data.dir.join("tmp"), by) {
+            tracing::error!(error = %e, record = %record.uuid, "the tender notices' map layer could not be published");
+        }
     }
-    Ok(())
 }
 
 /// A text in the page's language (each portal keeps its texts beside its pages).
@@ -112,6 +116,9 @@ pub fn page_of(r: &Record) -> String {
         fjord_portals::norway::AUTHORITY => format!("/norge/virksomheter/{uuid}"),
         fjord_portals::standards::STANDARD => format!("/standarder/{uuid}"),
         fjord_portals::regelhjelp::REGULATION => format!("/regelhjelp#{uuid}"),
+        fjord_portals::doffin::KIND => format!("/doffin/{uuid}"),
+        fjord_portals::altinn::FORM => format!("/skjema/{uuid}"),
+        fjord_portals::oep::RECORD => format!("/oep?q={}", fjord_core::url::encode_component(&r.title)),
         "dataset" | "service" => format!("/metadata/{uuid}"),
         _ => format!("/api/catalogue/records/{uuid}"),
     }

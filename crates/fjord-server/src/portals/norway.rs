@@ -165,14 +165,30 @@ async fn front_page(Ctx(state): Ctx, visit: Visit) -> Response {
     }
     let _ = write!(
         h,
-        "</ul></section><p><a href=\"/norge/virksomheter\">{}</a> · <a href=\"/norge/hjelp\">{}</a> · \
-         <a href=\"/regelhjelp\">Regelhjelp</a> · <a href=\"/standarder\">{}</a></p>",
-        tr(lang, "Alle offentlige virksomheter", "All public authorities"),
-        tr(lang, "Spør om hjelp", "Ask for help"),
-        tr(lang, "Standarder", "Standards"),
+        "</ul></section><nav aria-labelledby=\"portals\"><h2 id=\"portals\">{}</h2><ul class=\"portals\">",
+        tr(lang, "Tjenestene", "The services")
     );
+    for (href, nb, en) in PORTALS {
+        let _ = write!(h, "<li><a href=\"{href}\">{}</a></li>", tr(lang, nb, en));
+    }
+    h.push_str("</ul></nav>");
     visit.page(tr(lang, "Tjenester", "Services"), &h, &[])
 }
+
+/// The portals over the one catalogue, as the front page lists them: where, and their
+/// names in bokmål and English.
+const PORTALS: [(&str, &str, &str); 10] = [
+    ("/norge/virksomheter", "Offentlige virksomheter", "Public authorities"),
+    ("/norge/hjelp", "Spør om hjelp", "Ask for help"),
+    ("/skjema", "Skjema (Altinn)", "Forms (Altinn)"),
+    ("/minside", "Min side", "My page"),
+    ("/regelhjelp", "Regelhjelp for næringslivet", "Rules for your business"),
+    ("/doffin", "Offentlige anskaffelser (Doffin)", "Public procurement (Doffin)"),
+    ("/oep", "Offentlig journal (OEP)", "Public records (OEP)"),
+    ("/standarder", "Standarder", "Standards"),
+    ("/", "Kartkatalogen", "The map catalogue"),
+    ("/minside/folkeregister", "Folkeregisteret: din oppføring", "The National Register: your entry"),
+];
 
 /// Hits per page of Norway.no's search.
 const PAGE: usize = 20;

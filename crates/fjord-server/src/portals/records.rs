@@ -83,7 +83,7 @@ pub(crate) async fn write(state: &AppState, old: Option<Record>, record: Record)
         .blocking(move |s| -> Result<Record, Problem> {
             fjord_portals::check_change(old.as_ref(), &record)?;
             s.catalogue.upsert(&record)?;
-            super::after_write(s, &record, &by).map_err(Problem::internal)?;
+            super::after_write(s, &record, &by);
             Ok(record)
         })
         .await
@@ -152,7 +152,8 @@ pub async fn remove(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<StatusC
     state
         .blocking(move |s| -> Result<(), Problem> {
             s.catalogue.delete(&uuid)?;
-            super::after_write(s, &old, &by).map_err(Problem::internal)
+            super::after_write(s, &old, &by);
+            Ok(())
         })
         .await
         .map_err(Problem::internal)??;

@@ -182,8 +182,9 @@ impl Catalogue {
     }
 
     /// Search the catalogue: the full-text index gives the records the words match and
-    /// their relevance; the filters, facet counts and order come from the in-memory
-    /// copy of every record's facets, box and times; the page's records are read by id. All in one read transaction.
+    /// their relevance; the filters, facet counts and order come from the in-memory copy
+    /// of every record's facets, box and times; the page's records are read by id. All in
+    /// one read transaction.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResult> {
         if q.limit == 0 || q.limit > MAX_LIMIT {
             return Err(Error::BadQuery(format!("limit must be between 1 and {MAX_LIMIT}")));

@@ -24,10 +24,11 @@ fn municipalities_reports_become_a_published_map_layer() {
     ok(d, &["orgs", "member", "ssb", "sigrid", "--role", "uploader"]);
     let sigrid = basic("sigrid", "tall og tabeller 2026");
     // three municipalities, each with its reporting officer
+    // (municipalities are the organisations `kommune-NNNN`, as the National Register knows them)
     let reports = [
-        ("0301", "oslo", -1.5, "964000018"),
-        ("3201", "baerum", 3.1, "964000026"),
-        ("3203", "asker", 5.2, "964000034"),
+        ("0301", "kommune-0301", -1.5, "964000018"),
+        ("3201", "kommune-3201", 3.1, "964000026"),
+        ("3203", "kommune-3203", 5.2, "964000034"),
     ];
     let mut ids = Vec::new();
     for (i, (number, org, drift, org_number)) in reports.iter().enumerate() {
@@ -51,6 +52,15 @@ fn municipalities_reports_become_a_published_map_layer() {
             send(&s, "POST", &format!("/api/altinn/submissions/{id}/submit"), Some(&auth), &Value::Null);
         assert_eq!(status, 200, "{sent}");
         if i == 0 {
+            // a municipality reports its own figures only: Oslo's officer cannot send Bærum's
+            let baerum_figures = json!({"kommunenummer": "3201", "year": 2025, "netto_driftsresultat_prosent": 9.9,
+                               "elever_per_larer": 1.0, "legedekning_per_10000": 1.0});
+            let body = json!({"data": baerum_figures, "organisation": org});
+            let (_, other) = send(&s, "POST", "/api/altinn/forms/form-kostra/submissions", Some(&auth), &body);
+            let other = format!("/api/altinn/submissions/{}/submit", other["uuid"].as_str().unwrap());
+            let (status, problem) = send(&s, "POST", &other, Some(&auth), &Value::Null);
+            assert_eq!(status, 400, "{problem}");
+            assert!(problem["detail"].as_str().unwrap().starts_with("data.kommunenummer:"), "{problem}");
             // another municipality's officer neither reads it nor publishes
             assert_eq!(send(&s, "GET", &format!("/api/altinn/submissions/{id}"), None, &Value::Null).0, 401);
             assert_eq!(send(&s, "POST", "/api/kostra/publish", Some(&auth), &Value::Null).0, 403);

@@ -114,16 +114,18 @@ pub const OFFICES: [Office; 4] = [
 /// `municipality` (its number); `None` when the organisation reads no entries, or (a
 /// municipality) not this one.
 pub fn office_fields(org: &str, municipality: &str) -> Option<&'static [&'static str]> {
-    if let Some(number) = org.strip_prefix("kommune-") {
-        return (number == municipality).then_some(OFFICES[3].fields);
+    if org.starts_with("kommune-") {
+        return (crate::municipality_of(org) == Some(municipality)).then_some(OFFICES[3].fields);
     }
     OFFICES.iter().find(|o| o.org == org && !o.org.ends_with('-')).map(|o| o.fields)
 }
 
 /// Whether members of organisation `org` read the register at all.
 pub fn is_office(org: &str) -> bool {
-    org.strip_prefix("kommune-")
-        .map_or_else(|| OFFICES.iter().any(|o| o.org == org), |n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+    if org.starts_with("kommune-") {
+        return crate::municipality_of(org).is_some();
+    }
+    OFFICES.iter().any(|o| o.org == org)
 }
 
 /// An entry's properties cut down to `fields`.

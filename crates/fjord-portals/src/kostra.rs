@@ -25,6 +25,25 @@ pub const INDICATORS: [(&str, &str); 3] = [
     ("legedekning_per_10000", "Legeårsverk per 10 000 innbyggere"),
 ];
 
+/// Check that a report is sent for the organisation of the municipality it reports
+/// ([`crate::municipality_org`]): a municipality reports its own figures only. The
+/// refusal names `organisation` when the report is sent for none, else the number.
+pub fn check_reporter(organisation: Option<&str>, data: &Value) -> fjord_catalogue::Result<()> {
+    let invalid = |field: &str, reason: String| Err(fjord_catalogue::Error::Invalid { field: field.into(), reason });
+    let number = data[NUMBER].as_str().unwrap_or_default();
+    match organisation {
+        None => invalid("organisation", "a KOSTRA report is sent for the municipality's organisation".into()),
+        Some(org) if crate::municipality_of(org) == Some(number) => Ok(()),
+        Some(org) => invalid(
+            &format!("data.{NUMBER}"),
+            format!(
+                "'{org}' reports for its own municipality only; municipality '{number}' reports as '{}'",
+                crate::municipality_org(number)
+            ),
+        ),
+    }
+}
+
 /// The report that counts per municipality: of the submissions' properties given (in
 /// any order), those received or processed, the latest year, and of one year the one
 /// submitted last. Keyed by municipality number; each its `data`.
@@ -74,6 +93,19 @@ pub fn join(boundaries: Vec<(String, String, Value)>, reports: &BTreeMap<String,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_municipality_reports_its_own_figures() {
+        let oslo = json!({"kommunenummer": "0301", "year": 2025});
+        assert!(check_reporter(Some("kommune-0301"), &oslo).is_ok());
+        let field = |org: Option<&str>| match check_reporter(org, &oslo) {
+            Err(fjord_catalogue::Error::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field(Some("kommune-3201")), "data.kommunenummer", "Bærum reports no figures of Oslo");
+        assert_eq!(field(Some("oslo")), "data.kommunenummer", "not a municipality's organisation");
+        assert_eq!(field(None), "organisation");
+    }
 
     fn report(status: &str, number: &str, year: i64, at: &str, drift: f64) -> Value {
         json!({

@@ -79,6 +79,19 @@ pub fn check(kind: &str, properties: Option<&serde_json::Value>) -> fjord_catalo
     }
 }
 
+/// The organisation id of the municipality numbered `number`: `kommune-0301` for Oslo.
+/// Municipalities are known by it to every portal: the National Register's municipal
+/// offices, and KOSTRA's reporters, who report for their own municipality only.
+pub fn municipality_org(number: &str) -> String {
+    format!("kommune-{number}")
+}
+
+/// The municipality number of a municipality's organisation id (`kommune-0301` → `0301`);
+/// `None` for any other organisation.
+pub fn municipality_of(org: &str) -> Option<&str> {
+    org.strip_prefix("kommune-").filter(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Declare every portal's record kinds in the catalogue, so that their records are
 /// checked on every write.
 pub fn declare(catalogue: &Catalogue) -> fjord_catalogue::Result<()> {

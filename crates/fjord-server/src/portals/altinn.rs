@@ -249,6 +249,10 @@ async fn submit(Ctx(state): Ctx, Path(id): Path<String>) -> Result<Json<Record>,
     form.open_on(fjord_core::time::now_rfc3339().get(..10).unwrap_or_default()).map_err(conflict)?;
     let data = r.properties.as_ref().map_or(Value::Null, |p| p["data"].clone());
     altinn::check_data(form_record.properties.as_ref().unwrap_or(&Value::Null), &data)?;
+    if form_id == fjord_portals::kostra::FORM {
+        let organisation = r.properties.as_ref().and_then(|p| p["submitter"]["organisation"].as_str());
+        fjord_portals::kostra::check_reporter(organisation, &data)?;
+    }
     note(&mut r, Status::Submitted, &user, None);
     set(&mut r, "receipt", receipt_number().into());
     r.updated = fjord_core::time::now_rfc3339();

@@ -61,7 +61,7 @@ ALTER TABLE records_fts_new RENAME TO records_fts;
 pub struct Catalogue {
     conns: Vec<Mutex<Connection>>,
     /// the record kinds portals declared, by name
-    kinds: RwLock<HashMap<String, Arc<Declared>>>,
+    pub(crate) kinds: RwLock<HashMap<String, Arc<Declared>>>,
     /// what searches filter and count, kept in memory (see [`Browse`])
     pub(crate) browse: Mutex<Option<Arc<Browse>>>,
     /// where the next caller waits when every connection is busy
@@ -122,6 +122,11 @@ impl Catalogue {
         let mut out: Vec<Kind> = kinds.values().map(|d| d.kind.clone()).collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
+    }
+
+    /// Whether a portal declared kind `name` (datasets and services are not declared).
+    pub fn is_declared(&self, name: &str) -> bool {
+        self.kinds.read().unwrap_or_else(|e| e.into_inner()).contains_key(name)
     }
 
     /// Check a record against its kind's schema, if its kind was declared.

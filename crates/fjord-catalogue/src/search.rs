@@ -213,7 +213,8 @@ impl Catalogue {
         let wanted: [Option<std::result::Result<u32, ()>>; FACETS] =
             std::array::from_fn(|i| facet_values(q)[i].map(|v| browse.value_index(i, v)));
         let portal_kinds: Vec<u32> = if q.metadata_only {
-            self.kinds().iter().filter_map(|k| browse.value_index(2, &k.name).ok()).collect()
+            let declared = self.kinds.read().unwrap_or_else(|e| e.into_inner());
+            declared.keys().filter_map(|name| browse.value_index(2, name).ok()).collect()
         } else {
             Vec::new()
         };
@@ -262,6 +263,21 @@ impl Catalogue {
             hits.push(Hit { score, record: decode(&row.uuid, &json)? });
         }
         Ok(SearchResult { total, limit: q.limit, offset: q.offset, hits, facets })
+    }
+
+    /// Every record a search matches, in its order, whatever its page size and offset.
+    pub fn search_all(&self, q: &SearchQuery) -> Result<Vec<Record>> {
+        let mut page = SearchQuery { limit: MAX_LIMIT, offset: 0, ..q.clone() };
+        let mut out = Vec::new();
+        loop {
+            let found = self.search(&page)?;
+            let n = found.hits.len();
+            out.extend(found.hits.into_iter().map(|h| h.record));
+            page.offset += n;
+            if n == 0 || page.offset as u64 >= found.total {
+                return Ok(out);
+            }
+        }
     }
 
     /// The in-memory copy of what searches filter and count, made again when the

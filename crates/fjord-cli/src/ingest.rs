@@ -205,7 +205,7 @@ pub fn seed(config: &Config, dir: &Path, force: bool) -> anyhow::Result<()> {
         let (store, catalogue) = fjord_server::open_data(config)?;
         let written = fjord_portals::seed(&catalogue, &portals, force)?;
         println!("portal records: {written} written");
-        fjord_server::publish_portal_layers(config, &store, &catalogue).map_err(anyhow::Error::msg)?;
+        fjord_server::publish_portal_layers(config, &store, &catalogue, written > 0).map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }

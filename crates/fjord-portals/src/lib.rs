@@ -72,7 +72,7 @@ pub const WORKFLOW_KINDS: [&str; 1] = [altinn::SUBMISSION];
 /// What a kind's JSON Schema cannot say, checked before a record of `kind` with
 /// `properties` is written (a form's own schema must compile); the refusal names the
 /// field.
-pub fn check(kind: &str, properties: Option<&serde_json::Value>) -> fjord_catalogue::Result<()> {
+fn check(kind: &str, properties: Option<&serde_json::Value>) -> fjord_catalogue::Result<()> {
     match kind {
         altinn::FORM => altinn::check_form(properties),
         _ => Ok(()),

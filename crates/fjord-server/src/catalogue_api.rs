@@ -9,7 +9,7 @@ use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use fjord_catalogue::{dcat, iso19139, service_links, GeoBox, Record, SearchQuery, SearchResult, MAX_LIMIT};
+use fjord_catalogue::{dcat, iso19139, service_links, GeoBox, Record, SearchQuery, SearchResult};
 use fjord_core::url::encode_component;
 use fjord_core::BBox;
 use fjord_ogc::records::item_url;
@@ -96,6 +96,18 @@ pub async fn run_search(state: &AppState, mut q: SearchQuery) -> Result<SearchRe
         .map_err(Problem::from)
 }
 
+/// Every record a search matches that the caller may see ([`run_search`] without pages).
+pub async fn run_search_all(state: &AppState, mut q: SearchQuery) -> Result<Vec<Record>, Problem> {
+    state
+        .blocking(move |s| {
+            q.hidden = hidden(s)?;
+            s.catalogue.search_all(&q)
+        })
+        .await
+        .map_err(Problem::internal)?
+        .map_err(Problem::from)
+}
+
 /// `GET /api/catalogue/search?q=&theme=&org=&kind=&access=&bbox=&orderby=&limit=&offset=`
 pub async fn search(Ctx(state): Ctx, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, Problem> {
     let q = parse_search(&params, state.config.limits.max_search_limit).map_err(Problem::bad_request)?;
@@ -168,24 +180,11 @@ pub async fn dcat(Ctx(state): Ctx, headers: HeaderMap) -> Result<Response, Probl
     let root = base(&headers, "");
     let body = state
         .blocking(move |s| -> fjord_catalogue::Result<Value> {
-            let mut q = SearchQuery {
-                kind: Some("dataset".into()),
-                limit: MAX_LIMIT,
-                hidden: hidden(s)?,
-                ..SearchQuery::default()
-            };
-            let mut datasets = Vec::new();
-            loop {
-                let page = s.catalogue.search(&q)?;
-                for r in page.hits.iter().map(|h| &h.record) {
-                    datasets.push(dcat::dataset(r, &item_url(&root, &r.uuid), &service_links(r, &root)));
-                }
-                q.offset += page.hits.len();
-                if page.hits.is_empty() || q.offset as u64 >= page.total {
-                    break;
-                }
-            }
-            Ok(dcat::catalog(&format!("{root}/api/catalogue/dcat"), datasets))
+            let q = SearchQuery { kind: Some("dataset".into()), hidden: hidden(s)?, ..SearchQuery::default() };
+            let datasets = s.catalogue.search_all(&q)?;
+            let datasets =
+                datasets.iter().map(|r| dcat::dataset(r, &item_url(&root, &r.uuid), &service_links(r, &root)));
+            Ok(dcat::catalog(&format!("{root}/api/catalogue/dcat"), datasets.collect()))
         })
         .await
         .map_err(Problem::internal)??;

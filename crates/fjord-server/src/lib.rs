@@ -87,12 +87,26 @@ pub fn open_data(config: &Config) -> Result<(Arc<Store>, Arc<Catalogue>), StartE
     Ok((Arc::new(store), Arc::new(catalogue)))
 }
 
-/// Publish the portals' map layers from their records (after seeding them): Doffin's
-/// notices as the dataset `doffin-kunngjoringer`, KOSTRA's reports as `kostra-nokkeltall`.
-pub fn publish_portal_layers(config: &Config, store: &Store, catalogue: &Catalogue) -> Result<(), String> {
+/// Publish the portals' map layers from their records after seeding them (Doffin's
+/// notices as the dataset `doffin-kunngjoringer`, KOSTRA's reports as `kostra-nokkeltall`):
+/// each when the seeding `changed` records, or when the store lacks it. A seed that
+/// wrote nothing publishes no new versions.
+pub fn publish_portal_layers(
+    config: &Config,
+    store: &Store,
+    catalogue: &Catalogue,
+    changed: bool,
+) -> Result<(), String> {
     let scratch = config.data.dir.join("tmp");
-    portals::doffin::layer::publish(store, catalogue, &scratch, "seed")?;
-    portals::kostra::publish_from(store, catalogue, &scratch, "seed").map(|_| ())
+    let served = store.datasets().map_err(|e| e.to_string())?;
+    let wanted = |id: &str| changed || !served.iter().any(|d| d.as_str() == id);
+    if wanted(fjord_portals::doffin::LAYER) {
+        portals::doffin::layer::publish(store, catalogue, &scratch, "seed")?;
+    }
+    if wanted(fjord_portals::kostra::DATASET) {
+        portals::kostra::publish_from(store, catalogue, &scratch, "seed")?;
+    }
+    Ok(())
 }
 
 /// Bring the catalogue's registers of counties and municipalities in step with the

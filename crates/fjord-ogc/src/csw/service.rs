@@ -6,7 +6,6 @@ use super::capabilities::parameter_domain;
 use super::encode::{self, Page};
 use super::request::{Domain, GetRecordById, GetRecords};
 use super::Csw;
-use crate::records::is_portal_record;
 use crate::reply::Reply;
 use crate::OwsError;
 use fjord_catalogue::SearchQuery;
@@ -43,7 +42,7 @@ pub fn get_records(csw: &Csw, g: &GetRecords) -> Result<Reply, OwsError> {
 pub fn get_record_by_id(csw: &Csw, g: &GetRecordById) -> Result<Reply, OwsError> {
     let mut records = Vec::new();
     for id in g.ids.iter().filter(|id| !csw.hidden.contains(id)) {
-        if let Some(r) = csw.catalogue.get(id).map_err(failed)?.filter(|r| !is_portal_record(csw.catalogue, r)) {
+        if let Some(r) = csw.catalogue.get(id).map_err(failed)?.filter(|r| !csw.catalogue.is_declared(&r.kind)) {
             records.push(encode::record(&r, g.schema, g.elements, csw.base));
         }
     }

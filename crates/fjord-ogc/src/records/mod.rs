@@ -112,13 +112,7 @@ pub fn item(r: &Records, id: &str, f: Format) -> Result<Reply, OgcError> {
     if r.hidden.iter().any(|h| h == id) {
         return Err(missing());
     }
-    let record = r.catalogue.get(id)?.filter(|rec| !is_portal_record(r.catalogue, rec)).ok_or_else(missing)?;
+    let record = r.catalogue.get(id)?.filter(|rec| !r.catalogue.is_declared(&rec.kind)).ok_or_else(missing)?;
     let value = encode::record(&record, r.base);
     Ok(answer(value, f, &record.title, encode::record_html))
-}
-
-/// Whether a record is of a kind a portal declared (an authority, a tender): the spatial
-/// catalogue's services list datasets and services only.
-pub fn is_portal_record(catalogue: &fjord_catalogue::Catalogue, record: &fjord_catalogue::Record) -> bool {
-    catalogue.kinds().iter().any(|k| k.name == record.kind)
 }

@@ -16,7 +16,7 @@ use crate::problem::Problem;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Json;
-use fjord_catalogue::{Catalogue, HumanFields};
+use fjord_catalogue::{Catalogue, HumanFields, SearchQuery};
 use fjord_core::{Slug, STORAGE_CRS};
 use fjord_portals::{altinn, kostra};
 use fjord_store::Store;
@@ -67,7 +67,9 @@ pub fn publish_from(store: &Store, catalogue: &Catalogue, scratch: &Path, by: &s
     let form =
         catalogue.get(kostra::FORM).map_err(|e| e.to_string())?.ok_or("the KOSTRA form is not in the catalogue")?;
     let receiver = altinn::Form::of(form.properties.as_ref()).map_err(|e| e.to_string())?.receiver;
-    let submissions = layer::records_of(catalogue, altinn::SUBMISSION).map_err(|e| e.to_string())?;
+    let submissions = catalogue
+        .search_all(&SearchQuery { kind: Some(altinn::SUBMISSION.into()), ..SearchQuery::default() })
+        .map_err(|e| e.to_string())?;
     let reports: Vec<Value> =
         submissions.into_iter().filter_map(|r| r.properties).filter(|p| p["form"] == kostra::FORM).collect();
     let reports = kostra::latest(&reports);

@@ -3,7 +3,7 @@
 //! scratch folder and published as a new version through the ingest path, after which
 //! WMS, WFS, OGC API Features and Tiles and the downloads serve them like any dataset.
 
-use fjord_catalogue::{Catalogue, HumanFields, Record, SearchQuery, MAX_LIMIT};
+use fjord_catalogue::{Catalogue, HumanFields};
 use fjord_core::{Crs, Slug};
 use fjord_store::Store;
 use serde_json::Value;
@@ -49,19 +49,4 @@ pub fn publish(
     let published = fjord_ingest::ingest(store, catalogue, &req, &fjord_ingest::Quiet);
     let _ = std::fs::remove_file(&file);
     published.map(|o| o.info.version).map_err(|e| e.to_string())
-}
-
-/// Every record of `kind`, whoever may read it: the system reads them all to make a layer.
-pub fn records_of(catalogue: &Catalogue, kind: &str) -> fjord_catalogue::Result<Vec<Record>> {
-    let mut q = SearchQuery { kind: Some(kind.into()), limit: MAX_LIMIT, ..SearchQuery::default() };
-    let mut all = Vec::new();
-    loop {
-        let page = catalogue.search(&q)?;
-        let n = page.hits.len();
-        q.offset += n;
-        all.extend(page.hits.into_iter().map(|h| h.record));
-        if n == 0 || q.offset as u64 >= page.total {
-            return Ok(all);
-        }
-    }
 }

@@ -17,9 +17,9 @@ pub mod regelhjelp;
 pub mod standards;
 
 use crate::app::AppState;
-use crate::catalogue_api::run_search;
+use crate::catalogue_api::run_search_all;
 use crate::problem::Problem;
-use fjord_catalogue::{Order, Record, SearchQuery, MAX_LIMIT};
+use fjord_catalogue::{Order, Record, SearchQuery};
 use serde_json::Value;
 
 /// Every portal's routes.
@@ -58,23 +58,13 @@ pub fn openapi() -> Vec<(&'static str, Value)> {
 /// Every record of `kind` (on `theme` when given) the caller may see, by title, through
 /// the one catalogue search and its access policy.
 pub async fn every(state: &AppState, kind: &str, theme: Option<&str>) -> Result<Vec<Record>, Problem> {
-    let mut q = SearchQuery {
+    let q = SearchQuery {
         kind: Some(kind.to_string()),
         theme: theme.map(str::to_string),
         order: Order::Title,
-        limit: MAX_LIMIT,
         ..SearchQuery::default()
     };
-    let mut records = Vec::new();
-    loop {
-        let page = run_search(state, q.clone()).await?;
-        let n = page.hits.len();
-        records.extend(page.hits.into_iter().map(|h| h.record));
-        q.offset += n;
-        if n == 0 || q.offset as u64 >= page.total {
-            return Ok(records);
-        }
-    }
+    run_search_all(state, q).await
 }
 
 /// The record `uuid` of `kind` if the caller may see it; 404 otherwise.

@@ -127,22 +127,17 @@ async fn front_page(Ctx(state): Ctx, visit: Visit) -> Response {
         Ok(t) => t,
         Err(p) => return visit.error(p.status, &p.detail),
     };
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<h1>{title}</h1><p>{intro}</p><form class=\"search\" action=\"/norge\" method=\"get\" role=\"search\">\
-         <label for=\"q\">{label}</label><div class=\"bar\"><input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\">\
-         <button>{button}</button></div></form>",
-        title = tr(lang, "Tjenester fra det offentlige", "Public services in Norway"),
-        intro = tr(
+    let mut h = super::search_form(
+        &visit,
+        "/norge",
+        tr(lang, "Tjenester fra det offentlige", "Public services in Norway"),
+        tr(
             lang,
             "Finn virksomheter, tjenester, regler, standarder og datasett på ett sted, ordnet etter tema.",
-            "Find authorities, services, rules, standards and datasets in one place, by topic."
+            "Find authorities, services, rules, standards and datasets in one place, by topic.",
         ),
-        label = tr(lang, "Søk i alt innhold", "Search everything"),
-        q = esc(visit.param("q").unwrap_or("")),
-        button = tr(lang, "Søk", "Search"),
     );
+    h.push_str("</form>");
     if ["q", "theme", "kind"].iter().any(|p| visit.param(p).is_some()) {
         if let Err(p) = hits(&mut h, &state, &visit).await {
             return visit.error(p.status, &p.detail);

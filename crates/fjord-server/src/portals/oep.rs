@@ -9,7 +9,7 @@ use super::records::{may_write, write};
 use super::{search_form, tr};
 use crate::app::AppState;
 use crate::auth::Ctx;
-use crate::catalogue_api::{parse_search, readable, run_search};
+use crate::catalogue_api::{parse_search, readable, run_search_all};
 use crate::home::esc;
 use crate::pages::i18n::Lang;
 use crate::pages::layout::Visit;
@@ -20,7 +20,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use fjord_catalogue::{Record, SearchQuery, MAX_LIMIT};
+use fjord_catalogue::{Record, SearchQuery};
 use fjord_portals::{oep, Draft};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -48,20 +48,6 @@ fn shown(state: &AppState, r: &Record) -> Value {
     })
 }
 
-/// Every record the caller may see of the search `q` (all pages).
-async fn all(state: &AppState, mut q: SearchQuery) -> Result<Vec<Record>, Problem> {
-    (q.limit, q.offset) = (MAX_LIMIT, 0);
-    let mut out = Vec::new();
-    loop {
-        let page = run_search(state, q.clone()).await?;
-        q.offset += page.hits.len();
-        out.extend(page.hits.into_iter().map(|h| h.record));
-        if q.offset as u64 >= page.total || q.offset == 0 {
-            return Ok(out);
-        }
-    }
-}
-
 /// A `from`/`to` date parameter, checked.
 fn date(params: &HashMap<String, String>, name: &str) -> Result<Option<String>, Problem> {
     match params.get(name).map(|d| d.trim()).filter(|d| !d.is_empty()) {
@@ -81,7 +67,7 @@ async fn find(state: &AppState, params: &HashMap<String, String>) -> Result<(usi
     q.kind = Some(oep::RECORD.into());
     q.org = params.get("agency").map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
     let day = |r: &Record| r.properties.as_ref().and_then(|p| p["document_date"].as_str()).unwrap_or("").to_string();
-    let mut found: Vec<Record> = all(state, q)
+    let mut found: Vec<Record> = run_search_all(state, q)
         .await?
         .into_iter()
         .filter(|r| from.as_ref().is_none_or(|f| day(r) >= *f) && to.as_ref().is_none_or(|t| day(r) <= *t))
@@ -146,7 +132,8 @@ async fn visible_requests(state: &AppState) -> Result<Vec<Record>, Problem> {
         order: fjord_catalogue::Order::Newest,
         ..SearchQuery::default()
     };
-    Ok(all(state, q).await?.into_iter().filter(|r| readable(state, &r.access)).collect())
+    // another's request is never listed ([`fjord_portals::UNLISTED_KINDS`])
+    run_search_all(state, q).await
 }
 
 /// `GET /api/oep/requests?status=`: the requests the caller may read (their own, or

@@ -35,8 +35,8 @@ fn problem(status: StatusCode, detail: impl Into<String>) -> Problem {
 /// Read a request body as a draft of a declared (portal) kind, or say what is wrong.
 fn draft_of(state: &AppState, body: &[u8]) -> Result<Draft, Problem> {
     let draft: Draft = serde_json::from_slice(body).map_err(|e| Problem::bad_request(format!("the record: {e}")))?;
-    let kinds = state.catalogue.kinds();
-    if !kinds.iter().any(|k| k.name == draft.kind) {
+    if !state.catalogue.is_declared(&draft.kind) {
+        let kinds = state.catalogue.kinds();
         let names: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
         return Err(Problem::bad_request(format!(
             "kind: '{}' is not a portal record kind; the kinds are {}",
@@ -45,7 +45,6 @@ fn draft_of(state: &AppState, body: &[u8]) -> Result<Draft, Problem> {
         )));
     }
     workflow_kind(&draft.kind)?;
-    fjord_portals::check(&draft.kind, draft.properties.as_ref())?;
     Ok(draft)
 }
 
@@ -125,17 +124,25 @@ pub async fn replace(Ctx(state): Ctx, Path(uuid): Path<String>, body: Bytes) -> 
     may_write(&state, &draft.organisation.id)?;
     let old = existing(&state, &uuid).await?;
     if let Some(old) = &old {
-        may_write(&state, &old.organisation.id)?;
-        workflow_kind(&old.kind)?;
-        if old.dataset.is_some() || !state.catalogue.kinds().iter().any(|k| k.name == old.kind) {
-            return Err(problem(
-                StatusCode::CONFLICT,
-                "a dataset's or service's record is made by publishing its data",
-            ));
-        }
+        changeable(&state, old)?;
     }
     let record = draft.into_record(&uuid, old.as_ref(), &fjord_core::time::now_rfc3339());
     Ok(Json(write(&state, old, record).await?))
+}
+
+/// Whether the caller may replace or remove record `old` here: a writer of its
+/// organisation, a portal kind no workflow keeps (409 otherwise, as for a dataset's or
+/// service's record, which publishing its data makes and `fjord datasets delete` removes).
+fn changeable(state: &AppState, old: &Record) -> Result<(), Problem> {
+    may_write(state, &old.organisation.id)?;
+    workflow_kind(&old.kind)?;
+    if old.dataset.is_some() || !state.catalogue.is_declared(&old.kind) {
+        return Err(problem(
+            StatusCode::CONFLICT,
+            "a dataset's or service's record goes with its data: publish or delete the dataset",
+        ));
+    }
+    Ok(())
 }
 
 /// `DELETE /api/catalogue/records/{uuid}`: remove a portal record; 204.
@@ -143,11 +150,7 @@ pub async fn remove(Ctx(state): Ctx, Path(uuid): Path<String>) -> Result<StatusC
     let Some(old) = existing(&state, &uuid).await? else {
         return Err(Problem::not_found(format!("no record with uuid '{uuid}'")));
     };
-    may_write(&state, &old.organisation.id)?;
-    workflow_kind(&old.kind)?;
-    if old.dataset.is_some() || !state.catalogue.kinds().iter().any(|k| k.name == old.kind) {
-        return Err(problem(StatusCode::CONFLICT, "a dataset's record goes with its dataset (fjord datasets delete)"));
-    }
+    changeable(&state, &old)?;
     let by = state.caller.subject.clone().unwrap_or_else(|| "-".into());
     state
         .blocking(move |s| -> Result<(), Problem> {

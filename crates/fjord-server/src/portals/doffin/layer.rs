@@ -4,7 +4,7 @@
 //! which WMS, WFS, OGC API Features and Tiles and the downloads serve them.
 
 use crate::portals::layer::{self, Layer};
-use fjord_catalogue::{Catalogue, HumanFields};
+use fjord_catalogue::{Catalogue, HumanFields, SearchQuery};
 use fjord_portals::doffin;
 use fjord_store::Store;
 use std::path::Path;
@@ -33,7 +33,11 @@ fn meta() -> HumanFields {
 /// Publish the notices (not drafts) as a new version of the layer; the version, or `None`
 /// when there is no notice to show. `scratch` is a folder for the GeoJSON handed to ingest.
 pub fn publish(store: &Store, catalogue: &Catalogue, scratch: &Path, by: &str) -> Result<Option<u32>, String> {
-    let collection = doffin::layer(&layer::records_of(catalogue, doffin::KIND).map_err(|e| e.to_string())?);
+    let collection = doffin::layer(
+        &catalogue
+            .search_all(&SearchQuery { kind: Some(doffin::KIND.into()), ..SearchQuery::default() })
+            .map_err(|e| e.to_string())?,
+    );
     if collection["features"].as_array().is_none_or(|f| f.is_empty()) {
         return Ok(None);
     }

@@ -10,7 +10,7 @@ mod pages;
 use super::records::{may_write, write};
 use crate::app::AppState;
 use crate::auth::Ctx;
-use crate::catalogue_api::{parse_search, readable, run_search};
+use crate::catalogue_api::{parse_search, readable, run_search_all};
 use crate::problem::Problem;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
@@ -18,7 +18,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use fjord_catalogue::{Record, MAX_LIMIT};
+use fjord_catalogue::Record;
 use fjord_portals::doffin::{self, Status};
 use fjord_portals::Draft;
 use serde_json::{json, Value};
@@ -49,20 +49,11 @@ pub(crate) async fn find(state: &AppState, params: &HashMap<String, String>) -> 
         })?),
     };
     q.kind = Some(doffin::KIND.into());
-    (q.limit, q.offset) = (MAX_LIMIT, 0);
-    let mut found = Vec::new();
-    loop {
-        let page = run_search(state, q.clone()).await?;
-        q.offset += page.hits.len();
-        found.extend(page.hits.into_iter().map(|h| h.record).filter(|r| {
-            readable(state, &r.access)
-                && cpv.is_none_or(|c| doffin::has_cpv(r, c))
-                && status.is_none_or(|s| doffin::status_of(r) == Some(s))
-        }));
-        if q.offset as u64 >= page.total || q.offset == 0 {
-            break;
-        }
-    }
+    let found: Vec<Record> = run_search_all(state, q)
+        .await?
+        .into_iter()
+        .filter(|r| cpv.is_none_or(|c| doffin::has_cpv(r, c)) && status.is_none_or(|s| doffin::status_of(r) == Some(s)))
+        .collect();
     let total = found.len();
     Ok((total, found.into_iter().skip(offset).take(limit).collect()))
 }
